@@ -1,0 +1,167 @@
+"""One place that assembles a route's full analysis (lengths, countries, crossings) for every output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from .boundaries import Boundaries, natural_earth
+from .crossings import DEFAULT_MIN_EXCURSION_KM, Crossing, LineAnalysis, Track, analyze_tracks
+from .errors import InvalidData, UsageError
+from .layers import Dataset
+
+KM_DECIMALS = 3
+
+
+@dataclass(frozen=True)
+class RouteAnalysis:
+    """A route with its geodesic lengths (km) and border crossings."""
+
+    id: str
+    name: str
+    layer: str
+    status: str
+    length_km: float
+    length_by_mode_km: dict[str, float]
+    length_by_country_km: dict[str, float]
+    countries: list[str]
+    border_crossings: list[Crossing]
+    tolerance_km: float
+    declared_countries: list[str] = field(default_factory=list)
+
+    @property
+    def crossings_count(self) -> int:
+        return len(self.border_crossings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form ``corridors compare`` prints."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "layer": self.layer,
+            "status": self.status,
+            "length_km": round(self.length_km, KM_DECIMALS),
+            "length_by_mode_km": _rounded(self.length_by_mode_km),
+            "length_by_country_km": _rounded(self.length_by_country_km),
+            "countries": self.countries,
+            "border_crossings": [c.to_dict() for c in self.border_crossings],
+            "crossings_count": self.crossings_count,
+            "tolerance_km": self.tolerance_km,
+        }
+
+
+def _rounded(lengths: dict[str, float]) -> dict[str, float]:
+    return {key: round(value, KM_DECIMALS) for key, value in lengths.items()}
+
+
+@lru_cache(maxsize=1)
+def default_boundaries() -> Boundaries:
+    """Natural Earth 10m admin-0, read once per process."""
+    return natural_earth()
+
+
+def route_track(data: Dataset, route_id: str) -> Track:
+    """The route as one track in travel order, each edge carrying its segment's mode.
+
+    Segments are oriented by the place they share with their neighbours, so a segment may be
+    stored in either direction and reused by several routes.
+    """
+    route = data.routes.loc[route_id]
+    segments = [data.segments.loc[s] for s in route["segments"]]
+    ends = [(s["from"], s["to"]) for s in segments]
+    parts: list[np.ndarray] = []
+    modes: list[np.ndarray] = []
+    arrived_at: str | None = None
+    for index, (segment, (start, finish)) in enumerate(zip(segments, ends)):
+        coords = shapely.get_coordinates(segment.geometry)
+        if arrived_at is None:
+            following = set(ends[index + 1]) if index + 1 < len(ends) else set()
+            forward = finish in following or not following
+        else:
+            if arrived_at not in (start, finish):
+                raise InvalidData(
+                    f"{route['layer']}.geojson", f"segment {segment['id']!r} does not start where the previous one ends", route_id
+                )
+            forward = start == arrived_at
+        if not forward:
+            coords = coords[::-1]
+        arrived_at = finish if forward else start
+        skip = 1 if parts and np.allclose(parts[-1][-1], coords[0]) else 0
+        if skip and len(parts):
+            parts[-1] = np.concatenate([parts[-1], coords[1:]])
+            modes[-1] = np.concatenate([modes[-1], np.full(len(coords) - 1, segment["mode"], dtype=object)])
+        else:
+            parts.append(coords)
+            modes.append(np.full(len(coords) - 1, segment["mode"], dtype=object))
+    return Track(parts, modes).split_at_antimeridian()
+
+
+def clip_to(boundaries: Boundaries, tracks: Iterable[Track]) -> Boundaries:
+    """The boundaries clipped to the tracks' extent (plus a margin): fewer, smaller polygons."""
+    points = np.concatenate([p for t in tracks for p in t.parts])
+    return boundaries.clipped((*points.min(axis=0), *points.max(axis=0)))
+
+
+def analyze_routes(
+    data: Dataset,
+    route_ids: Sequence[str] | None = None,
+    *,
+    boundaries: Boundaries | None = None,
+    min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+) -> list[RouteAnalysis]:
+    """Lengths and crossings for routes (all of them by default), in the order asked.
+
+    Raises
+    ------
+    UnknownFeature
+        For an id that is not a route.
+    """
+    ids = list(route_ids) if route_ids is not None else list(data.routes.index)
+    for route_id in ids:
+        if route_id not in data.routes.index:
+            if route_id in data.ids:
+                raise UsageError(f"{route_id!r} is a {data.kind_of(route_id)}, not a route")
+            raise data.unknown(route_id)
+    if min_excursion_km < 0:
+        raise UsageError("--min-excursion-km must be zero or more")
+    if not ids:
+        return []
+    tracks = [route_track(data, route_id) for route_id in ids]
+    bounds = clip_to(boundaries or default_boundaries(), tracks)
+    results = analyze_tracks(tracks, bounds, min_excursion_km)
+    return [_route_analysis(data, route_id, result) for route_id, result in zip(ids, results)]
+
+
+def _route_analysis(data: Dataset, route_id: str, result: LineAnalysis) -> RouteAnalysis:
+    route = data.routes.loc[route_id]
+    return RouteAnalysis(
+        id=route_id,
+        name=route["name"],
+        layer=route["layer"],
+        status=route["status"],
+        length_km=result.length_km,
+        length_by_mode_km=result.length_by_mode_km,
+        length_by_country_km=result.length_by_country_km,
+        countries=result.countries,
+        border_crossings=result.crossings,
+        tolerance_km=result.tolerance_km,
+        declared_countries=list(route["countries"]),
+    )
+
+
+def crossing_points(analyses: Sequence[RouteAnalysis]) -> gpd.GeoDataFrame:
+    """Every border crossing as a point (where the route leaves the first country), in EPSG:4326."""
+    records = [
+        {"route": a.id, "sequence": n, **c.to_dict()}
+        for a in analyses
+        for n, c in enumerate(a.border_crossings, start=1)
+    ]
+    columns = ["route", "sequence", "from", "to", "lon", "lat", "at_km", "by_sea"]
+    frame = gpd.GeoDataFrame(records, columns=list(dict.fromkeys(columns + [k for r in records for k in r])))
+    return frame.set_geometry(gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")

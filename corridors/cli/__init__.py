@@ -1,0 +1,1 @@
+"""The ``corridors`` command line: a thin shell over the library (only this package imports click)."""

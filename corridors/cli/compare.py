@@ -1,0 +1,83 @@
+"""``corridors compare``: lengths, countries and border crossings of routes side by side."""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+import click
+
+from .options import boundaries_from, boundary_options, dataset, echo_json, format_option, render_table
+
+ARROW = " → "
+
+
+@click.command()
+@click.argument("route_ids", nargs=-1)
+@click.option("--all", "all_routes", is_flag=True, help="Compare every route.")
+@click.option("--crossings", "show_crossings", is_flag=True, help="Also print a table of border crossings.")
+@format_option("table", "json", "csv")
+@boundary_options
+@click.pass_context
+def compare(ctx, route_ids, all_routes, show_crossings, fmt, boundaries_path, iso_field, min_excursion_km) -> None:
+    """Compare routes: geodesic length per mode and country, country sequence, crossings."""
+    from ..analysis import analyze_routes
+
+    if bool(route_ids) == all_routes:
+        raise click.UsageError("give route ids or --all (not both)")
+    data = dataset(ctx)
+    analyses = analyze_routes(
+        data,
+        None if all_routes else route_ids,
+        boundaries=boundaries_from(boundaries_path, iso_field),
+        min_excursion_km=min_excursion_km,
+    )
+    if fmt == "json":
+        echo_json([a.to_dict() for a in analyses])
+    elif fmt == "csv":
+        write_csv(analyses)
+    else:
+        click.echo(comparison_table(analyses))
+        if show_crossings:
+            click.echo("\n" + crossings_table(analyses))
+        if analyses:
+            click.echo(f"\nLengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under "
+                       f"{analyses[0].tolerance_km:g} km ignored (--min-excursion-km).")
+
+
+def comparison_table(analyses) -> str:
+    modes = sorted({m for a in analyses for m in a.length_by_mode_km})
+    headers = ["route", "layer", "status", "km", *(f"{m} km" for m in modes), "countries", "crossings"]
+    rows = [
+        [a.id, a.layer, a.status, f"{a.length_km:.1f}", *(f"{a.length_by_mode_km.get(m, 0):.1f}" for m in modes),
+         ARROW.join(a.countries), a.crossings_count]
+        for a in analyses
+    ]
+    numeric = [False, False, False, True, *([True] * len(modes)), False, True]
+    return render_table(headers, rows, numeric)
+
+
+def crossings_table(analyses) -> str:
+    headers = ["route", "#", "from", "to", "lon", "lat", "at km", "by sea"]
+    rows = [
+        [a.id, n, c.origin, c.destination, f"{c.lon:.4f}", f"{c.lat:.4f}", f"{c.at_km:.1f}", "yes" if c.by_sea else ""]
+        for a in analyses
+        for n, c in enumerate(a.border_crossings, start=1)
+    ]
+    return render_table(headers, rows, [False, True, False, False, True, True, True, False])
+
+
+def write_csv(analyses) -> None:
+    """One row per route; per-mode and per-country lengths flattened into columns."""
+    modes = sorted({m for a in analyses for m in a.length_by_mode_km})
+    places = sorted({c for a in analyses for c in a.length_by_country_km})
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["id", "name", "layer", "status", "length_km", *(f"mode_{m}_km" for m in modes),
+                     *(f"country_{c}_km" for c in places), "countries", "crossings_count", "tolerance_km"])
+    for a in analyses:
+        writer.writerow([
+            a.id, a.name, a.layer, a.status, f"{a.length_km:.3f}",
+            *(f"{a.length_by_mode_km.get(m, 0.0):.3f}" for m in modes),
+            *(f"{a.length_by_country_km.get(c, 0.0):.3f}" for c in places),
+            " ".join(a.countries), a.crossings_count, a.tolerance_km,
+        ])

@@ -1,0 +1,65 @@
+"""The ``corridors`` click group: shared options, lazy subcommands, errors as one-line messages."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import click
+
+from ..errors import CorridorsError, UsageError
+
+#: Subcommand name -> "module:function"; modules are imported only when their command runs.
+COMMANDS = {
+    "build": "corridors.cli.build:build",
+    "compare": "corridors.cli.compare:compare",
+    "layers": "corridors.cli.layers:layers",
+    "show": "corridors.cli.show:show",
+}
+
+
+class BadInput(click.ClickException):
+    """A one-line ``Error: ...`` with exit status 2, for bad ids, options and input data."""
+
+    exit_code = 2
+
+
+class CorridorsGroup(click.Group):
+    """Loads subcommands lazily and turns library errors into clean exits without tracebacks."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise BadInput(str(exc)) from None
+        except CorridorsError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+
+
+@click.group(cls=CorridorsGroup)
+@click.version_option(package_name="corridors")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, exists=True),
+    envvar="CORRIDORS_DATA_DIR",
+    help="Directory holding seeds/ and geo/ (default: this checkout).",
+)
+@click.option("-v", "--verbose", count=True, help="More log messages on stderr.")
+@click.option("-q", "--quiet", count=True, help="Fewer log messages on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, verbose: int, quiet: int) -> None:
+    """Explore South Caucasus transport corridors: cited layers, geodesic lengths, border crossings."""
+    logging.basicConfig(level=max(logging.DEBUG, logging.WARNING - 10 * (verbose - quiet)), format="%(levelname)s: %(message)s")
+    ctx.obj = {"data_dir": data_dir}

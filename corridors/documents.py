@@ -1,0 +1,97 @@
+"""The seed corpus: the documents every cited attribute points into, checked against their checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import InvalidData
+from .paths import seeds_dir
+
+METADATA_FILE = "documents.toml"
+
+_WHITESPACE = re.compile(r"\s+")
+# A sentence ends at . ! or ? (optionally closed by a quote or bracket) before white space, or at a
+# line break: the seeds are web pages whose headings and bylines have no full stop.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\s*\n\s*")
+
+
+def fold_whitespace(text: str) -> str:
+    """Collapse every run of white space to one space, the only normalisation quotes get."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One seed document and what its text states about itself."""
+
+    id: str
+    title: str
+    path: Path
+    text: str = field(repr=False)
+    authors: tuple[str, ...] = ()
+    publisher: str | None = None
+    date: str | None = None
+
+    @cached_property
+    def folded(self) -> str:
+        return fold_whitespace(self.text)
+
+    @cached_property
+    def sentences(self) -> tuple[str, ...]:
+        """The text cut into sentences, each whitespace-folded; empty pieces dropped."""
+        pieces = (fold_whitespace(p) for p in _SENTENCE_END.split(self.text))
+        return tuple(p for p in pieces if p)
+
+    def contains(self, quote: str) -> bool:
+        """True when the quote appears verbatim, white space folded on both sides."""
+        return fold_whitespace(quote) in self.folded
+
+
+def load_documents(root: Path | None = None) -> dict[str, Document]:
+    """Read ``seeds/documents.toml`` and every document it lists, verifying each sha256.
+
+    Raises
+    ------
+    InvalidData
+        If the metadata is malformed, a listed file is missing, or its checksum differs.
+    """
+    folder = seeds_dir(root)
+    meta_path = folder / METADATA_FILE
+    try:
+        entries = tomllib.loads(meta_path.read_text(encoding="utf-8"))["document"]
+    except FileNotFoundError:
+        raise InvalidData(meta_path, "document metadata file is missing") from None
+    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        raise InvalidData(meta_path, f"malformed document metadata ({exc})") from None
+
+    documents: dict[str, Document] = {}
+    for entry in entries:
+        doc_id = entry.get("id")
+        for key in ("id", "file", "title", "sha256"):
+            if not entry.get(key):
+                raise InvalidData(meta_path, f"missing {key!r}", feature=doc_id)
+        if doc_id in documents:
+            raise InvalidData(meta_path, "duplicate document id", feature=doc_id)
+        path = folder / entry["file"]
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InvalidData(path, "listed in documents.toml but missing", feature=doc_id) from None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry["sha256"]:
+            raise InvalidData(path, f"sha256 {digest} does not match documents.toml", feature=doc_id)
+        documents[doc_id] = Document(
+            id=doc_id,
+            title=entry["title"],
+            path=path,
+            text=data.decode("utf-8"),
+            authors=tuple(entry.get("authors", ())),
+            publisher=entry.get("publisher"),
+            date=str(entry["date"]) if entry.get("date") else None,
+        )
+    return documents

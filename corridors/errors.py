@@ -1,0 +1,45 @@
+"""Errors raised by the library; the CLI turns them into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+
+class CorridorsError(Exception):
+    """Base class for every error the library raises on purpose."""
+
+
+class UsageError(CorridorsError):
+    """The caller asked for something that cannot be (bad id, option or input): exit 2."""
+
+
+class UnknownFeature(UsageError):
+    """An id that no layer holds, with the closest ids as suggestions."""
+
+    def __init__(self, feature_id: str, suggestions: list[str]) -> None:
+        self.feature_id = feature_id
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown feature id {feature_id!r}{hint}")
+
+
+class InvalidData(CorridorsError):
+    """A data file (document, layer, attribute table) breaks its contract: names file and feature."""
+
+    def __init__(self, path: object, message: str, feature: str | None = None) -> None:
+        self.path = str(path)
+        self.feature = feature
+        where = f"{self.path}: feature {feature!r}" if feature else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class CitationError(InvalidData):
+    """A cited attribute whose quote is not in its document, or whose value the quote does not support."""
+
+
+class UnknownLayer(UsageError):
+    """A layer name that does not exist, with the closest names as suggestions."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown layer {name!r}{hint}")

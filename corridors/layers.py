@@ -1,0 +1,369 @@
+"""Read and validate the layers in geo/, and join the cited attributes and mentions to them.
+
+Everything downstream (analysis, maps, exports, routing) starts from a :class:`Dataset`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import shape
+
+from .attributes import STATUSES, Citation, Mention, load_citations, mention_index
+from .documents import Document, load_documents
+from .errors import InvalidData, UnknownFeature, UnknownLayer
+from .paths import data_dir, geo_dir
+
+#: The corridor layers, in display order, with their titles.
+CORRIDOR_LAYERS = {
+    "middle-corridor": "Middle Corridor (Trans-Caspian route)",
+    "tripp-zangezur": "TRIPP / Zangezur route",
+    "lachin-road": "Lachin corridor and roads",
+    "north-south": "International North–South Transport Corridor",
+}
+AIRPORTS_LAYER = "airports"
+PLACES_LAYER = "places"
+LAYERS = {**CORRIDOR_LAYERS, AIRPORTS_LAYER: "Airports"}
+MODES = ("rail", "road", "sea", "ferry")
+KINDS = ("route", "segment", "place", "airport")
+MAX_DECIMALS = 7
+
+_ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+_GEOMETRY_FOR_KIND = {
+    "place": ("Point",),
+    "airport": ("Point",),
+    "segment": ("LineString",),
+    "route": ("LineString", "MultiLineString"),
+}
+
+
+@dataclass(frozen=True)
+class FeatureInfo:
+    """Everything known about one feature: its properties, citations and mentions."""
+
+    id: str
+    name: str
+    layer: str
+    kind: str
+    properties: dict[str, Any]
+    attributes: list[Citation] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form ``corridors show`` prints."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "layer": self.layer,
+            "kind": self.kind,
+            "properties": self.properties,
+            "attributes": [
+                {"name": c.name, "value": c.value, "document": c.document, "quote": c.quote}
+                for c in self.attributes
+            ],
+            "mentions": [{"document": m.document, "sentence": m.sentence} for m in self.mentions],
+        }
+
+
+@dataclass(frozen=True)
+class LayerSummary:
+    name: str
+    title: str
+    routes: int
+    segments: int
+    airports: int
+    cited_attributes: int
+    mentions: int
+
+    @property
+    def features(self) -> int:
+        return self.routes + self.segments + self.airports
+
+
+class Dataset:
+    """The validated layers with their citations: places, segments, routes and airports.
+
+    Each GeoDataFrame is indexed by feature id, in EPSG:4326, and carries ``citations`` (how many cited
+    attributes the feature has) and ``citations_text`` (them, readable, one per line).
+    """
+
+    def __init__(
+        self,
+        documents: dict[str, Document],
+        places: gpd.GeoDataFrame,
+        segments: gpd.GeoDataFrame,
+        routes: gpd.GeoDataFrame,
+        airports: gpd.GeoDataFrame,
+        citations: list[Citation],
+    ) -> None:
+        self.documents = documents
+        self.citations = citations
+        by_feature: dict[str, list[Citation]] = {}
+        for cite in citations:
+            by_feature.setdefault(cite.feature_id, []).append(cite)
+        self._citations_by_feature = by_feature
+        self.places, self.segments, self.routes, self.airports = (
+            self._with_citations(frame) for frame in (places, segments, routes, airports)
+        )
+
+    def _with_citations(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        frame = frame.copy()
+        frame["citations"] = [len(self._citations_by_feature.get(i, ())) for i in frame.index]
+        frame["citations_text"] = [self.citations_text(i) for i in frame.index]
+        return frame
+
+    @property
+    def frames(self) -> dict[str, gpd.GeoDataFrame]:
+        return {"place": self.places, "segment": self.segments, "route": self.routes, "airport": self.airports}
+
+    def citations_for(self, feature_id: str) -> list[Citation]:
+        return list(self._citations_by_feature.get(feature_id, ()))
+
+    def citations_text(self, feature_id: str) -> str:
+        """The feature's citations as lines of ``attribute: value — “quote” (document title)``."""
+        return "\n".join(
+            f"{c.name}: {c.value} — “{c.quote}” ({self.documents[c.document].title})"
+            for c in self.citations_for(feature_id)
+        )
+
+    @cached_property
+    def mentions(self) -> dict[str, list[Mention]]:
+        aliases: dict[str, list[str]] = {}
+        for frame in self.frames.values():
+            for feature_id, row in frame.iterrows():
+                extra = row.get("aliases")
+                aliases[feature_id] = [row["name"], *(extra if isinstance(extra, list) else ())]
+        return mention_index(aliases, self.documents)
+
+    @property
+    def ids(self) -> list[str]:
+        return [i for frame in self.frames.values() for i in frame.index]
+
+    def kind_of(self, feature_id: str) -> str:
+        for kind, frame in self.frames.items():
+            if feature_id in frame.index:
+                return kind
+        raise self.unknown(feature_id)
+
+    def unknown(self, feature_id: str) -> UnknownFeature:
+        """The error for an id no layer holds, with up to three close ids as suggestions."""
+        ids = self.ids
+        lowered = {i.lower(): i for i in ids}
+        close = difflib.get_close_matches(feature_id.lower(), list(lowered), n=3, cutoff=0.6)
+        return UnknownFeature(feature_id, [lowered[c] for c in close])
+
+    def feature(self, feature_id: str) -> FeatureInfo:
+        """Look a feature up by id (any layer).
+
+        Raises
+        ------
+        UnknownFeature
+            With did-you-mean suggestions.
+        """
+        kind = self.kind_of(feature_id)
+        row = self.frames[kind].loc[feature_id]
+        properties = {
+            k: _plain(v)
+            for k, v in row.items()
+            if k not in ("id", "geometry", "citations", "citations_text", "name", "kind", "layer")
+        }
+        layer = PLACES_LAYER if kind == "place" else AIRPORTS_LAYER if kind == "airport" else row["layer"]
+        return FeatureInfo(
+            id=feature_id,
+            name=row["name"],
+            layer=layer,
+            kind=kind,
+            properties=properties,
+            attributes=self.citations_for(feature_id),
+            mentions=self.mentions.get(feature_id, []),
+        )
+
+    def layer(self, name: str) -> gpd.GeoDataFrame:
+        """The features of one layer: routes and segments of a corridor layer, or the airports."""
+        if name == AIRPORTS_LAYER:
+            return self.airports
+        if name == PLACES_LAYER:
+            return self.places
+        if name not in CORRIDOR_LAYERS:
+            raise UnknownLayer(name, difflib.get_close_matches(name, [*LAYERS, PLACES_LAYER], n=3))
+        parts = [self.routes[self.routes["layer"] == name], self.segments[self.segments["layer"] == name]]
+        return gpd.GeoDataFrame(pd.concat(parts), geometry="geometry", crs=self.routes.crs)
+
+    def summary(self) -> list[LayerSummary]:
+        """Counts per layer, for ``corridors layers``."""
+        mentions = self.mentions
+        rows = []
+        for name, title in LAYERS.items():
+            frame = self.layer(name)
+            kinds = Counter(frame["kind"])
+            rows.append(
+                LayerSummary(
+                    name=name,
+                    title=title,
+                    routes=kinds["route"],
+                    segments=kinds["segment"],
+                    airports=kinds["airport"],
+                    cited_attributes=int(frame["citations"].sum()),
+                    mentions=sum(len(mentions.get(i, ())) for i in frame.index),
+                )
+            )
+        return rows
+
+
+def _plain(value: Any) -> Any:
+    """Make a pandas cell JSON-friendly (NaN and None become None)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def load_dataset(root: Path | str | None = None) -> Dataset:
+    """Load and validate the documents, every layer in geo/ and the cited attributes.
+
+    Parameters
+    ----------
+    root
+        Directory holding ``seeds/`` and ``geo/``; defaults to :func:`corridors.paths.data_dir`.
+
+    Raises
+    ------
+    InvalidData
+        Naming the file, the feature and what is wrong.
+    """
+    base = data_dir(root)
+    folder = geo_dir(base)
+    documents = load_documents(base)
+    places = _read_layer(folder / f"{PLACES_LAYER}.geojson", PLACES_LAYER, {"place"})
+    airports = _read_layer(folder / f"{AIRPORTS_LAYER}.geojson", AIRPORTS_LAYER, {"airport"})
+    corridor_features = [
+        feature
+        for name in CORRIDOR_LAYERS
+        for feature in _read_layer(folder / f"{name}.geojson", name, {"segment", "route"})
+    ]
+    all_features = places + airports + corridor_features
+    duplicates = [i for i, n in Counter(f["properties"]["id"] for f in all_features).items() if n > 1]
+    if duplicates:
+        raise InvalidData(folder, "id used by more than one feature", feature=duplicates[0])
+    _check_references(folder, places, corridor_features)
+    frames = {
+        kind: _frame([f for f in all_features if f["properties"]["kind"] == kind])
+        for kind in ("place", "segment", "route", "airport")
+    }
+    citations = load_citations(documents, [f["properties"]["id"] for f in all_features], folder / "attributes.csv")
+    return Dataset(documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations)
+
+
+def _read_layer(path: Path, layer: str, kinds: set[str]) -> list[dict[str, Any]]:
+    """Parse one GeoJSON layer and validate each feature's properties and geometry."""
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidData(path, "layer file is missing") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidData(path, f"not valid JSON ({exc})") from None
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise InvalidData(path, "not a GeoJSON FeatureCollection")
+    if "crs" in collection:
+        raise InvalidData(path, "has a 'crs' member, which RFC 7946 removed (coordinates are WGS84)")
+    features = collection.get("features")
+    if not isinstance(features, list):
+        raise InvalidData(path, "'features' is not a list")
+    for position, feature in enumerate(features):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict) or not props.get("id"):
+            raise InvalidData(path, "feature has no id", feature=f"#{position}")
+        problem = _feature_problem(feature, layer, kinds)
+        if problem:
+            raise InvalidData(path, problem, feature=str(props["id"]))
+    return features
+
+
+def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> str | None:
+    props = feature["properties"]
+    kind = props.get("kind")
+    if kind not in kinds:
+        return f"kind {kind!r} does not belong in this layer (expected {' or '.join(sorted(kinds))})"
+    if not props.get("name"):
+        return "has no name"
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") not in _GEOMETRY_FOR_KIND[kind]:
+        got = geometry.get("type") if isinstance(geometry, dict) else geometry
+        return f"{kind} geometry must be {' or '.join(_GEOMETRY_FOR_KIND[kind])}, not {got}"
+    bad = _bad_coordinate(geometry.get("coordinates"))
+    if bad:
+        return bad
+    if kind in ("segment", "route") and props.get("layer") != layer:
+        return f"layer property {props.get('layer')!r} does not match the file's layer {layer!r}"
+    if kind in ("segment", "route") and props.get("status") not in STATUSES:
+        return f"status {props.get('status')!r} is not one of {', '.join(STATUSES)}"
+    for key in ("opened", "closed"):
+        if props.get(key) is not None and not _ISO_DATE.match(str(props[key])):
+            return f"{key} {props[key]!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if kind == "segment" and props.get("mode") not in MODES:
+        return f"mode {props.get('mode')!r} is not one of {', '.join(MODES)}"
+    if kind == "route":
+        if not props.get("segments") or not isinstance(props["segments"], list):
+            return "route lists no segments"
+        if not props.get("countries") or not all(_ISO3.match(str(c)) for c in props["countries"]):
+            return f"countries {props.get('countries')!r} must be a list of ISO3 codes"
+    if kind in ("place", "airport") and not _ISO3.match(str(props.get("country", ""))):
+        return f"country {props.get('country')!r} is not an ISO3 code"
+    if kind == "place" and props.get("geonameid") is None and not props.get("source"):
+        return "a place without a GeoNames id needs a 'source' for its coordinates"
+    if kind == "airport" and not re.match(r"^[A-Z]{4}$", props["id"]):
+        return "airport id must be its four-letter ICAO code"
+    return None
+
+
+def _bad_coordinate(coordinates: Any) -> str | None:
+    """Describe the first position that is not a finite lon/lat in range, or None."""
+    if isinstance(coordinates, list) and coordinates and isinstance(coordinates[0], (int, float)):
+        if len(coordinates) < 2 or not all(isinstance(c, (int, float)) and math.isfinite(c) for c in coordinates):
+            return f"position {coordinates!r} is not a pair of finite numbers"
+        lon, lat = coordinates[:2]
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            return f"position {coordinates!r} is outside lon -180..180, lat -90..90"
+        return None
+    if not isinstance(coordinates, list) or not coordinates:
+        return "geometry has no coordinates"
+    for part in coordinates:
+        bad = _bad_coordinate(part)
+        if bad:
+            return bad
+    return None
+
+
+def _check_references(folder: Path, places: list[dict], corridor_features: list[dict]) -> None:
+    place_ids = {p["properties"]["id"] for p in places}
+    segment_ids = {f["properties"]["id"] for f in corridor_features if f["properties"]["kind"] == "segment"}
+    for feature in corridor_features:
+        props = feature["properties"]
+        path = folder / f"{props['layer']}.geojson"
+        if props["kind"] == "segment":
+            for end in ("from", "to"):
+                if props.get(end) not in place_ids:
+                    raise InvalidData(path, f"{end} place {props.get(end)!r} is not in places.geojson", props["id"])
+        else:
+            missing = [s for s in props["segments"] if s not in segment_ids]
+            if missing:
+                raise InvalidData(path, f"unknown segment {missing[0]!r}", feature=props["id"])
+
+
+def _frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    records = [dict(f["properties"]) for f in features]
+    geometries = [shape(f["geometry"]) for f in features]
+    frame = gpd.GeoDataFrame(records, geometry=geometries, crs="EPSG:4326")
+    return frame.set_index("id", drop=False).rename_axis(None)

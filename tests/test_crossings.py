@@ -1,0 +1,122 @@
+"""Crossings and lengths on synthetic square countries, where the answers are exact.
+
+One degree of longitude along the equator is 111.319 491 km on the WGS84 ellipsoid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import LineString, MultiPolygon, box
+
+from corridors.boundaries import Boundaries
+from corridors.crossings import SEA, Track, analyze_tracks
+
+DEGREE_KM = 111.319491
+
+
+def countries(**polygons) -> Boundaries:
+    return Boundaries(np.array(list(polygons)), np.array(list(polygons.values()), dtype=object), "synthetic")
+
+
+def analyze(coords, bounds, modes=None, tolerance=10.0):
+    track = Track.from_geometry(LineString(coords), modes)
+    return analyze_tracks([track], bounds, tolerance)[0]
+
+
+def test_crossing_on_a_shared_border_is_exact():
+    result = analyze([(0.5, 0), (1.5, 0)], countries(AAA=box(0, -1, 1, 1), BBB=box(1, -1, 2, 1)))
+    assert result.length_km == pytest.approx(DEGREE_KM, rel=1e-6)
+    assert result.countries == ["AAA", "BBB"]
+    assert result.length_by_country_km == pytest.approx({"AAA": DEGREE_KM / 2, "BBB": DEGREE_KM / 2}, rel=1e-6)
+    [crossing] = result.crossings
+    assert (crossing.origin, crossing.destination, crossing.by_sea) == ("AAA", "BBB", False)
+    assert (crossing.lon, crossing.lat) == pytest.approx((1.0, 0.0))
+    assert crossing.at_km == pytest.approx(DEGREE_KM / 2, rel=1e-6)
+
+
+def test_an_exclave_gives_the_country_twice():
+    home = MultiPolygon([box(0, -1, 1, 1), box(2, -1, 3, 1)])
+    result = analyze([(0.5, 0), (2.5, 0)], countries(AAA=home, BBB=box(1, -1, 2, 1)))
+    assert result.countries == ["AAA", "BBB", "AAA"]
+    assert [c.lon for c in result.crossings] == pytest.approx([1.0, 2.0])
+    assert [c.at_km for c in result.crossings] == pytest.approx([DEGREE_KM / 2, DEGREE_KM * 1.5], rel=1e-6)
+    assert result.length_by_country_km["BBB"] == pytest.approx(DEGREE_KM, rel=1e-6)
+
+
+@pytest.mark.parametrize("modes", [["road", "ferry", "road"], None])
+def test_a_sea_passage_is_one_crossing_from_coast_to_coast(modes):
+    result = analyze([(0.5, 0), (1, 0), (2, 0), (2.5, 0)], countries(AAA=box(0, -1, 1, 1), BBB=box(2, -1, 3, 1)), modes)
+    assert result.countries == ["AAA", "BBB"]
+    [crossing] = result.crossings
+    assert crossing.by_sea
+    assert (crossing.lon, crossing.landfall_lon) == pytest.approx((1.0, 2.0))
+    assert (crossing.at_km, crossing.landfall_km) == pytest.approx((DEGREE_KM / 2, DEGREE_KM * 1.5), rel=1e-6)
+    assert result.length_by_country_km[SEA] == pytest.approx(DEGREE_KM, rel=1e-6)
+    if modes:
+        assert result.length_by_mode_km == pytest.approx({"road": DEGREE_KM, "ferry": DEGREE_KM}, rel=1e-6)
+
+
+def test_a_sea_round_trip_to_the_same_country_is_no_crossing():
+    home = MultiPolygon([box(0, -1, 1, 1), box(2, -1, 3, 1)])
+    result = analyze([(0.5, 0), (2.5, 0)], countries(AAA=home), ["ferry"])
+    assert result.countries == ["AAA"] and result.crossings == []
+
+
+def test_a_sliver_shorter_than_the_tolerance_is_split_between_its_neighbours():
+    bounds = countries(AAA=box(0, -1, 1, 1), CCC=box(1, -1, 1.02, 1), BBB=box(1.02, -1, 2, 1))
+    tolerant = analyze([(0.5, 0), (1.5, 0)], bounds, tolerance=10.0)
+    assert tolerant.countries == ["AAA", "BBB"]
+    assert tolerant.crossings[0].lon == pytest.approx(1.01)
+    assert tolerant.tolerance_km == 10.0
+    exact = analyze([(0.5, 0), (1.5, 0)], bounds, tolerance=0.0)
+    assert exact.countries == ["AAA", "CCC", "BBB"]
+    assert exact.length_by_country_km["CCC"] == pytest.approx(0.02 * DEGREE_KM, rel=1e-5)
+
+
+def test_a_sliver_inside_one_country_disappears():
+    home = MultiPolygon([box(0, -1, 1, 1), box(1.02, -1, 2, 1)])
+    result = analyze([(0.5, 0), (1.5, 0)], countries(AAA=home, CCC=box(1, -1, 1.02, 1)))
+    assert result.countries == ["AAA"] and result.crossings == []
+    assert result.length_by_country_km == pytest.approx({"AAA": DEGREE_KM}, rel=1e-6)
+
+
+def test_a_real_passage_longer_than_the_tolerance_is_kept():
+    bounds = countries(AAA=box(0, -1, 1, 1), CCC=box(1, -1, 1.2, 1), BBB=box(1.2, -1, 2, 1))
+    assert analyze([(0.5, 0), (1.5, 0)], bounds).countries == ["AAA", "CCC", "BBB"]
+
+
+def test_a_short_gap_on_land_takes_the_nearest_country():
+    bounds = countries(AAA=box(0, -1, 1, 1), BBB=box(1.01, -1, 2, 1))
+    result = analyze([(0.5, 0), (1.5, 0)], bounds, ["rail"])
+    assert result.countries == ["AAA", "BBB"]
+    assert SEA not in result.length_by_country_km
+    assert 1.0 <= result.crossings[0].lon <= 1.01  # somewhere in the gap the map leaves
+
+
+def test_the_antimeridian_is_crossed_the_short_way():
+    bounds = countries(AAA=box(179, -1, 180, 1), BBB=box(-180, -1, -179, 1))
+    result = analyze([(179.5, 0), (-179.5, 0)], bounds)
+    assert result.length_km == pytest.approx(DEGREE_KM, rel=1e-6)
+    assert result.countries == ["AAA", "BBB"]
+    [crossing] = result.crossings
+    assert abs(crossing.lon) == pytest.approx(180.0)
+    assert crossing.at_km == pytest.approx(DEGREE_KM / 2, rel=1e-6)
+
+
+def test_many_tracks_in_one_call_match_one_by_one():
+    bounds = countries(AAA=box(0, -1, 1, 1), BBB=box(1, -1, 2, 1))
+    lines = [LineString([(0.1 + i / 10, -0.5), (1.1 + i / 20, 0.5)]) for i in range(8)]
+    together = analyze_tracks([Track.from_geometry(line) for line in lines], bounds)
+    for line, result in zip(lines, together):
+        alone = analyze_tracks([Track.from_geometry(line)], bounds)[0]
+        assert result == alone
+
+
+def test_length_is_geodesic_not_planar():
+    bounds = countries(AAA=box(0, 59, 2, 61))
+    result = analyze([(0.5, 60), (1.5, 60)], bounds)
+    # At 60°N a degree of longitude is about half what it is on the equator.
+    assert result.length_km == pytest.approx(55.8, abs=0.2)
+    assert shapely.length(LineString([(0.5, 60), (1.5, 60)])) == 1.0
