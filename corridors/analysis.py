@@ -86,7 +86,9 @@ def route_track(data: Dataset, route_id: str) -> Track:
         else:
             if arrived_at not in (start, finish):
                 raise InvalidData(
-                    f"{route['layer']}.geojson", f"segment {segment['id']!r} does not start where the previous one ends", route_id
+                    f"{route['layer']}.geojson",
+                    f"segment {segment['id']!r} does not start where the previous one ends",
+                    route_id,
                 )
             forward = start == arrived_at
         if not forward:

@@ -32,8 +32,20 @@ STATUS_WORDING: dict[str, tuple[str, ...]] = {
 _MONTHS = {
     m: i
     for i, m in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"),
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
         start=1,
     )
 }
@@ -161,9 +173,7 @@ def _matchable(text: str) -> str:
     return text.translate(_DASHES).casefold()
 
 
-def mention_index(
-    aliases: Mapping[str, Iterable[str]], documents: Mapping[str, Document]
-) -> dict[str, list[Mention]]:
+def mention_index(aliases: Mapping[str, Iterable[str]], documents: Mapping[str, Document]) -> dict[str, list[Mention]]:
     """Find, for each feature, the document sentences that name it by any of its aliases.
 
     Where one feature's match lies inside a longer match of another ("Lachin" inside
@@ -186,8 +196,7 @@ def mention_index(
             kept: dict[str, str] = {}
             for start, end, feature_id, alias in hits:
                 inside_longer = any(
-                    s <= start and end <= e and (e - s) > (end - start) and f != feature_id
-                    for s, e, f, _ in hits
+                    s <= start and end <= e and (e - s) > (end - start) and f != feature_id for s, e, f, _ in hits
                 )
                 if not inside_longer:
                     kept.setdefault(feature_id, alias)

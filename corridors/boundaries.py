@@ -48,7 +48,9 @@ class Boundaries:
     def clipped(self, bounds: tuple[float, float, float, float], margin: float = CLIP_MARGIN_DEG) -> Boundaries:
         """Keep only the parts inside ``bounds`` (minx, miny, maxx, maxy) plus a margin."""
         minx, miny, maxx, maxy = bounds
-        box = shapely.box(max(minx - margin, -180), max(miny - margin, -90), min(maxx + margin, 180), min(maxy + margin, 90))
+        box = shapely.box(
+            max(minx - margin, -180), max(miny - margin, -90), min(maxx + margin, 180), min(maxy + margin, 90)
+        )
         hits = self.polygon_tree.query(box, predicate="intersects")
         hits.sort()
         parts = shapely.intersection(self.polygons[hits], box)
@@ -77,10 +79,14 @@ def from_file(path: str | Path, iso_field: str, layer: str | None = None) -> Bou
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise UsageError(f"{path}: cannot read boundaries ({str(exc).splitlines()[0]})") from None
     if iso_field not in frame.columns:
-        raise UsageError(f"{path}: no field {iso_field!r} (fields: {', '.join(c for c in frame.columns if c != 'geometry')})")
+        raise UsageError(
+            f"{path}: no field {iso_field!r} (fields: {', '.join(c for c in frame.columns if c != 'geometry')})"
+        )
     polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"])
     if not polygonal.any():
-        raise UsageError(f"{path}: boundaries must be polygons, found {', '.join(sorted(set(frame.geom_type.dropna())))}")
+        raise UsageError(
+            f"{path}: boundaries must be polygons, found {', '.join(sorted(set(frame.geom_type.dropna())))}"
+        )
     frame = frame[polygonal]
     if frame.crs is None:
         raise UsageError(f"{path}: boundaries have no CRS")

@@ -183,7 +183,9 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
             starts.append(coords[:-1])
             ends.append(coords[1:])
             track_of.append(np.full(len(coords) - 1, index))
-            part_modes = track.modes[part_no] if track.modes is not None else np.full(len(coords) - 1, None, dtype=object)
+            part_modes = (
+                track.modes[part_no] if track.modes is not None else np.full(len(coords) - 1, None, dtype=object)
+            )
             modes.append(np.asarray(part_modes, dtype=object))
     if not starts:
         return _empty_pieces(len(tracks))
@@ -236,19 +238,30 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     length_km = edge_lengths_m(p0[:, 0], p0[:, 1], p1[:, 0], p1[:, 1]) / 1000.0
     track_start = np.searchsorted(piece_track, np.arange(len(tracks) + 1))
     return {
-        "p0": p0, "p1": p1, "mode": piece_mode, "label": label, "length_km": length_km, "track_start": track_start,
+        "p0": p0,
+        "p1": p1,
+        "mode": piece_mode,
+        "label": label,
+        "length_km": length_km,
+        "track_start": track_start,
     }
 
 
 def _empty_pieces(n_tracks: int) -> dict[str, np.ndarray]:
     empty = np.zeros((0, 2))
     return {
-        "p0": empty, "p1": empty, "mode": np.zeros(0, dtype=object), "label": np.zeros(0, dtype=object),
-        "length_km": np.zeros(0), "track_start": np.zeros(n_tracks + 1, dtype=int),
+        "p0": empty,
+        "p1": empty,
+        "mode": np.zeros(0, dtype=object),
+        "label": np.zeros(0, dtype=object),
+        "length_km": np.zeros(0),
+        "track_start": np.zeros(n_tracks + 1, dtype=int),
     }
 
 
-def _analyze_one(pieces: dict[str, np.ndarray], lo: int, hi: int, boundaries: Boundaries, tolerance: float) -> LineAnalysis:
+def _analyze_one(
+    pieces: dict[str, np.ndarray], lo: int, hi: int, boundaries: Boundaries, tolerance: float
+) -> LineAnalysis:
     p0, p1 = pieces["p0"][lo:hi], pieces["p1"][lo:hi]
     lengths = pieces["length_km"][lo:hi]
     labels = pieces["label"][lo:hi].copy()
@@ -310,10 +323,7 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
     it is split at its middle; at either end of the line it joins its only neighbour.
     """
     while len(runs) > 1:
-        candidates = [
-            i for i, (label, start, end) in enumerate(runs)
-            if label != SEA and end - start < tolerance
-        ]
+        candidates = [i for i, (label, start, end) in enumerate(runs) if label != SEA and end - start < tolerance]
         if not candidates:
             break
         i = min(candidates, key=lambda k: runs[k][2] - runs[k][1])

@@ -69,8 +69,7 @@ class FeatureInfo:
             "kind": self.kind,
             "properties": self.properties,
             "attributes": [
-                {"name": c.name, "value": c.value, "document": c.document, "quote": c.quote}
-                for c in self.attributes
+                {"name": c.name, "value": c.value, "document": c.document, "quote": c.quote} for c in self.attributes
             ],
             "mentions": [{"document": m.document, "sentence": m.sentence} for m in self.mentions],
         }

@@ -15,8 +15,7 @@ from corridors.cli.main import cli
 REPO = Path(__file__).resolve().parent.parent
 
 SYNTHETIC_TEXT = (
-    "The Test Road opened on 2 May 2021. It is a dual-purpose road.\n"
-    "The old Test Road bridge no longer exists.\n"
+    "The Test Road opened on 2 May 2021. It is a dual-purpose road.\nThe old Test Road bridge no longer exists.\n"
 )
 
 
@@ -41,7 +40,11 @@ def invoke(runner):
 
 
 def feature(kind: str, fid: str, geometry: dict, **props) -> dict:
-    return {"type": "Feature", "properties": {"id": fid, "kind": kind, "name": fid.title(), **props}, "geometry": geometry}
+    return {
+        "type": "Feature",
+        "properties": {"id": fid, "kind": kind, "name": fid.title(), **props},
+        "geometry": geometry,
+    }
 
 
 def collection(*features: dict) -> dict:
@@ -71,15 +74,37 @@ def synthetic(tmp_path: Path) -> Path:
     line = {"type": "LineString", "coordinates": [[0.5, 0.5], [1.0, 0.5], [1.5, 0.5]]}
     common = dict(layer="lachin-road", status="operational", opened="2021-05-02", closed=None)
     corridor = collection(
-        feature("route", "test-road", line, segments=["test-road-1"], countries=["AAA", "BBB"], aliases=["Test Road"], **common),
-        feature("segment", "test-road-1", line, mode="road", source="synthetic", **{"from": "west", "to": "east"}, **common),
+        feature(
+            "route",
+            "test-road",
+            line,
+            segments=["test-road-1"],
+            countries=["AAA", "BBB"],
+            aliases=["Test Road"],
+            **common,
+        ),
+        feature(
+            "segment", "test-road-1", line, mode="road", source="synthetic", **{"from": "west", "to": "east"}, **common
+        ),
     )
     airports = collection(
-        feature("airport", "XXXX", {"type": "Point", "coordinates": [0.6, 0.6]}, iata="XXX", country="AAA", serves="west", source="synthetic"),
+        feature(
+            "airport",
+            "XXXX",
+            {"type": "Point", "coordinates": [0.6, 0.6]},
+            iata="XXX",
+            country="AAA",
+            serves="west",
+            source="synthetic",
+        ),
     )
     for name, content in {
-        "places": places, "lachin-road": corridor, "airports": airports,
-        "middle-corridor": collection(), "tripp-zangezur": collection(), "north-south": collection(),
+        "places": places,
+        "lachin-road": corridor,
+        "airports": airports,
+        "middle-corridor": collection(),
+        "tripp-zangezur": collection(),
+        "north-south": collection(),
     }.items():
         (geo / f"{name}.geojson").write_text(json.dumps(content), encoding="utf-8")
     (geo / "attributes.csv").write_text(
@@ -104,4 +129,3 @@ def shared_seeds() -> Path:
     if not folder.is_dir():
         pytest.skip("../shared/seeds is not beside this checkout")
     return folder
-

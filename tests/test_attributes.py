@@ -62,12 +62,17 @@ def test_key_facts_are_cited(data):
 
 
 def test_mentions_prefer_the_longest_alias():
-    from corridors.documents import Document
     from pathlib import Path
 
-    doc = Document("d", "t", Path("d.txt"), "A new Lachin–Khankendi road has long been established. Lachin was occupied.")
+    from corridors.documents import Document
+
+    doc = Document(
+        "d", "t", Path("d.txt"), "A new Lachin–Khankendi road has long been established. Lachin was occupied."
+    )
     index = mention_index({"lachin": ["Lachin"], "lachin-khankendi-road": ["Lachin-Khankendi road"]}, {"d": doc})
-    assert [m.sentence for m in index["lachin-khankendi-road"]] == ["A new Lachin–Khankendi road has long been established."]
+    assert [m.sentence for m in index["lachin-khankendi-road"]] == [
+        "A new Lachin–Khankendi road has long been established."
+    ]
     assert [m.sentence for m in index["lachin"]] == ["Lachin was occupied."]
 
 

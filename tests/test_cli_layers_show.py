@@ -28,7 +28,10 @@ def test_show_json_has_the_documented_shape(invoke, synthetic):
     assert {"id", "name", "layer", "kind", "attributes", "mentions"} <= set(shown)
     assert shown["kind"] == "route" and shown["layer"] == "lachin-road"
     assert shown["attributes"][0] == {
-        "name": "opened_date", "value": "2021-05-02", "document": "doc1", "quote": "The Test Road opened on 2 May 2021.",
+        "name": "opened_date",
+        "value": "2021-05-02",
+        "document": "doc1",
+        "quote": "The Test Road opened on 2 May 2021.",
     }
     assert shown["mentions"][0]["document"] == "doc1"
 
@@ -36,7 +39,9 @@ def test_show_json_has_the_documented_shape(invoke, synthetic):
 def test_show_unknown_id_exits_2_with_suggestions_and_no_traceback(invoke, synthetic):
     result = invoke("--data-dir", str(synthetic), "show", "test-raod")
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == ["Error: unknown feature id 'test-raod'; did you mean test-road, test-road-1?"]
+    assert result.output.strip().splitlines() == [
+        "Error: unknown feature id 'test-raod'; did you mean test-road, test-road-1?"
+    ]
 
 
 def test_broken_data_exits_1_with_one_line(invoke, synthetic):

@@ -41,16 +41,25 @@ def compare(ctx, route_ids, all_routes, show_crossings, fmt, boundaries_path, is
         if show_crossings:
             click.echo("\n" + crossings_table(analyses))
         if analyses:
-            click.echo(f"\nLengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under "
-                       f"{analyses[0].tolerance_km:g} km ignored (--min-excursion-km).")
+            click.echo(
+                f"\nLengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under "
+                f"{analyses[0].tolerance_km:g} km ignored (--min-excursion-km)."
+            )
 
 
 def comparison_table(analyses) -> str:
     modes = sorted({m for a in analyses for m in a.length_by_mode_km})
     headers = ["route", "layer", "status", "km", *(f"{m} km" for m in modes), "countries", "crossings"]
     rows = [
-        [a.id, a.layer, a.status, f"{a.length_km:.1f}", *(f"{a.length_by_mode_km.get(m, 0):.1f}" for m in modes),
-         ARROW.join(a.countries), a.crossings_count]
+        [
+            a.id,
+            a.layer,
+            a.status,
+            f"{a.length_km:.1f}",
+            *(f"{a.length_by_mode_km.get(m, 0):.1f}" for m in modes),
+            ARROW.join(a.countries),
+            a.crossings_count,
+        ]
         for a in analyses
     ]
     numeric = [False, False, False, True, *([True] * len(modes)), False, True]
@@ -72,12 +81,32 @@ def write_csv(analyses) -> None:
     modes = sorted({m for a in analyses for m in a.length_by_mode_km})
     places = sorted({c for a in analyses for c in a.length_by_country_km})
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["id", "name", "layer", "status", "length_km", *(f"mode_{m}_km" for m in modes),
-                     *(f"country_{c}_km" for c in places), "countries", "crossings_count", "tolerance_km"])
+    writer.writerow(
+        [
+            "id",
+            "name",
+            "layer",
+            "status",
+            "length_km",
+            *(f"mode_{m}_km" for m in modes),
+            *(f"country_{c}_km" for c in places),
+            "countries",
+            "crossings_count",
+            "tolerance_km",
+        ]
+    )
     for a in analyses:
-        writer.writerow([
-            a.id, a.name, a.layer, a.status, f"{a.length_km:.3f}",
-            *(f"{a.length_by_mode_km.get(m, 0.0):.3f}" for m in modes),
-            *(f"{a.length_by_country_km.get(c, 0.0):.3f}" for c in places),
-            " ".join(a.countries), a.crossings_count, a.tolerance_km,
-        ])
+        writer.writerow(
+            [
+                a.id,
+                a.name,
+                a.layer,
+                a.status,
+                f"{a.length_km:.3f}",
+                *(f"{a.length_by_mode_km.get(m, 0.0):.3f}" for m in modes),
+                *(f"{a.length_by_country_km.get(c, 0.0):.3f}" for c in places),
+                " ".join(a.countries),
+                a.crossings_count,
+                a.tolerance_km,
+            ]
+        )

@@ -14,7 +14,12 @@ from ..layers import Dataset, load_dataset
 def format_option(*choices: str, default: str = "table"):
     """``--format/-f`` limited to the given output formats."""
     return click.option(
-        "--format", "-f", "fmt", type=click.Choice(choices), default=default, show_default=True,
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
         help="Output format.",
     )
 
@@ -48,15 +53,23 @@ def boundary_options(command):
     from ..crossings import DEFAULT_MIN_EXCURSION_KM
 
     command = click.option(
-        "--min-excursion-km", type=click.FloatRange(min=0), default=DEFAULT_MIN_EXCURSION_KM, show_default=True,
+        "--min-excursion-km",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_MIN_EXCURSION_KM,
+        show_default=True,
         help="Ignore passages into a third country, and gaps between countries, shorter than this "
         "(generalised borders put river towns on the wrong bank).",
     )(command)
     command = click.option(
-        "--iso-field", default="ADM0_A3", show_default=True, help="Country code field of --boundaries.",
+        "--iso-field",
+        default="ADM0_A3",
+        show_default=True,
+        help="Country code field of --boundaries.",
     )(command)
     return click.option(
-        "--boundaries", "boundaries_path", type=click.Path(dir_okay=False, exists=True),
+        "--boundaries",
+        "boundaries_path",
+        type=click.Path(dir_okay=False, exists=True),
         help="Country polygons to use instead of Natural Earth 10m (any OGR polygon layer).",
     )(command)
 

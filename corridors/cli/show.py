@@ -29,7 +29,9 @@ def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
             title = data.documents[cite.document].title
             click.echo(f"- {cite.name}: {cite.value}")
             click.echo(textwrap.indent(textwrap.fill(f"“{cite.quote}” — {title}", 96), "    "))
-    click.echo(f"\nMentioned in {len(info.mentions)} sentence(s) of {len({m.document for m in info.mentions})} document(s).")
+    click.echo(
+        f"\nMentioned in {len(info.mentions)} sentence(s) of {len({m.document for m in info.mentions})} document(s)."
+    )
 
 
 def _short(value: object) -> str:
