@@ -108,6 +108,8 @@ class Track:
 
     def split_at_antimeridian(self) -> Track:
         """Cut edges that jump more than 180° of longitude at ±180°, so each part is planar-safe."""
+        if not any((np.abs(np.diff(coords[:, 0])) > 180).any() for coords in self.parts):
+            return self
         parts: list[np.ndarray] = []
         modes: list[np.ndarray] = []
         for index, coords in enumerate(self.parts):
@@ -144,7 +146,11 @@ class _Outlines:
                 for start in range(0, len(coords) - 1, _OUTLINE_CHUNK):
                     chunks.append(coords[start : start + _OUTLINE_CHUNK + 1])
                     owners.append(country)
-        self.chunks = shapely.linestrings(chunks) if chunks else np.zeros(0, dtype=object)
+        sizes = [len(chunk) for chunk in chunks]
+        self.chunks = (  # chunks differ in length, so build them from flat coordinates and indices
+            shapely.linestrings(np.concatenate(chunks), indices=np.repeat(np.arange(len(chunks)), sizes))
+            if chunks else np.zeros(0, dtype=object)
+        )
         self.owner = np.asarray(owners, dtype=int)
         self.tree = shapely.STRtree(self.chunks)
 
@@ -175,7 +181,7 @@ def analyze_tracks(
 
 def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[str, np.ndarray]:
     """Cut every edge at the country outlines it meets and label each piece (vectorised)."""
-    starts, ends, track_of, modes = [], [], [], []
+    starts, ends, track_of, modes, part_first = [], [], [], [], []
     for index, track in enumerate(tracks):
         for part_no, coords in enumerate(track.parts):
             if len(coords) < 2:
@@ -183,6 +189,7 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
             starts.append(coords[:-1])
             ends.append(coords[1:])
             track_of.append(np.full(len(coords) - 1, index))
+            part_first.append(np.arange(len(coords) - 1) == 0)
             part_modes = (
                 track.modes[part_no] if track.modes is not None else np.full(len(coords) - 1, None, dtype=object)
             )
@@ -193,6 +200,7 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     b = np.concatenate(ends)
     edge_track = np.concatenate(track_of)
     edge_mode = np.concatenate(modes)
+    edge_first = np.concatenate(part_first)
     n_edges = len(a)
 
     # 1. Where each edge meets an outline chunk, as a fraction t along the edge.
@@ -213,23 +221,30 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     all_t = np.concatenate([np.zeros(n_edges), np.ones(n_edges), cut_t])
     order = np.lexsort((all_t, all_edge))
     all_edge, all_t = all_edge[order], all_t[order]
+    cuts_so_far = np.cumsum(order >= 2 * n_edges)
     same_edge = all_edge[1:] == all_edge[:-1]
     t0, t1, piece_edge = all_t[:-1][same_edge], all_t[1:][same_edge], all_edge[:-1][same_edge]
+    stretch = cuts_so_far[:-1][same_edge]
     keep = (t1 - t0) > 1e-12
-    t0, t1, piece_edge = t0[keep], t1[keep], piece_edge[keep]
+    t0, t1, piece_edge, stretch = t0[keep], t1[keep], piece_edge[keep], stretch[keep]
     d = b[piece_edge] - a[piece_edge]
     p0 = a[piece_edge] + d * t0[:, None]
     p1 = a[piece_edge] + d * t1[:, None]
 
     # 3. Label each piece by the polygon holding its midpoint; sea legs outside polygons are sea.
-    mid = (p0 + p1) / 2.0
-    label = np.full(len(mid), _GAP, dtype=object)
+    #    The label only changes where the line meets an outline, so only the first piece of each
+    #    part and of each stretch between cuts is looked up; the pieces after it share its label.
+    new_edge = np.concatenate([[True], piece_edge[1:] != piece_edge[:-1]])
+    first = (new_edge & edge_first[piece_edge]) | np.concatenate([[True], stretch[1:] != stretch[:-1]])
+    mid = (p0[first] + p1[first]) / 2.0
+    found = np.full(len(mid), _GAP, dtype=object)
     point_idx, country_idx = boundaries.polygon_tree.query(shapely.points(mid))
     for country in np.unique(country_idx):
         candidates = point_idx[country_idx == country]
         inside = shapely.contains_xy(boundaries.polygons[country], mid[candidates, 0], mid[candidates, 1])
         chosen = candidates[inside]
-        label[chosen[label[chosen] == _GAP]] = boundaries.codes[country]
+        found[chosen[found[chosen] == _GAP]] = boundaries.codes[country]
+    label = found[np.cumsum(first) - 1]
     piece_mode = edge_mode[piece_edge]
     at_sea = (label == _GAP) & np.isin(piece_mode, list(SEA_MODES))
     label[at_sea] = SEA
@@ -277,19 +292,22 @@ def _analyze_one(
     for label, start, end, first, last in runs:
         if label != _GAP:
             continue
-        if end - start < tolerance:
+        if end - start < tolerance and len(boundaries.codes):  # with no country near, a gap is water
             mid = (p0[first:last] + p1[first:last]) / 2.0
-            nearest = boundaries.polygon_tree.query_nearest(shapely.points(mid), all_matches=False)[1]
-            labels[first:last] = boundaries.codes[nearest]
+            # Outside every polygon, the nearest polygon is the owner of the nearest outline chunk.
+            outlines = _outlines(boundaries)
+            nearest = outlines.tree.query_nearest(shapely.points(mid), all_matches=False)[1]
+            labels[first:last] = boundaries.codes[outlines.owner[nearest]]
         else:
             labels[first:last] = SEA
     runs = [[label, start, end] for label, start, end, _, _ in _runs(labels, cum)]
     runs = _drop_excursions(runs, tolerance)
+    _add_offshore_landfalls(runs, p0[0] if len(p0) else None, p1[-1] if len(p1) else None, boundaries, tolerance)
 
     def point_at(km: float) -> tuple[float, float]:
-        i = int(np.clip(np.searchsorted(cum, km, side="right") - 1, 0, len(lengths) - 1))
+        i = min(max(int(np.searchsorted(cum, km, side="right")) - 1, 0), len(lengths) - 1)
         frac = 0.0 if lengths[i] == 0 else (km - cum[i]) / lengths[i]
-        x, y = p0[i] + (p1[i] - p0[i]) * float(np.clip(frac, 0.0, 1.0))
+        x, y = p0[i] + (p1[i] - p0[i]) * min(max(float(frac), 0.0), 1.0)
         return float(x), float(y)
 
     by_country: dict[str, float] = {}
@@ -320,10 +338,17 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
     """Give runs into a country shorter than the tolerance to their neighbours, shortest first.
 
     Between two runs of one label the short run merges into them; between two different labels
-    it is split at its middle; at either end of the line it joins its only neighbour.
+    it is split at its middle; at either end of the line it joins its only neighbour, unless that
+    neighbour is the sea: a port reached by sea is a landfall, however short the last stretch.
     """
+
+    def landfall(i: int) -> bool:
+        return (i == 0 and runs[1][0] == SEA) or (i == len(runs) - 1 and runs[-2][0] == SEA)
+
     while len(runs) > 1:
-        candidates = [i for i, (label, start, end) in enumerate(runs) if label != SEA and end - start < tolerance]
+        candidates = [
+            i for i, (label, start, end) in enumerate(runs) if label != SEA and end - start < tolerance and not landfall(i)
+        ]
         if not candidates:
             break
         i = min(candidates, key=lambda k: runs[k][2] - runs[k][1])
@@ -345,6 +370,28 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
                 merged.append(run)
         runs = merged
     return runs
+
+
+def _add_offshore_landfalls(runs: list[list[Any]], first, last, boundaries: Boundaries, tolerance: float) -> None:
+    """A line that starts or ends at sea within the tolerance of a coast starts or ends in that country.
+
+    Generalised coastlines leave some ports offshore (Constanța in Natural Earth 10m): the port is
+    still a landfall, recorded as a zero-length run in the nearest country.
+    """
+    if not runs:
+        return
+    for end, point in ((0, first), (-1, last)):
+        if runs[end][0] != SEA or point is None:
+            continue
+        country = int(boundaries.polygon_tree.query_nearest(shapely.points([point]), all_matches=False)[1][0])
+        coast = shapely.get_coordinates(shapely.shortest_line(shapely.points(point), boundaries.polygons[country]))[-1]
+        if edge_lengths_m(point[0], point[1], coast[0], coast[1]) / 1000.0 <= tolerance:
+            km = runs[end][1] if end == 0 else runs[end][2]
+            landfall = [boundaries.codes[country], km, km]
+            if end == 0:
+                runs.insert(0, landfall)
+            else:
+                runs.append(landfall)
 
 
 def _crossings(runs: list[list[Any]], point_at) -> list[Crossing]:

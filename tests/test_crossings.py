@@ -120,3 +120,19 @@ def test_length_is_geodesic_not_planar():
     # At 60°N a degree of longitude is about half what it is on the equator.
     assert result.length_km == pytest.approx(55.8, abs=0.2)
     assert shapely.length(LineString([(0.5, 60), (1.5, 60)])) == 1.0
+
+
+def test_a_short_landfall_at_the_end_of_a_sea_leg_still_counts():
+    bounds = countries(AAA=box(0, -1, 1, 1), BBB=box(1.99, -1, 3, 1))
+    result = analyze([(0.5, 0), (1, 0), (2, 0)], bounds, ["road", "sea"])
+    assert result.countries == ["AAA", "BBB"]
+    assert result.crossings[0].by_sea and result.crossings[0].landfall_lon == pytest.approx(1.99)
+
+
+def test_a_port_just_offshore_of_a_generalised_coast_is_still_a_landfall():
+    bounds = countries(AAA=box(0, -1, 1, 1), BBB=box(2.02, -1, 3, 1))
+    result = analyze([(0.5, 0), (1, 0), (2, 0)], bounds, ["road", "sea"])
+    assert result.countries == ["AAA", "BBB"]
+    assert result.length_by_country_km["BBB"] == 0.0
+    [crossing] = result.crossings
+    assert crossing.by_sea and crossing.landfall_km == pytest.approx(result.length_km)

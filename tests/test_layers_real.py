@@ -74,7 +74,7 @@ def test_geojson_files_follow_rfc_7946(name):
     for feature in collection["features"]:
         for lon, lat in _positions(feature["geometry"]["coordinates"]):
             # lon/lat order: everything here lies between Europe and India, east of 20°E.
-            assert 20 <= lon <= 80 and 15 <= lat <= 58, (feature["properties"]["id"], lon, lat)
+            assert 20 <= lon <= 82 and 15 <= lat <= 58, (feature["properties"]["id"], lon, lat)
 
 
 def _positions(coordinates):

