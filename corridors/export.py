@@ -1,0 +1,623 @@
+"""GIS exports that QGIS, Google Earth and GDAL open as they are.
+
+Every export holds the same tables, in WGS84 longitude/latitude:
+
+``routes``
+    the routes with their analysis: ``length_km`` and ``<mode>_km`` (geodesic), ``countries`` (the
+    sequence the analysis finds; ``declared_countries`` is the one in ``geo/``) and ``crossings_count``;
+``segments``, ``places``, ``airports``
+    the features of ``geo/``;
+``crossings``
+    a point per border crossing of the routes;
+``citations``
+    (GeoPackage only) one row per cited attribute, keyed by ``feature_id``.
+
+Every feature also carries ``citations`` (how many) and ``citations_text`` (readable, one per line).
+List-valued properties (``segments``, ``countries``, ``declared_countries``, ``aliases``) are written
+as text joined with ``;``, e.g. ``AZE;ARM;AZE``.
+
+The GeoPackage has one table per kind, plus QGIS styles in ``layer_styles``. GeoJSON, FlatGeobuf and
+GeoParquet hold every feature in one layer, told apart by the ``kind`` column (route, segment, place,
+airport, crossing). KML has a folder per table when GDAL has the LIBKML driver, else one folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import html
+import json
+import math
+import sqlite3
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.polygon import orient
+
+from .analysis import KM_DECIMALS, analyze_routes, crossing_points
+from .boundaries import Boundaries
+from .crossings import DEFAULT_MIN_EXCURSION_KM, Track
+from .errors import InvalidData, UnknownLayer, UsageError
+from .io import atomic_path, write_text_atomic
+from .layers import AIRPORTS_LAYER, CORRIDOR_LAYERS, LAYERS, MAX_DECIMALS, MODES, Dataset
+
+FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet")
+#: File name suffix each GDAL driver needs: without it, LIBKML and FlatGeobuf write a directory.
+REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb"}
+#: The target that means standard output (GeoJSON only).
+STDOUT = "-"
+LIST_SEPARATOR = ";"
+TABLES = ("routes", "segments", "places", "airports", "crossings")
+TABLE_DESCRIPTIONS = {
+    "routes": "Routes in travel order, with geodesic lengths (km, total and per mode), countries and border crossings",
+    "segments": "One leg each: mode, status, dates, end places",
+    "places": "Towns, ports, checkpoints, junctions and stations",
+    "airports": "Airports by ICAO code, with the place each serves",
+    "crossings": "Where each route leaves one country for the next (at sea: where it leaves the first coast)",
+    "citations": "Cited attributes: value, source document and verbatim quote, keyed by feature_id",
+}
+
+#: Colours shared by the QGIS and KML styles.
+MODE_COLOURS = {"rail": "#b2182b", "road": "#e08214", "sea": "#2166ac", "ferry": "#1b9e77"}
+LAYER_COLOURS = {
+    "middle-corridor": "#7b3294",
+    "tripp-zangezur": "#d01c8b",
+    "lachin-road": "#4dac26",
+    "north-south": "#0571b0",
+}
+HISTORICAL_GREY = "#8c8c8c"
+MARKER_COLOURS = {"places": "#ffffff", "airports": "#253494"}
+LAND_CROSSING_COLOUR = "#d7191c"
+#: Statuses drawn alike: solid, dashed (not built yet) and grey (gone).
+STATUS_GROUPS = {
+    "operational": ("operational",),
+    "planned or under construction": ("planned", "under_construction"),
+    "historical": ("historical",),
+}
+#: GeoPackage 1.2, which GDAL 3.x and every QGIS 3 release read without a version warning.
+_GPKG_VERSION = {"VERSION": "1.2"}
+_QML_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+_KML_ICONS = {
+    "places": "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
+    "airports": "https://maps.google.com/mapfiles/kml/shapes/airports.png",
+    "crossings": "https://maps.google.com/mapfiles/kml/shapes/placemark_square.png",
+}
+#: KML line width (px), opacity, and opacity while planned or under construction (KML cannot dash).
+_KML_LINES = {"routes": (6, "99", "4D"), "segments": (3, "FF", "80")}
+
+
+@dataclass(frozen=True)
+class ExportTables:
+    """What an export holds: the feature tables (EPSG:4326) and the citations."""
+
+    routes: gpd.GeoDataFrame
+    segments: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    airports: gpd.GeoDataFrame
+    crossings: gpd.GeoDataFrame
+    citations: pd.DataFrame
+
+    @property
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The feature tables that hold features, by table name, in :data:`TABLES` order."""
+        tables = {name: getattr(self, name) for name in TABLES}
+        return {name: frame for name, frame in tables.items() if len(frame)}
+
+    def combined(self) -> gpd.GeoDataFrame:
+        """Every feature in one frame, for the single-layer formats; ``kind`` tells them apart."""
+        frame = pd.concat(list(self.layers.values()), ignore_index=True)
+        return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def export(
+    data: Dataset,
+    fmt: str,
+    target: str | Path,
+    layers: Sequence[str] | None = None,
+    *,
+    boundaries: Boundaries | None = None,
+    min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+) -> Path | None:
+    """Export the dataset (or some corridor layers) to a GIS file.
+
+    Parameters
+    ----------
+    fmt
+        One of :data:`FORMATS`.
+    target
+        The file to write, or ``"-"`` for standard output (GeoJSON only).
+    layers
+        Layer names (:data:`corridors.layers.LAYERS`); None exports everything.
+
+    Returns
+    -------
+    The path written, or None for standard output.
+
+    Raises
+    ------
+    UsageError
+        For an unknown format or layer, a bad target, or layers holding nothing.
+    """
+    check_target(fmt, target)
+    tables = export_tables(data, layers, boundaries=boundaries, min_excursion_km=min_excursion_km)
+    return write(tables, fmt, target)
+
+
+def check_target(fmt: str, target: str | Path) -> None:
+    """Fail early on a format and target that cannot go together.
+
+    Raises
+    ------
+    UsageError
+        For an unknown format, standard output with a format other than GeoJSON, or a file name
+        without the suffix the GDAL driver needs (see :data:`REQUIRED_SUFFIX`).
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if str(target) == STDOUT:
+        if fmt != "geojson":
+            raise UsageError(f"only geojson can be written to standard output, not {fmt}")
+        return
+    suffix = REQUIRED_SUFFIX.get(fmt)
+    if suffix and Path(target).suffix.lower() != suffix:
+        raise UsageError(f"{target}: a {fmt} file name must end in {suffix}")
+
+
+def write(tables: ExportTables, fmt: str, target: str | Path) -> Path | None:
+    """Write the tables in one of :data:`FORMATS`; None when GeoJSON went to standard output."""
+    check_target(fmt, target)
+    writers = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb,
+               "parquet": write_parquet}
+    return writers[fmt](tables, target)
+
+
+# --- what goes in ---------------------------------------------------------------------------------
+
+
+def export_tables(
+    data: Dataset,
+    layers: Sequence[str] | None = None,
+    *,
+    boundaries: Boundaries | None = None,
+    min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+) -> ExportTables:
+    """The tables to export: the chosen layers' features, their analysis, crossings and citations.
+
+    A corridor layer brings its routes and segments (and the segments its routes are made of, from
+    any layer); ``airports`` brings the airports; the places are those the segments start or end at
+    and the airports serve. Without ``layers``, everything is exported.
+
+    Raises
+    ------
+    UnknownLayer
+        With the closest names as suggestions.
+    UsageError
+        If the chosen layers hold no features.
+    """
+    routes, segments, places, airports = _selection(data, layers)
+    analyses = analyze_routes(
+        data, list(routes.index), boundaries=boundaries, min_excursion_km=min_excursion_km
+    )
+    by_id = {a.id: a for a in analyses}
+    routes = routes.assign(
+        declared_countries=routes["countries"],
+        countries=[by_id[i].countries for i in routes.index],
+        length_km=[round(by_id[i].length_km, KM_DECIMALS) for i in routes.index],
+        **{
+            f"{mode}_km": [round(by_id[i].length_by_mode_km.get(mode, 0.0), KM_DECIMALS) for i in routes.index]
+            for mode in MODES
+        },
+        crossings_count=[by_id[i].crossings_count for i in routes.index],
+    )
+    kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
+                                           ("airport", airports)) for fid in frame.index}
+    citations = pd.DataFrame(
+        [
+            {
+                "feature_id": c.feature_id,
+                "kind": kinds[c.feature_id],
+                "attribute": c.name,
+                "value": c.value,
+                "document": c.document,
+                "document_title": data.documents[c.document].title,
+                "quote": c.quote,
+            }
+            for c in data.citations
+            if c.feature_id in kinds
+        ],
+        columns=["feature_id", "kind", "attribute", "value", "document", "document_title", "quote"],
+    )
+    return ExportTables(
+        routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
+                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count"]),
+        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "opened", "closed", "from", "to"]),
+        places=_table(  # pandas reads integers with nulls as floats
+            places.astype({"geonameid": "Int64"}), ["id", "kind", "name", "place_type", "country", "geonameid"]
+        ),
+        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves"]),
+        crossings=_crossings_table(crossing_points(analyses)),
+        citations=citations,
+    )
+
+
+def _selection(
+    data: Dataset, layers: Sequence[str] | None
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    if not layers:
+        return data.routes, data.segments, data.places, data.airports
+    for name in layers:
+        if name not in LAYERS:
+            close = [layer for layer in LAYERS if name in layer] + difflib.get_close_matches(name, list(LAYERS), n=3)
+            raise UnknownLayer(name, list(dict.fromkeys(close))[:3])
+    routes = data.routes[data.routes["layer"].isin(layers)]
+    used = {s for ids in routes["segments"] for s in ids}
+    segments = data.segments[data.segments["layer"].isin(layers) | data.segments.index.isin(used)]
+    airports = data.airports if AIRPORTS_LAYER in layers else data.airports.iloc[:0]
+    wanted = {*segments["from"], *segments["to"], *airports["serves"]}
+    places = data.places[data.places.index.isin(wanted)]
+    if not (len(routes) or len(segments) or len(airports)):
+        raise UsageError(f"nothing to export: {', '.join(layers)} hold(s) no features")
+    return routes, segments, places, airports
+
+
+def _table(frame: gpd.GeoDataFrame, first: list[str]) -> gpd.GeoDataFrame:
+    """Columns in a stable order (``first``, then any others, then the citations), lists as text."""
+    last = ["citations", "citations_text", "geometry"]
+    middle = [c for c in frame.columns if c not in first and c not in last]
+    frame = frame[[c for c in first if c in frame.columns] + middle + last].reset_index(drop=True)
+    for column in frame.columns:
+        if frame[column].map(lambda v: isinstance(v, list)).any():
+            frame[column] = [_joined(values, fid, column) for fid, values in zip(frame["id"], frame[column])]
+    return _nullable(gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326"))
+
+
+def _joined(values: Any, feature_id: str, column: str) -> str | None:
+    if not isinstance(values, list):
+        return None
+    for value in values:
+        if LIST_SEPARATOR in str(value):
+            message = f"{column} item {value!r} contains {LIST_SEPARATOR!r}, which exports use to join lists"
+            raise InvalidData("geo", message, feature=feature_id)
+    return LIST_SEPARATOR.join(map(str, values))
+
+
+def _crossings_table(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    columns = ["route", "sequence", "from", "to", "at_km", "by_sea", "lon", "lat", "landfall_lon", "landfall_lat",
+               "landfall_km"]
+    frame = points.reindex(columns=[*columns, "geometry"])
+    frame.insert(0, "id", [f"{r}-crossing-{n}" for r, n in zip(frame["route"], frame["sequence"])])
+    frame.insert(1, "kind", "crossing")
+    frame.insert(2, "name", [f"{a} → {b}" for a, b in zip(frame["from"], frame["to"])])
+    for column in ("landfall_lon", "landfall_lat", "landfall_km"):
+        frame[column] = frame[column].astype(float)
+    return _nullable(gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326"))
+
+
+def _nullable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Integer and boolean columns as nullable types, so they stay typed where other kinds leave gaps."""
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if column == frame.geometry.name or not len(values):
+            continue
+        if all(isinstance(v, (bool, np.bool_)) for v in values):
+            frame[column] = frame[column].astype("boolean")
+        elif all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in values):
+            frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+# --- GeoPackage -----------------------------------------------------------------------------------
+
+
+def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
+    """A GeoPackage: a table per kind, the citations table, and a default QGIS style per layer."""
+    with atomic_path(target) as temporary:
+        for name, frame in tables.layers.items():
+            pyogrio.write_dataframe(
+                frame, temporary, driver="GPKG", layer=name, promote_to_multi=name == "routes",
+                dataset_options=_GPKG_VERSION, layer_options={"DESCRIPTION": TABLE_DESCRIPTIONS[name]},
+            )
+        if len(tables.citations):
+            pyogrio.write_dataframe(
+                tables.citations, temporary, driver="GPKG", layer="citations", dataset_options=_GPKG_VERSION,
+                layer_options={"DESCRIPTION": TABLE_DESCRIPTIONS["citations"]},
+            )
+        with contextlib.closing(sqlite3.connect(temporary)) as db, db:
+            if len(tables.citations):
+                db.execute("CREATE INDEX citations_feature_id ON citations (feature_id)")
+            _add_styles(db, list(tables.layers))
+    return Path(target)
+
+
+def _add_styles(db: sqlite3.Connection, layers: list[str]) -> None:
+    """Create ``layer_styles`` as QGIS does, register it in ``gpkg_contents`` and store a QML per layer."""
+    db.execute(
+        "CREATE TABLE layer_styles ("
+        "id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, f_table_catalog TEXT(256), f_table_schema TEXT(256), "
+        "f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
+        "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
+        "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+    )
+    db.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
+        "VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), 0)",
+        ("layer_styles", "layer_styles", "QGIS default styles, one per layer"),
+    )
+    for name in layers:
+        (column,) = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (name,)).fetchone()
+        db.execute(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+            "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+            "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL)",
+            (name, column, name, qml_style(name), TABLE_DESCRIPTIONS[name]),
+        )
+
+
+# --- QGIS styles ----------------------------------------------------------------------------------
+
+
+def qml_style(table: str) -> str:
+    """The QGIS style (QML) of an exported feature table.
+
+    Segments are coloured by mode and routes by corridor layer; both are dashed while planned or under
+    construction and grey once historical. Places, airports and crossings (land or sea) get markers.
+    """
+    if table in ("segments", "routes"):
+        field, colours, width, alpha = (
+            ("mode", MODE_COLOURS, 0.8, 1.0) if table == "segments" else ("layer", LAYER_COLOURS, 1.8, 0.5)
+        )
+        titles = {key: CORRIDOR_LAYERS.get(key, key) for key in colours}
+        rules = [
+            (
+                f"{titles[key]} — {group}",
+                f'"{field}" = {_quoted(key)} AND "status" IN ({", ".join(map(_quoted, statuses))})',
+                _qml_symbol(
+                    "line", "SimpleLine", alpha,
+                    line_color=_qgis_colour(HISTORICAL_GREY if group == "historical" else colour),
+                    line_width=str(width), line_width_unit="MM", capstyle="round", joinstyle="round",
+                    line_style="dash" if group == "planned or under construction" else "solid",
+                ),
+            )
+            for key, colour in colours.items()
+            for group, statuses in STATUS_GROUPS.items()
+        ]
+        return _qml_document(rules, geometry_type=1)
+    markers = {
+        "places": [("place", "", _qml_marker("circle", MARKER_COLOURS["places"], 1.8))],
+        "airports": [("airport", "", _qml_marker("square", MARKER_COLOURS["airports"], 2.6))],
+        "crossings": [
+            ("border crossing at sea", '"by_sea"', _qml_marker("diamond", MODE_COLOURS["sea"], 3.0)),
+            ("border crossing on land", "ELSE", _qml_marker("diamond", LAND_CROSSING_COLOUR, 3.0)),
+        ],
+    }
+    return _qml_document(markers[table], geometry_type=0)
+
+
+def _quoted(value: str) -> str:
+    """A QGIS expression string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _qgis_colour(hex_colour: str) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"{red},{green},{blue},255"
+
+
+def _qml_marker(shape: str, colour: str, size: float) -> ET.Element:
+    return _qml_symbol(
+        "marker", "SimpleMarker", 1.0, name=shape, color=_qgis_colour(colour), outline_color="35,35,35,255",
+        outline_style="solid", outline_width="0.3", outline_width_unit="MM", size=str(size), size_unit="MM",
+    )
+
+
+def _qml_symbol(kind: str, layer_class: str, alpha: float, **options: str) -> ET.Element:
+    symbol = ET.Element("symbol", {"type": kind, "alpha": str(alpha), "clip_to_extent": "1", "force_rhr": "0"})
+    layer = ET.SubElement(symbol, "layer", {"class": layer_class, "enabled": "1", "locked": "0", "pass": "0"})
+    option_map = ET.SubElement(layer, "Option", {"type": "Map"})
+    for name, value in options.items():
+        ET.SubElement(option_map, "Option", {"type": "QString", "name": name, "value": value})
+    return symbol
+
+
+def _qml_document(rules: list[tuple[str, str, ET.Element]], geometry_type: int) -> str:
+    """A rule-based renderer: each rule is (legend label, filter expression or "" for all, symbol)."""
+    root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Symbology"})
+    renderer = ET.SubElement(
+        root, "renderer-v2",
+        {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0", "forceraster": "0", "referencescale": "-1"},
+    )
+    rules_element = ET.SubElement(renderer, "rules", {"key": "root"})
+    symbols = ET.SubElement(renderer, "symbols")
+    for number, (label, expression, symbol) in enumerate(rules):
+        attributes = {"key": f"rule-{number}", "label": label, "symbol": str(number)}
+        if expression:
+            attributes["filter"] = expression
+        ET.SubElement(rules_element, "rule", attributes)
+        symbol.set("name", str(number))
+        symbols.append(symbol)
+    ET.SubElement(root, "layerGeometryType").text = str(geometry_type)
+    ET.indent(root)
+    return _QML_DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --- GeoJSON --------------------------------------------------------------------------------------
+
+
+def write_geojson(tables: ExportTables, target: str | Path) -> Path | None:
+    """Every feature as RFC 7946 GeoJSON (see :func:`geojson_text`), to a file or to standard output (``"-"``).
+
+    Each feature has its own table's properties, and ``kind`` says which table that is.
+    """
+    text = geojson_text(tables.layers.values())
+    if str(target) == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
+    write_text_atomic(target, text)
+    return Path(target)
+
+
+def geojson_text(frames: Iterable[gpd.GeoDataFrame]) -> str:
+    """The frames' features as one RFC 7946 FeatureCollection, one feature per line.
+
+    Coordinates are CRS84 longitude/latitude with at most 7 decimals, there is no ``crs`` member,
+    polygon exterior rings run counter-clockwise, and lines crossing the antimeridian (an edge
+    spanning more than 180° of longitude) are split there into a MultiLineString.
+    """
+    features = (feature for frame in frames for feature in _features(frame))
+    lines = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def _features(frame: gpd.GeoDataFrame) -> Iterator[dict[str, Any]]:
+    frame = frame.to_crs("OGC:CRS84")
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    for values, geometry in zip(frame[columns].itertuples(index=False, name=None), frame.geometry):
+        properties = {column: _json_value(value) for column, value in zip(columns, values)}
+        identifier = {"id": properties["id"]} if properties.get("id") is not None else {}
+        yield {"type": "Feature", **identifier, "geometry": _rfc7946_geometry(geometry), "properties": properties}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _rfc7946_geometry(geometry: Any) -> dict[str, Any] | None:
+    if geometry is None or geometry.is_empty:
+        return None
+    if geometry.geom_type in ("LineString", "MultiLineString"):
+        parts = [_rounded(part.tolist()) for part in Track.from_geometry(geometry).parts]
+        if len(parts) == 1:
+            return {"type": "LineString", "coordinates": parts[0]}
+        return {"type": "MultiLineString", "coordinates": parts}
+    if isinstance(geometry, Polygon):
+        geometry = orient(geometry, 1.0)
+    elif isinstance(geometry, MultiPolygon):
+        geometry = MultiPolygon([orient(polygon, 1.0) for polygon in geometry.geoms])
+    mapping = shapely.geometry.mapping(geometry)
+    return {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])}
+
+
+def _rounded(coordinates: Any) -> Any:
+    """Nested coordinate sequences as lists, every number rounded to 7 decimals."""
+    if isinstance(coordinates[0], (int, float)):
+        return [round(float(c), MAX_DECIMALS) for c in coordinates]
+    return [_rounded(c) for c in coordinates]
+
+
+# --- KML ------------------------------------------------------------------------------------------
+
+
+def kml_driver() -> str:
+    """The GDAL driver KML is written with: LIBKML where GDAL has it, else the built-in KML driver."""
+    return "LIBKML" if "LIBKML" in pyogrio.list_drivers(write=True) else "KML"
+
+
+def write_kml(tables: ExportTables, target: str | Path, driver: str | None = None) -> Path:
+    """KML for Google Earth: each placemark named, described with its citations, styled by mode.
+
+    With LIBKML each table is a folder; the KML driver cannot add layers to a file, so it writes a
+    single folder ``corridors`` with every feature and their ``kind``. KML has no dashed lines:
+    segments not built yet are drawn half transparent instead.
+    """
+    driver = driver or kml_driver()
+    frames = {name: _kml_frame(name, frame, tables.citations) for name, frame in tables.layers.items()}
+    with atomic_path(target) as temporary:
+        if driver == "LIBKML":
+            for name, frame in frames.items():
+                pyogrio.write_dataframe(frame, temporary, driver=driver, layer=name, layer_options={"FOLDER": "YES"})
+        else:
+            combined = gpd.GeoDataFrame(pd.concat(frames.values(), ignore_index=True), crs="EPSG:4326")
+            pyogrio.write_dataframe(combined, temporary, driver=driver, layer="corridors")
+    return Path(target)
+
+
+def _kml_frame(table: str, frame: gpd.GeoDataFrame, citations: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The table with ``description`` (HTML, with the citations) and ``OGR_STYLE`` (GDAL's style field)."""
+    sources = {fid: rows for fid, rows in citations.groupby("feature_id")}
+    frame = frame.drop(columns="citations_text", errors="ignore")
+    rows = frame.drop(columns="geometry").to_dict("records")
+    return frame.assign(
+        description=[_kml_description(row, sources.get(row["id"])) for row in rows],
+        OGR_STYLE=[_kml_style(table, row) for row in rows],
+    )
+
+
+def _kml_description(row: dict[str, Any], sources: pd.DataFrame | None) -> str:
+    facts = [str(row[key]) for key in ("kind", "layer", "mode", "status") if _json_value(row.get(key)) is not None]
+    text = f"<p>{html.escape(' · '.join(facts))}</p>"
+    if sources is not None:
+        items = "".join(
+            f"<li><b>{html.escape(c.attribute)}</b>: {html.escape(c.value)} — “{html.escape(c.quote)}” "
+            f"<i>({html.escape(c.document_title)})</i></li>"
+            for c in sources.itertuples()
+        )
+        text += f"<p>Sources:</p><ul>{items}</ul>"
+    return text
+
+
+def _kml_style(table: str, row: dict[str, Any]) -> str:
+    """An OGR feature style string, which GDAL's KML drivers turn into the placemark's <Style>."""
+    if table in _KML_LINES:
+        width, opacity, faint = _KML_LINES[table]
+        group = _status_group(row["status"])
+        colour = LAYER_COLOURS[row["layer"]] if table == "routes" else MODE_COLOURS[row["mode"]]
+        colour = HISTORICAL_GREY if group == "historical" else colour
+        alpha = faint if group == "planned or under construction" else opacity
+        return f"PEN(c:{colour.upper()}{alpha},w:{width}px)"
+    return f'SYMBOL(id:"{_KML_ICONS[table]}",c:{_marker_colour(table, row).upper()}FF)'
+
+
+def _status_group(status: str) -> str:
+    return next(group for group, statuses in STATUS_GROUPS.items() if status in statuses)
+
+
+def _marker_colour(table: str, row: dict[str, Any]) -> str:
+    if table == "crossings":
+        return MODE_COLOURS["sea"] if row["by_sea"] else LAND_CROSSING_COLOUR
+    return MARKER_COLOURS[table]
+
+
+# --- FlatGeobuf and GeoParquet --------------------------------------------------------------------
+
+
+def write_fgb(tables: ExportTables, target: str | Path) -> Path:
+    """One FlatGeobuf layer with every feature (``kind`` column), promoted to Multi types.
+
+    Points become MultiPoint and lines MultiLineString, so the file holds exactly two geometry types
+    (QGIS offers them as two sublayers); it has a spatial index, so features come back in index order.
+
+    Raises
+    ------
+    InvalidData
+        If a feature has no geometry (FlatGeobuf cannot store one).
+    """
+    frame = tables.combined()
+    missing = frame.geometry.isna() | frame.geometry.is_empty
+    if missing.any():
+        first = frame["id"][missing].iloc[0]
+        raise InvalidData(target, "FlatGeobuf cannot store a feature without geometry", feature=first)
+    with atomic_path(target) as temporary:  # GDAL names the layer from the header, not the (temporary) file
+        pyogrio.write_dataframe(frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True)
+    return Path(target)
+
+
+def write_parquet(tables: ExportTables, target: str | Path) -> Path:
+    """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON."""
+    with atomic_path(target) as temporary:
+        tables.combined().to_parquet(temporary, index=False)
+    return Path(target)

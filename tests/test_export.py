@@ -1,0 +1,344 @@
+"""``corridors export``: every format round-trips through GDAL with its layers, CRS, columns and citations."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyarrow.parquet as pq
+import pyogrio
+import pytest
+import shapely
+from conftest import REPO, edit_json
+from shapely.geometry import LinearRing, LineString, Polygon, box
+
+import corridors
+from corridors import export as ex
+from corridors.boundaries import Boundaries
+from corridors.errors import InvalidData, UnknownLayer, UsageError
+
+FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
+QUOTE = "The Test Road opened on 2 May 2021."
+OGRINFO = shutil.which("ogrinfo")
+READ_DRIVERS = pyogrio.list_drivers(read=True)
+KML_DRIVERS = [d for d in ("LIBKML", "KML") if d in READ_DRIVERS]
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+@pytest.fixture
+def boundaries() -> Boundaries:
+    """Two countries meeting at lon 1, under the synthetic road (which Natural Earth puts at sea)."""
+    return Boundaries(np.array(["AAA", "BBB"]), np.array([box(0, 0, 1, 1), box(1, 0, 2, 1)]), "test")
+
+
+@pytest.fixture
+def tables(synthetic, boundaries) -> ex.ExportTables:
+    return ex.export_tables(corridors.load_dataset(synthetic), boundaries=boundaries)
+
+
+@pytest.fixture
+def boundaries_file(tmp_path, boundaries) -> Path:
+    path = tmp_path / "countries.geojson"
+    boundaries.to_geodataframe().rename(columns={"iso3": "ADM0_A3"}).to_file(path, driver="GeoJSON")
+    return path
+
+
+@pytest.fixture
+def run_export(invoke, synthetic, boundaries_file):
+    """``corridors export`` on the synthetic data, with the two test countries as boundaries."""
+
+    def run(*args: str):
+        return invoke("--data-dir", str(synthetic), "export", "--boundaries", str(boundaries_file), *args)
+
+    return run
+
+
+@pytest.fixture
+def out(tmp_path) -> Path:
+    """An empty directory for exports (the synthetic data lives beside it)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def decimals(geometry: dict) -> int:
+    """The most decimals any coordinate of a GeoJSON geometry has."""
+    return max(len(d) for d in re.findall(r"\.(\d+)", json.dumps(geometry["coordinates"])))
+
+
+def ogrinfo(path: Path) -> str:
+    result = subprocess.run([OGRINFO, "-ro", "-so", "-al", str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+# --- what goes in ---------------------------------------------------------------------------------
+
+
+def test_routes_carry_their_analysis_and_lists_become_text(tables):
+    route = tables.routes.iloc[0]
+    assert route["id"] == "test-road"
+    assert route["countries"] == "AAA;BBB" and route["declared_countries"] == "AAA;BBB"
+    assert route["segments"] == "test-road-1" and route["aliases"] == "Test Road"
+    assert route["length_km"] == pytest.approx(111.3, abs=0.1) and route["road_km"] == route["length_km"]
+    assert route["crossings_count"] == 1 and route["citations"] == 2 and QUOTE in route["citations_text"]
+    crossing = tables.crossings.iloc[0]
+    assert crossing[["id", "from", "to", "by_sea"]].tolist() == ["test-road-crossing-1", "AAA", "BBB", False]
+    assert crossing.geometry.equals(shapely.Point(1.0, 0.5))
+    assert list(tables.citations["feature_id"]) == ["test-road", "test-road"]
+    assert set(tables.citations["document_title"]) == {"A test"}
+
+
+def test_a_list_item_holding_the_separator_is_refused(synthetic, boundaries):
+    def add_alias(collection):
+        collection["features"][0]["properties"]["aliases"] = ["Test; Road"]
+
+    edit_json(synthetic / "geo" / "lachin-road.geojson", add_alias)
+    with pytest.raises(InvalidData, match="feature 'test-road': aliases item 'Test; Road' contains ';'"):
+        ex.export_tables(corridors.load_dataset(synthetic), boundaries=boundaries)
+
+
+def test_layer_choice_brings_the_places_used(synthetic, boundaries):
+    data = corridors.load_dataset(synthetic)
+    airports = ex.export_tables(data, ["airports"], boundaries=boundaries)
+    assert list(airports.layers) == ["places", "airports"]
+    assert list(airports.places["id"]) == ["west"]  # the place the airport serves
+    assert airports.citations.empty
+    road = ex.export_tables(data, ["lachin-road"], boundaries=boundaries)
+    assert list(road.layers) == ["routes", "segments", "places", "crossings"]
+    assert sorted(road.places["id"]) == ["east", "west"]
+    with pytest.raises(UnknownLayer, match="did you mean lachin-road"):
+        ex.export_tables(data, ["lachin"])
+    with pytest.raises(UnknownLayer, match="did you mean tripp-zangezur"):
+        ex.export_tables(data, ["tripp"])
+    with pytest.raises(UsageError, match="nothing to export"):
+        ex.export_tables(data, ["middle-corridor"])
+
+
+# --- GeoPackage -----------------------------------------------------------------------------------
+
+
+def test_gpkg_has_a_table_per_kind_in_wgs84_with_citations(run_export, out):
+    target = out / "corridors.gpkg"
+    result = run_export("-f", "gpkg", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    layers = dict(pyogrio.list_layers(target))
+    assert list(layers) == [*FEATURE_TABLES, "citations", "layer_styles"]
+    assert layers["routes"] == "MultiLineString" and layers["citations"] is None
+    counts = {name: pyogrio.read_info(target, layer=name)["features"] for name in layers}
+    assert counts == {"routes": 1, "segments": 1, "places": 2, "airports": 1, "crossings": 1, "citations": 2,
+                      "layer_styles": 5}
+    for name in FEATURE_TABLES:
+        assert pyogrio.read_info(target, layer=name)["crs"] == "EPSG:4326"
+    routes = pyogrio.read_dataframe(target, layer="routes")
+    assert {"length_km", "countries", "crossings_count", "citations_text"} <= set(routes.columns)
+    assert routes.loc[0, "countries"] == "AAA;BBB" and QUOTE in routes.loc[0, "citations_text"]
+    citations = pyogrio.read_dataframe(target, layer="citations", read_geometry=False)
+    assert list(citations.columns) == [
+        "feature_id", "kind", "attribute", "value", "document", "document_title", "quote",
+    ]
+    assert citations.loc[0, ["feature_id", "quote"]].tolist() == ["test-road", QUOTE]
+
+
+def test_gpkg_embeds_a_default_qgis_style_per_layer(tables, out):
+    target = ex.write(tables, "gpkg", out / "corridors.gpkg")
+    with sqlite3.connect(target) as db:
+        assert db.execute(
+            "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
+        ).fetchone() == ("attributes",)
+        columns = [row[1] for row in db.execute("PRAGMA table_info(layer_styles)")]
+        styles = db.execute(
+            "SELECT s.f_table_name, s.f_geometry_column, g.column_name, s.f_table_schema, s.useAsDefault, s.styleQML "
+            "FROM layer_styles s JOIN gpkg_geometry_columns g ON g.table_name = s.f_table_name ORDER BY s.id"
+        ).fetchall()
+    assert columns == ["id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
+                       "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time"]
+    assert [s[0] for s in styles] == FEATURE_TABLES
+    for _, style_column, geometry_column, schema, default, qml in styles:
+        assert style_column == geometry_column and schema == "" and default == 1
+        assert ET.fromstring(qml.split("\n", 1)[1]).find("renderer-v2").get("type") == "RuleRenderer"
+    segments = ET.fromstring(dict((s[0], s[5]) for s in styles)["segments"].split("\n", 1)[1])
+    rules = {r.get("label"): r for r in segments.iter("rule")}
+    assert len(rules) == 4 * 3  # every mode × operational / planned or under construction / historical
+    symbols = {
+        s.get("name"): {o.get("name"): o.get("value") for o in s.iter("Option")} for s in segments.iter("symbol")
+    }
+    planned = symbols[rules["rail — planned or under construction"].get("symbol")]
+    historical = symbols[rules["rail — historical"].get("symbol")]
+    assert "'under_construction'" in rules["rail — planned or under construction"].get("filter")
+    assert planned["line_style"] == "dash" and historical["line_color"] == "140,140,140,255"
+    assert ("layer_styles", None) in [tuple(x) for x in pyogrio.list_layers(target)]
+
+
+# --- GeoJSON --------------------------------------------------------------------------------------
+
+
+def test_geojson_is_rfc7946(tables, out):
+    target = ex.write(tables, "geojson", out / "corridors.geojson")
+    collection = json.loads(target.read_text(encoding="utf-8"))
+    assert "crs" not in collection
+    features = collection["features"]
+    assert [f["properties"]["kind"] for f in features] == ["route", "segment", "place", "place", "airport", "crossing"]
+    assert all(f["id"] == f["properties"]["id"] for f in features)
+    assert "length_km" in features[0]["properties"] and "length_km" not in features[1]["properties"]
+    assert QUOTE in features[0]["properties"]["citations_text"]
+    frame = pyogrio.read_dataframe(target)
+    assert len(frame) == 6 and frame.crs.to_epsg() == 4326
+    assert frame.set_index("id").loc["test-road", "countries"] == "AAA;BBB"
+
+
+def test_geojson_splits_at_the_antimeridian_rounds_and_orients_rings():
+    clockwise = Polygon([(10, 10), (10, 11), (11, 11), (11, 10)])
+    frame = gpd.GeoDataFrame(
+        {"id": ["pacific", "square"]},
+        geometry=[LineString([(179.123456789, 10), (-179.5, 11)]), clockwise],
+        crs="EPSG:4326",
+    )
+    line, polygon = (f["geometry"] for f in json.loads(ex.geojson_text([frame]))["features"])
+    assert line["type"] == "MultiLineString"
+    (west, east) = line["coordinates"]
+    assert west[0] == [179.1234568, 10.0] and west[-1][0] == 180.0 and east[0][0] == -180.0
+    assert west[-1][1] == east[0][1] and east[-1] == [-179.5, 11.0]
+    assert LinearRing(polygon["coordinates"][0]).is_ccw and not clockwise.exterior.is_ccw
+
+
+def test_geojson_to_stdout_prints_only_the_collection(run_export):
+    result = run_export("-f", "geojson", "-o", "-")
+    assert result.exit_code == 0, result.output
+    collection = json.loads(result.stdout)
+    assert len(collection["features"]) == 6
+    assert max(decimals(f["geometry"]) for f in collection["features"]) <= 7
+
+
+def test_only_geojson_goes_to_stdout_and_drivers_get_their_suffix(run_export, out):
+    for args, message in [
+        (["-f", "gpkg", "-o", "-"], "only geojson can be written to standard output"),
+        (["-f", "kml", "-o", str(out / "out.xml")], "must end in .kml"),
+        (["-f", "geojson", "-o", str(out / "missing" / "out.geojson")], "does not exist"),
+        (["-f", "gpkg", "--layer", "lachin", "-o", str(out / "out.gpkg")], "did you mean lachin-road"),
+    ]:
+        result = run_export(*args)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0]
+    assert list(out.iterdir()) == []
+
+
+# --- KML ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not KML_DRIVERS, reason="pyogrio's GDAL has neither the LIBKML nor the KML driver")
+def test_kml_has_names_citations_and_styles(tables, out):
+    target = ex.write(tables, "kml", out / "corridors.kml")
+    expected = FEATURE_TABLES if ex.kml_driver() == "LIBKML" else ["corridors"]
+    assert [name for name, _ in pyogrio.list_layers(target)] == expected
+    frame = pyogrio.read_dataframe(target, layer=expected[0])
+    name_column = next(c for c in frame.columns if c.lower() == "name")
+    assert frame.loc[0, name_column] == "Test-Road"
+    assert QUOTE in frame.loc[0, "description"] and "A test" in frame.loc[0, "description"]
+    assert frame.crs.to_epsg() == 4326
+    placemarks = {p.findtext(f"{KML}name"): p for p in ET.parse(target).iter(f"{KML}Placemark")}
+    road, airport = placemarks["Test-Road-1"], placemarks["Xxxx"]
+    assert airport.find(f"{KML}Style/{KML}IconStyle/{KML}Icon/{KML}href").text.endswith("airports.png")
+    assert road.find(f"{KML}Style/{KML}LineStyle/{KML}color").text.lower() == "ff1482e0"  # road orange, aabbggrr
+
+
+@pytest.mark.skipif("KML" not in READ_DRIVERS, reason="pyogrio's GDAL has no KML driver")
+def test_kml_driver_writes_one_folder_when_libkml_is_missing(tables, out):
+    target = ex.write_kml(tables, out / "corridors.kml", driver="KML")
+    frame = pyogrio.read_dataframe(target, layer="corridors")
+    assert len(frame) == 6 and set(frame["kind"]) == {"route", "segment", "place", "airport", "crossing"}
+
+
+# --- FlatGeobuf and GeoParquet --------------------------------------------------------------------
+
+
+def test_fgb_holds_every_feature_as_multi_geometries(run_export, out):
+    target = out / "corridors.fgb"
+    assert run_export("-f", "fgb", "-o", str(target)).exit_code == 0
+    info = pyogrio.read_info(target)
+    assert info["crs"] == "EPSG:4326" and info["features"] == 6
+    frame = pyogrio.read_dataframe(target)
+    assert set(frame.geom_type) == {"MultiLineString", "MultiPoint"} and frame.geometry.notna().all()
+    route = frame.set_index("id").loc["test-road"]
+    assert route["kind"] == "route" and route["crossings_count"] == 1 and QUOTE in route["citations_text"]
+
+
+def test_fgb_refuses_features_without_geometry(tables, out):
+    tables.places.loc[0, "geometry"] = None
+    with pytest.raises(InvalidData, match="without geometry"):
+        ex.write(tables, "fgb", out / "corridors.fgb")
+    assert list(out.iterdir()) == []
+
+
+def test_geoparquet_stores_wgs84_as_projjson(tables, out):
+    target = ex.write(tables, "parquet", out / "corridors.parquet")
+    geo = json.loads(pq.read_schema(target).metadata[b"geo"])
+    column = geo["columns"][geo["primary_column"]]
+    assert geo["version"].startswith("1.") and column["encoding"] == "WKB"
+    assert column["crs"]["id"] == {"authority": "EPSG", "code": 4326}
+    frame = gpd.read_parquet(target)
+    assert frame.crs.to_epsg() == 4326 and len(frame) == 6
+    assert frame.set_index("id").loc["test-road", "countries"] == "AAA;BBB"
+
+
+@pytest.mark.skipif("Parquet" not in READ_DRIVERS, reason="pyogrio's GDAL was built without the (Geo)Parquet driver")
+def test_gdal_reads_the_geoparquet_crs(tables, out):
+    target = ex.write(tables, "parquet", out / "corridors.parquet")
+    assert pyogrio.read_info(target)["crs"] in ("EPSG:4326", "OGC:CRS84")
+
+
+@pytest.mark.skipif(OGRINFO is None, reason="ogrinfo (Debian gdal-bin) is not installed")
+def test_ogrinfo_opens_every_format(tables, out):
+    formats = ("gpkg", "geojson", "kml", "fgb")
+    outputs = {fmt: ex.write(tables, fmt, out / f"corridors.{fmt}") for fmt in formats}
+    assert "layer_styles" in ogrinfo(outputs["gpkg"]) and "Layer name: crossings" in ogrinfo(outputs["gpkg"])
+    assert "Feature Count: 6" in ogrinfo(outputs["geojson"]) and "Feature Count: 6" in ogrinfo(outputs["fgb"])
+    assert "Layer name: " in ogrinfo(outputs["kml"])
+    assert 'ID["EPSG",4326]' in ogrinfo(outputs["fgb"])
+
+
+# --- atomic writes --------------------------------------------------------------------------------
+
+
+def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tables, out, monkeypatch):
+    def fail(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ex, "_add_styles", fail)  # after every table is written
+    with pytest.raises(RuntimeError):
+        ex.write(tables, "gpkg", out / "new.gpkg")
+    assert list(out.iterdir()) == []
+    old = out / "old.gpkg"
+    old.write_bytes(b"previous export")
+    with pytest.raises(RuntimeError):
+        ex.write(tables, "gpkg", old)
+    assert [p.name for p in out.iterdir()] == ["old.gpkg"] and old.read_bytes() == b"previous export"
+
+
+# --- the real layers ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not (REPO / "geo" / "places.geojson").exists(), reason="geo/ layers not generated yet")
+def test_full_dataset_exports_to_every_format(data, tmp_path):
+    tables = ex.export_tables(data)
+    counts = {name: len(frame) for name, frame in tables.layers.items()}
+    assert counts["routes"] == len(data.routes) and counts["airports"] == len(data.airports)
+    assert counts["crossings"] == int(tables.routes["crossings_count"].sum())
+    for fmt in ex.FORMATS:
+        target = ex.write(tables, fmt, tmp_path / f"corridors.{fmt}")
+        assert target.stat().st_size > 0
+    layers = [name for name, _ in pyogrio.list_layers(tmp_path / "corridors.gpkg")]
+    assert layers == [*counts, "citations", "layer_styles"]
+    places = pyogrio.read_info(tmp_path / "corridors.gpkg", layer="places")
+    assert dict(zip(places["fields"], places["ogr_types"]))["geonameid"] == "OFTInteger64"
+    assert tables.crossings["by_sea"].any() and tables.crossings["landfall_km"].notna().any()
+    assert pyogrio.read_info(tmp_path / "corridors.fgb")["features"] == sum(counts.values())
