@@ -55,3 +55,20 @@ def test_show_table_prints_quotes(invoke, synthetic):
     result = invoke("--data-dir", str(synthetic), "show", "test-road")
     assert result.exit_code == 0
     assert "dual-purpose road" in result.output and "A test" in result.output
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    """``corridors show tripp | head -1``: the reader is gone before the writer starts writing."""
+    import subprocess
+    import sys
+
+    reader = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE)
+    reader.wait()
+    writer = subprocess.run(
+        [sys.executable, "-m", "corridors.cli.main", "show", "tripp", "--format", "json"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.returncode == 1
+    assert writer.stderr == ""
