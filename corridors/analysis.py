@@ -73,13 +73,10 @@ def route_track(data: Dataset, route_id: str) -> Track:
     stored in either direction and reused by several routes.
     """
     route = data.routes.loc[route_id]
-    segments = [data.segments.loc[s] for s in route["segments"]]
-    ends = [(s["from"], s["to"]) for s in segments]
-    parts: list[np.ndarray] = []
-    modes: list[np.ndarray] = []
+    ends = [(data.segments.at[s, "from"], data.segments.at[s, "to"]) for s in route["segments"]]
+    steps: list[tuple[str, bool]] = []
     arrived_at: str | None = None
-    for index, (segment, (start, finish)) in enumerate(zip(segments, ends)):
-        coords = shapely.get_coordinates(segment.geometry)
+    for index, (segment_id, (start, finish)) in enumerate(zip(route["segments"], ends)):
         if arrived_at is None:
             following = set(ends[index + 1]) if index + 1 < len(ends) else set()
             forward = finish in following or not following
@@ -87,15 +84,30 @@ def route_track(data: Dataset, route_id: str) -> Track:
             if arrived_at not in (start, finish):
                 raise InvalidData(
                     f"{route['layer']}.geojson",
-                    f"segment {segment['id']!r} does not start where the previous one ends",
+                    f"segment {segment_id!r} does not start where the previous one ends",
                     route_id,
                 )
             forward = start == arrived_at
+        arrived_at = finish if forward else start
+        steps.append((segment_id, forward))
+    return segments_track(data, steps)
+
+
+def segments_track(data: Dataset, steps: Sequence[tuple[str, bool]]) -> Track:
+    """Segments joined into one track in travel order, each edge carrying its segment's mode.
+
+    ``steps`` gives each segment id with ``True`` when it is travelled as stored (``from`` to
+    ``to``) and ``False`` when backwards. Consecutive segments that meet at the same vertex are
+    merged into one part; a gap starts a new part.
+    """
+    parts: list[np.ndarray] = []
+    modes: list[np.ndarray] = []
+    for segment_id, forward in steps:
+        segment = data.segments.loc[segment_id]
+        coords = shapely.get_coordinates(segment.geometry)
         if not forward:
             coords = coords[::-1]
-        arrived_at = finish if forward else start
-        skip = 1 if parts and np.allclose(parts[-1][-1], coords[0]) else 0
-        if skip and len(parts):
+        if parts and np.allclose(parts[-1][-1], coords[0]):
             parts[-1] = np.concatenate([parts[-1], coords[1:]])
             modes[-1] = np.concatenate([modes[-1], np.full(len(coords) - 1, segment["mode"], dtype=object)])
         else:

@@ -3,6 +3,10 @@
 The layers write ``opened`` and ``closed`` at the precision the sources give (``YYYY``, ``YYYY-MM`` or
 ``YYYY-MM-DD``). A partial date stands for the first day of its period, as in ISO 8601 reduced
 precision: ``2017`` is 1 January 2017 and ``2023-04`` is 1 April 2023.
+
+One rule, used by ``map``, ``compare`` and ``route`` alike, decides what exists on a day: opened on or
+before it and not closed by then; a planned or under-construction line only from a known opening
+date; a built line with no opening date since before any date asked about.
 """
 
 from __future__ import annotations
@@ -42,13 +46,13 @@ def parse_date(text: str, what: str = "date") -> dt.date:
         raise UsageError(f"{what} {text!r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
 
 
-def active_on(frame: pd.DataFrame, date: dt.date) -> pd.Series:
-    """Which rows exist on ``date``: opened on or before it (or never dated), and not closed by then.
+NOT_BUILT = ("planned", "under_construction")
 
-    A row whose ``opened`` is null counts as open (its ``status`` says whether it is built); a
-    planned or under-construction line with an opening date after ``date`` is therefore hidden, and
-    one closed on ``date`` itself is gone. Frames without ``opened``/``closed`` columns (airports,
-    places) are active throughout.
+
+def active_on(frame: pd.DataFrame, date: dt.date) -> pd.Series:
+    """Which rows exist on ``date`` (see the module docstring for the rule).
+
+    Frames without ``opened``/``closed``/``status`` columns (airports, places) exist throughout.
 
     Returns
     -------
@@ -57,11 +61,31 @@ def active_on(frame: pd.DataFrame, date: dt.date) -> pd.Series:
     """
     opened = _dates(frame, "opened")
     closed = _dates(frame, "closed")
+    statuses = frame["status"] if "status" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
     return pd.Series(
-        [(o is None or o <= date) and (c is None or c > date) for o, c in zip(opened, closed)],
+        [
+            (o is None or o <= date) and (c is None or c > date) and (o is not None or s not in NOT_BUILT)
+            for o, c, s in zip(opened, closed, statuses)
+        ],
         index=frame.index,
         dtype=bool,
     )
+
+
+def why_not_on(row: pd.Series, date: dt.date) -> str:
+    """Why a route or segment does not exist on ``date``.
+
+    For example ``historical, closed 2022-08`` or ``planned, no opening date``.
+    """
+    status = str(row.get("status", "")).replace("_", " ")
+    opened, closed = (row.get(k) if isinstance(row.get(k), str) else None for k in ("opened", "closed"))
+    if closed and parse_date(closed) <= date:
+        return f"{status}, closed {closed}"
+    if opened and parse_date(opened) > date:
+        return f"{status}, opens {opened}"
+    if row.get("status") in NOT_BUILT:
+        return f"{status}, no opening date"
+    return status
 
 
 def _dates(frame: pd.DataFrame, column: str) -> list[dt.date | None]:

@@ -18,6 +18,8 @@ pytest.importorskip("airports")
 pytest.importorskip("searoute")
 
 GEOD = Geod(ellps="WGS84")
+#: The Suez Canal, Port Tawfiq to Port Said: Natural Earth 10m draws it inside Egypt's polygon.
+SUEZ_CANAL = shapely.box(32.25, 29.9, 32.65, 31.3)
 GEO = Path(__file__).resolve().parent.parent / "geo"
 GENERATED = [
     "places.geojson",
@@ -77,6 +79,7 @@ def test_sea_legs_stay_off_land_except_near_their_ports(segments):
         coords = np.asarray(leg["geometry"]["coordinates"])
         along = np.concatenate([[0.0], np.cumsum(_gaps_m(coords))])
         inner = (along > 5000) & (along < along[-1] - 5000)
+        inner &= ~shapely.contains_xy(SUEZ_CANAL, coords[:, 0], coords[:, 1])  # a canal runs through land
         on_land, _ = tree.query(shapely.points(coords[inner]), predicate="within")
         assert on_land.size == 0, (leg["properties"]["id"], coords[inner][on_land[:3]].tolist())
 

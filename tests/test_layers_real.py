@@ -73,8 +73,9 @@ def test_geojson_files_follow_rfc_7946(name):
     assert max(decimals) <= 7
     for feature in collection["features"]:
         for lon, lat in _positions(feature["geometry"]["coordinates"]):
-            # lon/lat order: everything here lies between Europe and India, east of 20°E.
-            assert 20 <= lon <= 82 and 15 <= lat <= 58, (feature["properties"]["id"], lon, lat)
+            # lon/lat order: everything here lies between Rotterdam and Shanghai, north of the
+            # Strait of Malacca (the Suez sea route).
+            assert -10 <= lon <= 125 and 0 <= lat <= 58, (feature["properties"]["id"], lon, lat)
 
 
 def _positions(coordinates):

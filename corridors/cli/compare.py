@@ -16,19 +16,31 @@ ARROW = " → "
 @click.argument("route_ids", nargs=-1)
 @click.option("--all", "all_routes", is_flag=True, help="Compare every route.")
 @click.option("--crossings", "show_crossings", is_flag=True, help="Also print a table of border crossings.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Only routes open on DATE (YYYY[-MM[-DD]]); planned ones count only from a known opening date.",
+)
 @format_option("table", "json", "csv")
 @boundary_options
 @click.pass_context
-def compare(ctx, route_ids, all_routes, show_crossings, fmt, boundaries_path, iso_field, min_excursion_km) -> None:
+def compare(
+    ctx, route_ids, all_routes, show_crossings, as_of, fmt, boundaries_path, iso_field, min_excursion_km
+) -> None:
     """Compare routes: geodesic length per mode and country, country sequence, crossings."""
     from ..analysis import analyze_routes
 
     if bool(route_ids) == all_routes:
         raise click.UsageError("give route ids or --all (not both)")
     data = dataset(ctx)
+    ids = None if all_routes else list(route_ids)
+    left_out = 0
+    if as_of is not None:
+        ids, left_out = routes_open_on(data, ids, as_of)
     analyses = analyze_routes(
         data,
-        None if all_routes else route_ids,
+        ids,
         boundaries=boundaries_from(boundaries_path, iso_field),
         min_excursion_km=min_excursion_km,
     )
@@ -45,6 +57,33 @@ def compare(ctx, route_ids, all_routes, show_crossings, fmt, boundaries_path, is
                 f"\nLengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under "
                 f"{analyses[0].tolerance_km:g} km ignored (--min-excursion-km)."
             )
+        if left_out:
+            click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out.")
+
+
+def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
+    """The routes among ``ids`` (every route when None) that exist on the ``--as-of`` date, and how many were left out.
+
+    Raises
+    ------
+    UsageError
+        For a route named on the command line that does not exist on that date, or when none does.
+    """
+    from ..errors import UsageError
+    from ..timeline import active_on, parse_date, why_not_on
+
+    date = parse_date(as_of, "--as-of")
+    is_open = active_on(data.routes, date)
+    if ids is None:
+        chosen = [i for i in data.routes.index if is_open[i]]
+        if not chosen:
+            raise UsageError(f"no route is open on {date.isoformat()}")
+        return chosen, len(data.routes) - len(chosen)
+    for route_id in ids:
+        if route_id in data.routes.index and not is_open[route_id]:
+            why = why_not_on(data.routes.loc[route_id], date)
+            raise UsageError(f"route {route_id!r} does not exist on {date.isoformat()} ({why})")
+    return ids, 0
 
 
 def comparison_table(analyses) -> str:
