@@ -11,14 +11,22 @@ class UsageError(CorridorsError):
     """The caller asked for something that cannot be (bad id, option or input): exit 2."""
 
 
-class UnknownFeature(UsageError):
-    """An id that no layer holds, with the closest ids as suggestions."""
+class UnknownName(UsageError):
+    """A name the data does not hold, with the closest names as did-you-mean suggestions."""
 
-    def __init__(self, feature_id: str, suggestions: list[str]) -> None:
-        self.feature_id = feature_id
+    what = "name"
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown feature id {feature_id!r}{hint}")
+        super().__init__(f"unknown {self.what} {name!r}{hint}")
+
+
+class UnknownFeature(UnknownName):
+    """An id that no layer holds."""
+
+    what = "feature id"
 
 
 class InvalidData(CorridorsError):
@@ -35,11 +43,7 @@ class CitationError(InvalidData):
     """A cited attribute whose quote is not in its document, or whose value the quote does not support."""
 
 
-class UnknownLayer(UsageError):
-    """A layer name that does not exist, with the closest names as suggestions."""
+class UnknownLayer(UnknownName):
+    """A layer name that does not exist."""
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
-        self.name = name
-        self.suggestions = suggestions
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown layer {name!r}{hint}")
+    what = "layer"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import sys
 
 import click
 
@@ -11,9 +13,13 @@ from ..errors import CorridorsError, UsageError
 
 #: Subcommand name -> "module:function"; modules are imported only when their command runs.
 COMMANDS = {
+    "analyze": "corridors.cli.analyze:analyze",
     "build": "corridors.cli.build:build",
     "compare": "corridors.cli.compare:compare",
+    "export": "corridors.cli.export:export",
     "layers": "corridors.cli.layers:layers",
+    "map": "corridors.cli.map:map_command",
+    "route": "corridors.cli.route:route",
     "show": "corridors.cli.show:show",
 }
 
@@ -40,6 +46,10 @@ class CorridorsGroup(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away (``corridors compare --all | head``): stop quietly, as cat does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except UsageError as exc:
             raise BadInput(str(exc)) from None
         except CorridorsError as exc:
@@ -61,5 +71,10 @@ class CorridorsGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, verbose: int, quiet: int) -> None:
     """Explore South Caucasus transport corridors: cited layers, geodesic lengths, border crossings."""
-    logging.basicConfig(level=max(logging.DEBUG, logging.WARNING - 10 * (verbose - quiet)), format="%(levelname)s: %(message)s")
+    level = max(logging.DEBUG, logging.WARNING - 10 * (verbose - quiet))
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     ctx.obj = {"data_dir": data_dir}
+
+
+if __name__ == "__main__":
+    cli()
