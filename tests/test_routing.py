@@ -112,8 +112,12 @@ def test_the_lachin_corridor_exists_until_23_april_2023(network, data):
     [path] = route(network, "Goris", "Stepanakert", as_of=dt.date(2022, 1, 1)).paths
     assert path.segments == ["goris-lachin-road", "lachin-khankendi-old-road"]
     assert path.analysis.countries == ["ARM", "AZE"]
-    with pytest.raises(NoRoute, match=r"as of 2023-05-01: .*goris-lachin-road \(historical, closed 2022-08\)"):
-        route(network, "Goris", "Stepanakert", as_of=dt.date(2023, 5, 1))
+    # After the corridor: the road over the Hakari bridge, through the Lachin–Goris checkpoint.
+    [later] = route(network, "Goris", "Stepanakert", as_of=dt.date(2023, 5, 1)).paths
+    assert later.segments == ["goris-hakari-bridge-road", "lachin-khankendi-bypass"]
+    assert later.places[1] == "lachin-goris-checkpoint"
+    with pytest.raises(NoRoute, match=r"as of 1991-01-01: .*goris-lachin-road \(historical, opens 1992-05\)"):
+        route(network, "Goris", "Stepanakert", as_of=dt.date(1991, 1, 1))
 
 
 def test_planned_lines_are_hidden_before_they_open(network, data):
