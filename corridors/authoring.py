@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -19,22 +18,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyproj import Geod
+from .attributes import STATUSES as ATTRIBUTE_STATUSES
+from .geodesy import densify
+from .layers import CORRIDOR_LAYERS
+from .layers import MODES as LAYER_MODES
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 SOURCE_DIR = GEO_DIR / "source"
 
-LAYERS = ("middle-corridor", "tripp-zangezur", "lachin-road", "north-south")
+LAYERS = tuple(CORRIDOR_LAYERS)
 PLACE_TYPES = frozenset({"city", "town", "village", "port", "checkpoint", "junction", "station"})
-MODES = frozenset({"rail", "road", "sea", "ferry"})
-STATUSES = frozenset({"operational", "under_construction", "planned", "historical"})
+MODES = frozenset(LAYER_MODES)
+STATUSES = frozenset(ATTRIBUTE_STATUSES)
 
 #: Largest geodesic gap between consecutive vertices. Kept below the 2 km contract so that rounding
 #: to 6 decimals (about 0.1 m) can never push a gap over it.
 MAX_SPACING_M = 1990.0
 DECIMALS = 6
 
-_GEOD = Geod(ellps="WGS84")
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
@@ -343,22 +344,6 @@ def load_sources(source_dir: Path = SOURCE_DIR) -> Sources:
 # --------------------------------------------------------------------------- geometry
 
 
-def densify(points: Sequence[Coord], max_spacing_m: float = MAX_SPACING_M) -> list[Coord]:
-    """Insert geodesic intermediate points so no gap exceeds ``max_spacing_m``.
-
-    Web maps draw straight lines in Web Mercator, and length and country checks sample vertices:
-    both are only faithful to the geodesic when vertices are close together.
-    """
-    out: list[Coord] = [points[0]]
-    for (lon1, lat1), (lon2, lat2) in zip(points, points[1:]):
-        _, _, dist = _GEOD.inv(lon1, lat1, lon2, lat2)
-        extra = max(math.ceil(dist / max_spacing_m) - 1, 0)
-        if extra:
-            out.extend((lon, lat) for lon, lat in _GEOD.npts(lon1, lat1, lon2, lat2, extra))
-        out.append((lon2, lat2))
-    return out
-
-
 def _rounded(points: Iterable[Coord]) -> list[list[float]]:
     """Round to the output precision and drop vertices that rounding made identical."""
     out: list[list[float]] = []
@@ -391,7 +376,7 @@ def segment_line(segment: Segment, places: dict[str, Place]) -> list[list[float]
             points.extend(_sea_lane(points[-1], following))
         else:
             points.append(anchor)
-    return _rounded(densify(points))
+    return _rounded(map(tuple, densify(points, MAX_SPACING_M / 1000.0)))
 
 
 def orient_route(route: Route, segments: dict[str, Segment]) -> list[tuple[str, bool]]:
