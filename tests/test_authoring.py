@@ -93,12 +93,6 @@ def test_routes_join_their_segments_end_to_end():
             assert all(a != b for a, b in zip(coords, coords[1:])), route["properties"]["id"]
 
 
-def test_densify_keeps_the_ends_and_bounds_the_gaps():
-    line = authoring.densify([(49.0, 40.0), (50.0, 41.0), (50.0, 41.0005)], authoring.MAX_SPACING_M / 1000.0)
-    assert line[0] == (49.0, 40.0) and line[-1] == (50.0, 41.0005)
-    assert _gaps_m([list(p) for p in line]).max() <= authoring.MAX_SPACING_M
-
-
 def _write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
