@@ -24,11 +24,12 @@ def test_densify_keeps_the_ends_and_bounds_the_gaps():
     assert tuple(line[0]) == (49.0, 40.0) and tuple(line[-1]) == (50.0, 41.0005)
     gaps = edge_lengths_m(line[:-1, 0], line[:-1, 1], line[1:, 0], line[1:, 1])
     assert gaps.max() <= 1990.0
-    assert path_length_km(line) == pytest.approx(path_length_km([(49.0, 40.0), (50.0, 41.0), (50.0, 41.0005)]), rel=1e-9)
+    direct = path_length_km([(49.0, 40.0), (50.0, 41.0), (50.0, 41.0005)])
+    assert path_length_km(line) == pytest.approx(direct, rel=1e-9)
 
 
 def test_densified_points_lie_on_the_geodesic_not_the_straight_line():
     line = densify([(0.0, 60.0), (60.0, 60.0)], 100)
     middle = line[len(line) // 2]
-    assert middle[1] > 65  # the geodesic between two points on a parallel bows towards the pole
+    assert middle[1] > 63  # the geodesic between two points on a parallel bows towards the pole
     assert np.all(np.diff(line[:, 0]) > 0)
