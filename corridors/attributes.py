@@ -55,6 +55,8 @@ _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH} (\d{{1,2}}),? (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH},? (\d{{4}})\b", re.I)
 _YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,]\d)")
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: Phrases that contain a feature's name without speaking of the feature: they win the longest match.
+NOT_MENTIONS = ("OSCE Minsk Group", "Minsk Group")
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"} | {"\u2019": "'"})
 
 
@@ -177,13 +179,15 @@ def mention_index(aliases: Mapping[str, Iterable[str]], documents: Mapping[str, 
     """Find, for each feature, the document sentences that name it by any of its aliases.
 
     Where one feature's match lies inside a longer match of another ("Lachin" inside
-    "Lachin-Khankendi road"), only the longer one counts: the sentence is about the road.
+    "Lachin-Khankendi road"), only the longer one counts: the sentence is about the road. The
+    phrases in :data:`NOT_MENTIONS` ("Minsk Group") take part in that contest and then count for
+    nobody.
     """
-    patterns = [
-        (feature_id, alias, re.compile(rf"(?<!\w){re.escape(_matchable(alias))}(?!\w)"))
-        for feature_id, names in aliases.items()
-        for alias in dict.fromkeys(n for n in names if n)
+    named: list[tuple[str | None, str]] = [
+        (fid, alias) for fid, names in aliases.items() for alias in dict.fromkeys(n for n in names if n)
     ]
+    named += [(None, phrase) for phrase in NOT_MENTIONS]
+    patterns = [(fid, alias, re.compile(rf"(?<!\w){re.escape(_matchable(alias))}(?!\w)")) for fid, alias in named]
     index: dict[str, list[Mention]] = {feature_id: [] for feature_id in aliases}
     for doc in documents.values():
         for sentence in doc.sentences:
@@ -198,7 +202,7 @@ def mention_index(aliases: Mapping[str, Iterable[str]], documents: Mapping[str, 
                 inside_longer = any(
                     s <= start and end <= e and (e - s) > (end - start) and f != feature_id for s, e, f, _ in hits
                 )
-                if not inside_longer:
+                if not inside_longer and feature_id is not None:
                     kept.setdefault(feature_id, alias)
             for feature_id, alias in kept.items():
                 index[feature_id].append(Mention(feature_id, doc.id, sentence, alias))

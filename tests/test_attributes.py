@@ -83,3 +83,18 @@ def test_mention_index_finds_tripp_by_every_alias(data):
     assert len({m.document for m in mentions}) >= 3
     for m in mentions:
         assert m.sentence in data.documents[m.document].sentences
+
+
+def test_the_minsk_group_is_not_a_mention_of_minsk():
+    from pathlib import Path
+
+    from corridors.documents import Document
+
+    doc = Document("d", "t", Path("d.txt"), "The OSCE Minsk Group was dissolved. Trains run to Minsk.")
+    index = mention_index({"minsk": ["Minsk"]}, {"d": doc})
+    assert [m.sentence for m in index["minsk"]] == ["Trains run to Minsk."]
+
+
+def test_the_checkpoint_is_mentioned_by_its_full_name(data):
+    sentences = [m.sentence for m in data.mentions["lachin-goris-checkpoint"]]
+    assert any(s.startswith("On 23 April 2023, the Lachin-Goris border checkpoint") for s in sentences)
