@@ -378,13 +378,16 @@ def _add_offshore_landfalls(runs: list[list[Any]], first, last, boundaries: Boun
     Generalised coastlines leave some ports offshore (Constanța in Natural Earth 10m): the port is
     still a landfall, recorded as a zero-length run in the nearest country.
     """
-    if not runs:
+    if not runs or not len(boundaries.codes):
         return
     for end, point in ((0, first), (-1, last)):
         if runs[end][0] != SEA or point is None:
             continue
-        country = int(boundaries.polygon_tree.query_nearest(shapely.points([point]), all_matches=False)[1][0])
-        coast = shapely.get_coordinates(shapely.shortest_line(shapely.points(point), boundaries.polygons[country]))[-1]
+        # At sea, the nearest coast is on the nearest outline chunk: far cheaper than whole polygons.
+        outlines = _outlines(boundaries)
+        chunk = int(outlines.tree.query_nearest(shapely.points([point]), all_matches=False)[1][0])
+        country = outlines.owner[chunk]
+        coast = shapely.get_coordinates(shapely.shortest_line(shapely.points(point), outlines.chunks[chunk]))[-1]
         if edge_lengths_m(point[0], point[1], coast[0], coast[1]) / 1000.0 <= tolerance:
             km = runs[end][1] if end == 0 else runs[end][2]
             landfall = [boundaries.codes[country], km, km]

@@ -1,0 +1,164 @@
+"""``corridors analyze FILE``: lengths and border crossings of your own lines, in any format and CRS."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+
+from .options import boundaries_from, boundary_options, format_option, render_table
+
+#: Runs with more lines than this show a progress bar when stderr is a terminal.
+PROGRESS_MIN_LINES = 1000
+_FORMAT_BY_SUFFIX = {".json": "json", ".geojson": "geojson", ".csv": "csv"}
+ARROW = " → "
+
+
+@click.command()
+@click.argument("path", metavar="FILE")
+@click.argument("ids", nargs=-1)
+@click.option("--layer", help="Layer to read from a multi-layer file (GeoPackage, ...).")
+@click.option("--id-field", help="Field that identifies lines [default: id if present, else the row number].")
+@click.option("--crs", help="CRS of a file that declares none, e.g. a CSV [default: EPSG:4326 if coordinates fit].")
+@format_option("table", "json", "csv", "geojson", default=None)
+@click.option(
+    "-o",
+    "--output",
+    help="Write here (atomically) instead of stdout; '-' is stdout. "
+    "Sets the format from a .json, .geojson or .csv suffix.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["single", "dask"]),
+    default="single",
+    show_default=True,
+    help="dask: run partitions in parallel (pip install 'corridors[dask]').",
+)
+@click.option("--skip-invalid", is_flag=True, help="Skip, with a warning, lines that cannot be repaired.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help=f"Progress bar on stderr [default: when stderr is a terminal and over {PROGRESS_MIN_LINES} lines].",
+)
+@boundary_options
+def analyze(
+    path,
+    ids,
+    layer,
+    id_field,
+    crs,
+    fmt,
+    output,
+    engine,
+    skip_invalid,
+    progress,
+    boundaries_path,
+    iso_field,
+    min_excursion_km,
+) -> None:
+    """Lengths per country and border crossings of every line in FILE (or only the IDS given).
+
+    FILE is any line layer: GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, CSV with a WKT column.
+    Repairable lines are repaired with a warning; the rest stop the run (or are skipped with
+    --skip-invalid). Warnings and progress go to stderr.
+    """
+    from ..analysis import default_boundaries
+    from ..userdata import analyze_lines, read_lines
+
+    fmt = fmt or _FORMAT_BY_SUFFIX.get(_suffix(output), "table")
+    with _destination(output) as write:
+        lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
+        boundaries = boundaries_from(boundaries_path, iso_field) or default_boundaries()
+        stderr = click.get_text_stream("stderr")
+        show = progress if progress is not None else len(lines.keys) > PROGRESS_MIN_LINES and stderr.isatty()
+        bar = click.progressbar(length=len(lines.keys), label="Analysing lines", file=stderr) if show else None
+        with bar if bar is not None else contextlib.nullcontext():
+            results = analyze_lines(
+                lines,
+                boundaries,
+                min_excursion_km=min_excursion_km,
+                engine=engine,
+                progress=bar.update if bar is not None else None,
+            )
+        write(render(fmt, lines, results))
+
+
+def render(fmt: str, lines, results) -> str:
+    """The analysis as text in the given format, ending with a newline."""
+    from ..userdata import analysis_record, feature_collection
+
+    if fmt == "json":
+        # One line per record: readable, and fast (the C encoder only runs without indent).
+        records = (
+            json.dumps(analysis_record(key, result), ensure_ascii=False) for key, result in zip(lines.keys, results)
+        )
+        return "[\n" + ",\n".join(records) + "\n]\n"
+    if fmt == "geojson":
+        return json.dumps(feature_collection(lines, results), ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _csv(lines.keys, results)
+    return _table(lines.keys, results)
+
+
+def _table(keys, results) -> str:
+    headers = ["id", "km", "countries", "crossings"]
+    rows = [
+        [_cell(key), f"{r.length_km:.1f}", ARROW.join(r.countries), len(r.crossings)] for key, r in zip(keys, results)
+    ]
+    note = (
+        f"\nLengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under "
+        f"{results[0].tolerance_km:g} km ignored (--min-excursion-km)."
+    )
+    return render_table(headers, rows, [False, True, False, True]) + "\n" + note + "\n"
+
+
+def _csv(keys, results) -> str:
+    places = sorted({c for r in results for c in r.length_by_country_km})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["id", "length_km", *(f"country_{c}_km" for c in places), "countries", "crossings_count", "tolerance_km"]
+    )
+    for key, r in zip(keys, results):
+        writer.writerow(
+            [
+                key,
+                f"{r.length_km:.3f}",
+                *(f"{r.length_by_country_km.get(c, 0.0):.3f}" for c in places),
+                " ".join(r.countries),
+                len(r.crossings),
+                r.tolerance_km,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> str:
+    """Text for a table cell; control characters (newlines, terminal escapes) shown escaped."""
+    text = str(value)
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def _suffix(output: str | None) -> str:
+    return Path(output).suffix.lower() if output and output != "-" else ""
+
+
+@contextlib.contextmanager
+def _destination(output: str | None) -> Iterator[Callable[[str], None]]:
+    """A writer for stdout, or for ``output`` replaced atomically when the block succeeds.
+
+    The target is checked before the block runs, so an unwritable path fails before any work.
+    """
+    if output in (None, "-"):
+        stdout = click.get_text_stream("stdout")
+        yield stdout.write  # not click.echo, which strips escape codes from data when piped
+        return
+    from ..io import atomic_path
+
+    with atomic_path(output) as temporary:
+        yield lambda text: temporary.write_text(text, encoding="utf-8")
