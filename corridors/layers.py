@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-from shapely.geometry import shape
+import shapely
 
 from .attributes import STATUSES, Citation, Mention, load_citations, mention_index
 from .documents import Document, load_documents
@@ -301,9 +302,10 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
     if not isinstance(geometry, dict) or geometry.get("type") not in _GEOMETRY_FOR_KIND[kind]:
         got = geometry.get("type") if isinstance(geometry, dict) else geometry
         return f"{kind} geometry must be {' or '.join(_GEOMETRY_FOR_KIND[kind])}, not {got}"
-    bad = _bad_coordinate(geometry.get("coordinates"))
-    if bad:
-        return bad
+    try:
+        feature["_shape"] = _parse_geometry(geometry)
+    except ValueError as exc:
+        return str(exc)
     if kind in ("segment", "route") and props.get("layer") != layer:
         return f"layer property {props.get('layer')!r} does not match the file's layer {layer!r}"
     if kind in ("segment", "route") and props.get("status") not in STATUSES:
@@ -327,22 +329,38 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
     return None
 
 
-def _bad_coordinate(coordinates: Any) -> str | None:
-    """Describe the first position that is not a finite lon/lat in range, or None."""
-    if isinstance(coordinates, list) and coordinates and isinstance(coordinates[0], (int, float)):
-        if len(coordinates) < 2 or not all(isinstance(c, (int, float)) and math.isfinite(c) for c in coordinates):
-            return f"position {coordinates!r} is not a pair of finite numbers"
-        lon, lat = coordinates[:2]
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return f"position {coordinates!r} is outside lon -180..180, lat -90..90"
-        return None
-    if not isinstance(coordinates, list) or not coordinates:
-        return "geometry has no coordinates"
-    for part in coordinates:
-        bad = _bad_coordinate(part)
-        if bad:
-            return bad
-    return None
+def _parse_geometry(geometry: dict[str, Any]) -> Any:
+    """The shapely geometry of a GeoJSON Point, LineString or MultiLineString, checked as whole arrays.
+
+    Raises
+    ------
+    ValueError
+        Describing the first position that is not a finite lon/lat in range.
+    """
+    kind = geometry["type"]
+    coordinates = geometry.get("coordinates")
+    parts = coordinates if kind == "MultiLineString" else [coordinates]
+    if not isinstance(parts, list) or not parts:
+        raise ValueError("geometry has no coordinates")
+    arrays = []
+    for part in parts:
+        try:
+            xy = np.asarray(part, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"positions {str(part)[:60]} are not pairs of numbers") from None
+        positions = xy.reshape(1, -1) if kind == "Point" else xy
+        if positions.ndim != 2 or positions.shape[1] not in (2, 3) or (kind != "Point" and len(positions) < 2):
+            raise ValueError(f"positions {str(part)[:60]} do not make a {kind}")
+        lon, lat = positions[:, 0], positions[:, 1]
+        bad = ~(np.isfinite(positions).all(axis=1) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90))
+        if bad.any():
+            first = positions[np.argmax(bad)].tolist()
+            raise ValueError(f"position {first} is not finite or is outside lon -180..180, lat -90..90")
+        arrays.append(positions)
+    if kind == "Point":
+        return shapely.points(arrays[0][0])
+    lines = [shapely.linestrings(a) for a in arrays]
+    return lines[0] if kind == "LineString" else shapely.multilinestrings(lines)
 
 
 def _check_references(folder: Path, places: list[dict], corridor_features: list[dict]) -> None:
@@ -363,6 +381,6 @@ def _check_references(folder: Path, places: list[dict], corridor_features: list[
 
 def _frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     records = [dict(f["properties"]) for f in features]
-    geometries = [shape(f["geometry"]) for f in features]
+    geometries = [f["_shape"] for f in features]
     frame = gpd.GeoDataFrame(records, geometry=geometries, crs="EPSG:4326")
     return frame.set_index("id", drop=False).rename_axis(None)

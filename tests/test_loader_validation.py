@@ -118,3 +118,19 @@ def test_citation_of_unknown_feature_is_rejected(synthetic):
     path = synthetic / "geo" / "attributes.csv"
     path.write_text(path.read_text().replace("test-road,purpose", "ghost-road,purpose"))
     _expect(synthetic, ["'ghost-road'", "no layer has this feature"], CitationError)
+
+
+def test_nan_and_ragged_positions_are_rejected(synthetic):
+    def change(content):
+        content["features"][1]["geometry"]["coordinates"] = [[0.5, 0.5], [1.0, "x"]]
+
+    edit_json(synthetic / "geo" / "lachin-road.geojson", change)
+    _expect(synthetic, ["'test-road-1'", "not pairs of numbers"])
+
+
+def test_a_one_point_line_is_rejected(synthetic):
+    def change(content):
+        content["features"][1]["geometry"]["coordinates"] = [[0.5, 0.5]]
+
+    edit_json(synthetic / "geo" / "lachin-road.geojson", change)
+    _expect(synthetic, ["'test-road-1'", "do not make a LineString"])
