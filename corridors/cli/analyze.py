@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def analyze(
     with _destination(output) as write:
         lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
         boundaries = boundaries_from(boundaries_path, iso_field) or default_boundaries()
-        stderr = click.get_text_stream("stderr")
+        stderr = sys.stderr
         show = progress if progress is not None else len(lines.keys) > PROGRESS_MIN_LINES and stderr.isatty()
         bar = click.progressbar(length=len(lines.keys), label="Analysing lines", file=stderr) if show else None
         with bar if bar is not None else contextlib.nullcontext():
@@ -155,7 +156,7 @@ def _destination(output: str | None) -> Iterator[Callable[[str], None]]:
     The target is checked before the block runs, so an unwritable path fails before any work.
     """
     if output in (None, "-"):
-        stdout = click.get_text_stream("stdout")
+        stdout = sys.stdout
         yield stdout.write  # not click.echo, which strips escape codes from data when piped
         return
     from ..io import atomic_path
