@@ -10,6 +10,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +33,14 @@ CORRIDOR_LAYERS = {
     "lachin-road": "Lachin corridor and roads",
     "north-south": "International North–South Transport Corridor",
 }
+#: One colour per corridor layer, shared by maps and exports; historical lines are grey in every layer.
+LAYER_COLOURS = {
+    "middle-corridor": "#1f5aa6",
+    "tripp-zangezur": "#b8322a",
+    "lachin-road": "#7b3f9e",
+    "north-south": "#b86200",
+}
+HISTORICAL_COLOUR = "#8c8c8c"
 AIRPORTS_LAYER = "airports"
 PLACES_LAYER = "places"
 LAYERS = {**CORRIDOR_LAYERS, AIRPORTS_LAYER: "Airports"}
@@ -228,6 +237,23 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+def check_layers(names: Iterable[str]) -> list[str]:
+    """The layer names, deduplicated in order, each one of :data:`LAYERS`.
+
+    Raises
+    ------
+    UnknownLayer
+        For the first name that is not a layer, with the closest names (``tripp`` suggests
+        ``tripp-zangezur``).
+    """
+    chosen = list(dict.fromkeys(names))
+    for name in chosen:
+        if name not in LAYERS:
+            close = [layer for layer in LAYERS if name and name in layer] + difflib.get_close_matches(name, list(LAYERS))
+            raise UnknownLayer(name, list(dict.fromkeys(close))[:3])
+    return chosen
 
 
 def load_dataset(root: Path | str | None = None) -> Dataset:
