@@ -251,7 +251,8 @@ def check_layers(names: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(names))
     for name in chosen:
         if name not in LAYERS:
-            close = [layer for layer in LAYERS if name and name in layer] + difflib.get_close_matches(name, list(LAYERS))
+            containing = [layer for layer in LAYERS if name and name in layer]
+            close = containing + difflib.get_close_matches(name, list(LAYERS))
             raise UnknownLayer(name, list(dict.fromkeys(close))[:3])
     return chosen
 
