@@ -16,6 +16,7 @@ from pathlib import Path
 from .documents import Document, fold_whitespace
 from .errors import CitationError, InvalidData
 from .paths import geo_dir
+from .timeline import is_iso_date
 
 ATTRIBUTES_FILE = "attributes.csv"
 COLUMNS = ("feature_id", "attribute", "value", "document", "quote")
@@ -54,7 +55,6 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}}) {_MONTH},? (\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH} (\d{{1,2}}),? (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH},? (\d{{4}})\b", re.I)
 _YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,]\d)")
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 #: Phrases that contain a feature's name without speaking of the feature: they win the longest match.
 NOT_MENTIONS = ("OSCE Minsk Group", "Minsk Group")
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"} | {"\u2019": "'"})
@@ -102,7 +102,7 @@ def unsupported_reason(name: str, value: str, quote: str) -> str | None:
     """Why the quote does not say the value, or None when it does (see geo/README.md for the rules)."""
     folded = fold_whitespace(quote).casefold()
     if name.endswith("_date"):
-        if not _ISO_DATE.match(value):
+        if not is_iso_date(value):
             return f"{name} value {value!r} is not an ISO date"
         if value not in dates_written_in(quote):
             return f"quote does not write the date {value}"
@@ -145,10 +145,14 @@ def load_citations(
             rows = list(reader)
     except FileNotFoundError:
         raise InvalidData(path, "attribute table is missing") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidData(path, f"not a UTF-8 CSV table ({exc})") from None
 
     citations: list[Citation] = []
     seen: set[tuple[str, ...]] = set()
     for line, row in enumerate(rows, start=2):
+        if None in row or any(row[c] is None for c in COLUMNS):
+            raise CitationError(f"{path}:{line}", f"row does not have the {len(COLUMNS)} columns {', '.join(COLUMNS)}")
         cite = Citation(row["feature_id"], row["attribute"], row["value"], row["document"], row["quote"])
         where = f"{path}:{line}"
         if cite.feature_id not in known:
@@ -187,14 +191,19 @@ def mention_index(aliases: Mapping[str, Iterable[str]], documents: Mapping[str, 
         (fid, alias) for fid, names in aliases.items() for alias in dict.fromkeys(n for n in names if n)
     ]
     named += [(None, phrase) for phrase in NOT_MENTIONS]
-    patterns = [(fid, alias, re.compile(rf"(?<!\w){re.escape(_matchable(alias))}(?!\w)")) for fid, alias in named]
+    patterns = [
+        (fid, alias, needle, re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)"))
+        for fid, alias in named
+        for needle in [_matchable(alias)]
+    ]
     index: dict[str, list[Mention]] = {feature_id: [] for feature_id in aliases}
     for doc in documents.values():
         for sentence in doc.sentences:
             text = _matchable(sentence)
-            hits = [
+            hits = [  # the substring test first: a regex per alias and sentence is slow
                 (m.start(), m.end(), feature_id, alias)
-                for feature_id, alias, pattern in patterns
+                for feature_id, alias, needle, pattern in patterns
+                if needle in text
                 for m in pattern.finditer(text)
             ]
             kept: dict[str, str] = {}

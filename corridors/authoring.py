@@ -9,7 +9,6 @@ geodesic, so that the committed GeoJSON is reproducible byte for byte.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import re
 import tomllib
@@ -19,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from .attributes import STATUSES as ATTRIBUTE_STATUSES
+from .errors import CorridorsError
 from .geodesy import densify
-from .layers import CORRIDOR_LAYERS
+from .io import write_text_atomic
+from .layers import CORRIDOR_LAYERS, ISO3
 from .layers import MODES as LAYER_MODES
+from .timeline import is_iso_date
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 SOURCE_DIR = GEO_DIR / "source"
@@ -36,14 +38,12 @@ STATUSES = frozenset(ATTRIBUTE_STATUSES)
 MAX_SPACING_M = 1990.0
 DECIMALS = 6
 
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
 Coord = tuple[float, float]
 
 
-class AuthoringError(ValueError):
+class AuthoringError(CorridorsError):
     """A source file is inconsistent; the message names the file and the feature."""
 
 
@@ -148,15 +148,10 @@ def _check_enum(value: Any, allowed: frozenset[str], key: str, file: str, what: 
 
 def _check_date(value: Any, key: str, file: str, what: str) -> str | None:
     """Accept ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` that name a real date, or a missing value."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _DATE_RE.match(value):
-        raise _fail(file, what, f"{key} {value!r} is not an ISO date YYYY[-MM[-DD]]")
-    parts = [int(p) for p in value.split("-")] + [1, 1]
-    try:
-        dt.date(parts[0], parts[1], parts[2])
-    except ValueError as exc:
-        raise _fail(file, what, f"{key} {value!r} is not a real date") from exc
+    if value is not None and not is_iso_date(value):
+        shaped = isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}){0,2}", value)
+        problem = "not a real date" if shaped else "not an ISO date YYYY[-MM[-DD]]"
+        raise _fail(file, what, f"{key} {value!r} is {problem}")
     return value
 
 
@@ -197,7 +192,7 @@ def load_places(path: Path) -> dict[str, Place]:
         _check_keys(row, allowed, path.name, what)
         pid = _check_id(row.get("id"), path.name, what, seen)
         country = _require(row, "country", path.name, what)
-        if not isinstance(country, str) or not _ISO3_RE.match(country):
+        if not isinstance(country, str) or not ISO3.match(country):
             raise _fail(path.name, what, f"country {country!r} is not ISO3")
         geonameid = row.get("geonameid")
         if geonameid is not None:
@@ -290,7 +285,7 @@ def load_routes(path: Path, segments: dict[str, Segment]) -> dict[str, Route]:
                 raise _fail(path.name, what, f"unknown segment {sid!r}")
         countries = _require(row, "countries", path.name, what)
         for i, code in enumerate(countries):
-            if not isinstance(code, str) or not _ISO3_RE.match(code):
+            if not isinstance(code, str) or not ISO3.match(code):
                 raise _fail(path.name, what, f"country {code!r} is not ISO3")
             if i and countries[i - 1] == code:
                 raise _fail(path.name, what, f"repeated country {code!r} must be merged")
@@ -540,7 +535,7 @@ def write(out_dir: Path, source_dir: Path = SOURCE_DIR) -> list[Path]:
     written = []
     for name, text in build(source_dir).items():
         path = out_dir / name
-        path.write_text(text, encoding="utf-8")
+        write_text_atomic(path, text)
         written.append(path)
     return written
 
@@ -550,7 +545,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=GEO_DIR, help="output directory (default: geo/)")
     args = parser.parse_args(argv)
-    for path in write(args.out):
+    try:
+        paths = write(args.out)
+    except (CorridorsError, OSError, tomllib.TOMLDecodeError) as exc:
+        raise SystemExit(f"error: {exc}") from None
+    for path in paths:
         print(path)
 
 

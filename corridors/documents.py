@@ -66,8 +66,10 @@ def load_documents(root: Path | None = None) -> dict[str, Document]:
         entries = tomllib.loads(meta_path.read_text(encoding="utf-8"))["document"]
     except FileNotFoundError:
         raise InvalidData(meta_path, "document metadata file is missing") from None
-    except (tomllib.TOMLDecodeError, KeyError) as exc:
+    except (tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError) as exc:
         raise InvalidData(meta_path, f"malformed document metadata ({exc})") from None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InvalidData(meta_path, "'document' must be a list of [[document]] tables")
 
     documents: dict[str, Document] = {}
     for entry in entries:
@@ -89,9 +91,16 @@ def load_documents(root: Path | None = None) -> dict[str, Document]:
             id=doc_id,
             title=entry["title"],
             path=path,
-            text=data.decode("utf-8"),
+            text=_decoded(data, path, doc_id),
             authors=tuple(entry.get("authors", ())),
             publisher=entry.get("publisher"),
             date=str(entry["date"]) if entry.get("date") else None,
         )
     return documents
+
+
+def _decoded(data: bytes, path: Path, doc_id: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidData(path, f"not UTF-8 text ({exc})", feature=doc_id) from None

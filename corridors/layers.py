@@ -25,6 +25,7 @@ from .attributes import STATUSES, Citation, Mention, load_citations, mention_ind
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
 from .paths import data_dir, geo_dir
+from .timeline import is_iso_date
 
 #: The corridor layers, in display order, with their titles.
 CORRIDOR_LAYERS = {
@@ -48,8 +49,15 @@ MODES = ("rail", "road", "sea", "ferry")
 KINDS = ("route", "segment", "place", "airport")
 MAX_DECIMALS = 7
 
-_ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-_ISO3 = re.compile(r"^[A-Z]{3}$")
+ISO3 = re.compile(r"^[A-Z]{3}$")
+ICAO = re.compile(r"^[A-Z]{4}$")
+#: Properties each kind of feature has, None where the data leave them out.
+COLUMNS = {
+    "place": ("place_type", "country", "geonameid", "source", "aliases"),
+    "segment": ("layer", "mode", "status", "opened", "closed", "from", "to", "source"),
+    "route": ("layer", "segments", "countries", "status", "opened", "closed", "aliases"),
+    "airport": ("iata", "country", "serves", "source", "aliases"),
+}
 _GEOMETRY_FOR_KIND = {
     "place": ("Point",),
     "airport": ("Point",),
@@ -286,7 +294,7 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         raise InvalidData(folder, "id used by more than one feature", feature=duplicates[0])
     _check_references(folder, places, corridor_features)
     frames = {
-        kind: _frame([f for f in all_features if f["properties"]["kind"] == kind])
+        kind: _frame(kind, [f for f in all_features if f["properties"]["kind"] == kind])
         for kind in ("place", "segment", "route", "airport")
     }
     citations = load_citations(documents, [f["properties"]["id"] for f in all_features], folder / "attributes.csv")
@@ -338,20 +346,22 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
     if kind in ("segment", "route") and props.get("status") not in STATUSES:
         return f"status {props.get('status')!r} is not one of {', '.join(STATUSES)}"
     for key in ("opened", "closed"):
-        if props.get(key) is not None and not _ISO_DATE.match(str(props[key])):
-            return f"{key} {props[key]!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        if props.get(key) is not None and not is_iso_date(props[key]):
+            return f"{key} {props[key]!r} is not an ISO date string (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if kind in ("segment", "route") and props.get("status") == "historical" and not props.get("closed"):
+        return "a historical line needs its 'closed' date"
     if kind == "segment" and props.get("mode") not in MODES:
         return f"mode {props.get('mode')!r} is not one of {', '.join(MODES)}"
     if kind == "route":
         if not props.get("segments") or not isinstance(props["segments"], list):
             return "route lists no segments"
-        if not props.get("countries") or not all(_ISO3.match(str(c)) for c in props["countries"]):
+        if not props.get("countries") or not all(ISO3.match(str(c)) for c in props["countries"]):
             return f"countries {props.get('countries')!r} must be a list of ISO3 codes"
-    if kind in ("place", "airport") and not _ISO3.match(str(props.get("country", ""))):
+    if kind in ("place", "airport") and not ISO3.match(str(props.get("country", ""))):
         return f"country {props.get('country')!r} is not an ISO3 code"
     if kind == "place" and props.get("geonameid") is None and not props.get("source"):
         return "a place without a GeoNames id needs a 'source' for its coordinates"
-    if kind == "airport" and not re.match(r"^[A-Z]{4}$", props["id"]):
+    if kind == "airport" and not ICAO.match(str(props["id"])):
         return "airport id must be its four-letter ICAO code"
     return None
 
@@ -406,8 +416,13 @@ def _check_references(folder: Path, places: list[dict], corridor_features: list[
                 raise InvalidData(path, f"unknown segment {missing[0]!r}", feature=props["id"])
 
 
-def _frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    records = [dict(f["properties"]) for f in features]
-    geometries = [f["_shape"] for f in features]
-    frame = gpd.GeoDataFrame(records, geometry=geometries, crs="EPSG:4326")
+def _frame(kind: str, features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """The features of one kind, with every column of that kind even where the data leave it out."""
+    columns = ["id", "kind", "name", *COLUMNS[kind]]
+    records = [dict.fromkeys(columns) | dict(f["properties"]) for f in features]
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(records, columns=list(dict.fromkeys(columns + [k for r in records for k in r]))),
+        geometry=[f["_shape"] for f in features],
+        crs="EPSG:4326",
+    )
     return frame.set_index("id", drop=False).rename_axis(None)

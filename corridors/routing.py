@@ -44,7 +44,7 @@ from .boundaries import Boundaries
 from .crossings import DEFAULT_MIN_EXCURSION_KM, analyze_tracks
 from .errors import CorridorsError, UsageError
 from .geodesy import GEOD, path_length_km
-from .layers import MODES, Dataset
+from .layers import ISO3, MODES, Dataset
 from .timeline import active_on, why_not_on
 
 #: Statuses a segment can have without being open to traffic.
@@ -55,7 +55,6 @@ STATUS_ORDER = ("operational", "under_construction", "planned", "historical")
 ACCESS_KM = 25.0
 ACCESS_TYPES = ("port", "station", "junction", "checkpoint")
 
-_ISO3 = re.compile(r"^[A-Z]{3}$")
 #: Letters that Unicode decomposition leaves alone but a keyboard writes without their mark.
 _FOLD = str.maketrans(
     {
@@ -301,7 +300,7 @@ class Network:
         avoid = tuple(dict.fromkeys(c.strip().upper() for c in constraints.avoid if c.strip()))
         known = self.country_codes
         for code in avoid:
-            if not _ISO3.match(code):
+            if not ISO3.match(code):
                 raise UsageError(f"--avoid: {code!r} is not an ISO3 country code (three letters, e.g. ARM)")
             if code not in known:
                 used = sorted({c for cs in self.segment_countries.values() for c in cs})

@@ -21,6 +21,17 @@ from .errors import UsageError
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+def is_iso_date(value: object) -> bool:
+    """True for a string ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a real date."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parse_date(value)
+    except UsageError:
+        return False
+    return True
+
+
 def parse_date(text: str, what: str = "date") -> dt.date:
     """The first day of an ISO date written ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
 

@@ -134,3 +134,54 @@ def test_a_one_point_line_is_rejected(synthetic):
 
     edit_json(synthetic / "geo" / "lachin-road.geojson", change)
     _expect(synthetic, ["'test-road-1'", "do not make a LineString"])
+
+
+def test_an_impossible_date_is_rejected_at_load(synthetic):
+    _edit_first(synthetic, "lachin-road", opened="2023-02-30")
+    _expect(synthetic, ["'test-road'", "not an ISO date"])
+
+
+def test_a_numeric_date_is_rejected_at_load(synthetic):
+    _edit_first(synthetic, "lachin-road", opened=2017)
+    _expect(synthetic, ["'test-road'", "not an ISO date string"])
+
+
+def test_a_historical_line_needs_its_closing_date(synthetic):
+    _edit_first(synthetic, "lachin-road", status="historical")
+    _expect(synthetic, ["'test-road'", "needs its 'closed' date"])
+
+
+def test_optional_properties_become_empty_columns(synthetic):
+    def drop(content):
+        for feature in content["features"]:
+            feature["properties"].pop("aliases", None)
+            feature["properties"].pop("opened", None)
+
+    edit_json(synthetic / "geo" / "places.geojson", drop)
+    edit_json(synthetic / "geo" / "lachin-road.geojson", drop)
+    data = corridors.load_dataset(synthetic)
+    assert data.places["aliases"].isna().all() and data.segments["opened"].isna().all()
+
+
+def test_a_short_attribute_row_is_a_citation_error(synthetic):
+    path = synthetic / "geo" / "attributes.csv"
+    path.write_text(path.read_text() + "test-road,purpose,road\n")
+    _expect(synthetic, ["attributes.csv:4", "does not have the 5 columns"], CitationError)
+
+
+def test_attribute_table_that_is_not_utf8_is_reported(synthetic):
+    (synthetic / "geo" / "attributes.csv").write_bytes(b"feature_id,attribute\n\xff\xfe\n")
+    _expect(synthetic, ["attributes.csv", "not a UTF-8 CSV"])
+
+
+def test_document_metadata_must_list_tables(synthetic):
+    (synthetic / "seeds" / "documents.toml").write_text('document = "doc1"\n', encoding="utf-8")
+    _expect(synthetic, ["documents.toml", "list of [[document]] tables"])
+
+
+def test_imports_for_the_cli_do_not_load_geopandas():
+    import subprocess
+    import sys
+
+    code = "import sys, corridors, corridors.cli.main; print('geopandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
