@@ -291,7 +291,7 @@ def _selected(keys: list[Any], select: Sequence[str], path: str) -> np.ndarray:
     for row, key in enumerate(keys):
         by_text.setdefault(str(key), []).append(row)
     rows = []
-    for wanted in select:
+    for wanted in dict.fromkeys(select):  # naming an id twice asks for it once
         if wanted not in by_text:
             close = difflib.get_close_matches(wanted, list(by_text), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
