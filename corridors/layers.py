@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from .attributes import STATUSES, Citation, Mention, load_citations, mention_index
+from .defaults import MODES
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
 from .paths import data_dir, geo_dir
@@ -45,8 +46,6 @@ HISTORICAL_COLOUR = "#8c8c8c"
 AIRPORTS_LAYER = "airports"
 PLACES_LAYER = "places"
 LAYERS = {**CORRIDOR_LAYERS, AIRPORTS_LAYER: "Airports"}
-MODES = ("rail", "road", "sea", "ferry")
-KINDS = ("route", "segment", "place", "airport")
 MAX_DECIMALS = 7
 
 ISO3 = re.compile(r"^[A-Z]{3}$")

@@ -136,3 +136,22 @@ def test_a_port_just_offshore_of_a_generalised_coast_is_still_a_landfall():
     assert result.length_by_country_km["BBB"] == 0.0
     [crossing] = result.crossings
     assert crossing.by_sea and crossing.landfall_km == pytest.approx(result.length_km)
+
+
+def test_a_vertex_on_the_border_and_repeated_vertices_give_one_crossing():
+    result = analyze(
+        [(0.5, 0), (0.5, 0), (1, 0), (1, 0), (1.5, 0)], countries(AAA=box(0, -1, 1, 1), BBB=box(1, -1, 2, 1))
+    )
+    assert result.countries == ["AAA", "BBB"]
+    [crossing] = result.crossings
+    assert (crossing.lon, crossing.lat) == (1.0, 0.0)
+    assert crossing.at_km == pytest.approx(DEGREE_KM / 2, rel=1e-6)
+
+
+def test_a_line_along_a_border_is_cut_at_both_ends_of_the_overlap():
+    path = [(0.5, 0.5), (1, 0), (1, -0.5), (1.5, -0.6)]
+    result = analyze(path, countries(AAA=box(0, -1, 1, 1), BBB=box(1, -1, 2, 1)))
+    assert result.countries == ["AAA", "BBB"]
+    [crossing] = result.crossings
+    # On the border the line is in neither polygon: a long gap, taken as water (as before the numpy cuts).
+    assert (crossing.lon, crossing.lat, crossing.landfall_lon, crossing.landfall_lat) == (1.0, 0.0, 1.0, -0.5)

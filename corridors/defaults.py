@@ -1,0 +1,17 @@
+"""Constants the command line needs before any command runs (option defaults, help texts).
+
+Stdlib only and importing nothing else from the package, so that ``corridors --help`` and
+``corridors <command> --help`` do not load geopandas. The library modules take these from here.
+"""
+
+from __future__ import annotations
+
+#: Passages into a third country, and gaps between countries, shorter than this (km) are ignored.
+DEFAULT_MIN_EXCURSION_KM = 10.0
+#: Country code field of the Natural Earth admin-0 boundaries (and the ``--iso-field`` default).
+NATURAL_EARTH_ISO_FIELD = "ADM0_A3"
+#: Transport modes of segments, in the order tables list them.
+MODES = ("rail", "road", "sea", "ferry")
+#: Formats ``corridors export`` writes, and the target that means standard output (GeoJSON only).
+EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet")
+STDOUT = "-"
