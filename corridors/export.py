@@ -24,7 +24,6 @@ airport, crossing). KML has a folder per table when GDAL has the LIBKML driver, 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import html
 import json
 import math
@@ -46,16 +45,25 @@ from shapely.geometry.polygon import orient
 
 from .analysis import KM_DECIMALS, analyze_routes, crossing_points
 from .boundaries import Boundaries
-from .crossings import DEFAULT_MIN_EXCURSION_KM, Track
-from .errors import InvalidData, UnknownLayer, UsageError
-from .io import atomic_path, write_text_atomic
-from .layers import AIRPORTS_LAYER, CORRIDOR_LAYERS, LAYERS, MAX_DECIMALS, MODES, Dataset
+from .crossings import Track
+from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
+from .errors import InvalidData, UsageError
+from .io import atomic_path, check_writable, write_text_atomic
+from .layers import (
+    AIRPORTS_LAYER,
+    CORRIDOR_LAYERS,
+    HISTORICAL_COLOUR,
+    LAYER_COLOURS,
+    MAX_DECIMALS,
+    MODES,
+    Dataset,
+    check_layers,
+)
+from .timeline import NOT_BUILT
 
-FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet")
+FORMATS = EXPORT_FORMATS
 #: File name suffix each GDAL driver needs: without it, LIBKML and FlatGeobuf write a directory.
 REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb"}
-#: The target that means standard output (GeoJSON only).
-STDOUT = "-"
 LIST_SEPARATOR = ";"
 TABLES = ("routes", "segments", "places", "airports", "crossings")
 TABLE_DESCRIPTIONS = {
@@ -69,19 +77,12 @@ TABLE_DESCRIPTIONS = {
 
 #: Colours shared by the QGIS and KML styles.
 MODE_COLOURS = {"rail": "#b2182b", "road": "#e08214", "sea": "#2166ac", "ferry": "#1b9e77"}
-LAYER_COLOURS = {
-    "middle-corridor": "#7b3294",
-    "tripp-zangezur": "#d01c8b",
-    "lachin-road": "#4dac26",
-    "north-south": "#0571b0",
-}
-HISTORICAL_GREY = "#8c8c8c"
 MARKER_COLOURS = {"places": "#ffffff", "airports": "#253494"}
 LAND_CROSSING_COLOUR = "#d7191c"
 #: Statuses drawn alike: solid, dashed (not built yet) and grey (gone).
 STATUS_GROUPS = {
     "operational": ("operational",),
-    "planned or under construction": ("planned", "under_construction"),
+    "planned or under construction": NOT_BUILT,
     "historical": ("historical",),
 }
 #: GeoPackage 1.2, which GDAL 3.x and every QGIS 3 release read without a version warning.
@@ -149,8 +150,10 @@ def export(
         For an unknown format or layer, a bad target, or layers holding nothing.
     """
     check_target(fmt, target)
+    if str(target) != STDOUT:
+        check_writable(target)
     tables = export_tables(data, layers, boundaries=boundaries, min_excursion_km=min_excursion_km)
-    return write(tables, fmt, target)
+    return _WRITERS[fmt](tables, target)
 
 
 def check_target(fmt: str, target: str | Path) -> None:
@@ -174,11 +177,16 @@ def check_target(fmt: str, target: str | Path) -> None:
 
 
 def write(tables: ExportTables, fmt: str, target: str | Path) -> Path | None:
-    """Write the tables in one of :data:`FORMATS`; None when GeoJSON went to standard output."""
+    """Write the tables in one of :data:`FORMATS`; None when GeoJSON went to standard output.
+
+    Raises
+    ------
+    UsageError
+        For a format and target that cannot go together (:func:`check_target`), or a target that
+        cannot be written (checked by :func:`corridors.io.atomic_path` before anything is written).
+    """
     check_target(fmt, target)
-    writers = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb,
-               "parquet": write_parquet}
-    return writers[fmt](tables, target)
+    return _WRITERS[fmt](tables, target)
 
 
 # --- what goes in ---------------------------------------------------------------------------------
@@ -255,10 +263,7 @@ def _selection(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     if not layers:
         return data.routes, data.segments, data.places, data.airports
-    for name in layers:
-        if name not in LAYERS:
-            close = [layer for layer in LAYERS if name in layer] + difflib.get_close_matches(name, list(LAYERS), n=3)
-            raise UnknownLayer(name, list(dict.fromkeys(close))[:3])
+    layers = check_layers(layers)
     routes = data.routes[data.routes["layer"].isin(layers)]
     used = {s for ids in routes["segments"] for s in ids}
     segments = data.segments[data.segments["layer"].isin(layers) | data.segments.index.isin(used)]
@@ -383,7 +388,7 @@ def qml_style(table: str) -> str:
                 f'"{field}" = {_quoted(key)} AND "status" IN ({", ".join(map(_quoted, statuses))})',
                 _qml_symbol(
                     "line", "SimpleLine", alpha,
-                    line_color=_qgis_colour(HISTORICAL_GREY if group == "historical" else colour),
+                    line_color=_qgis_colour(HISTORICAL_COLOUR if group == "historical" else colour),
                     line_width=str(width), line_width_unit="MM", capstyle="round", joinstyle="round",
                     line_style="dash" if group == "planned or under construction" else "solid",
                 ),
@@ -474,7 +479,11 @@ def geojson_text(frames: Iterable[gpd.GeoDataFrame]) -> str:
     polygon exterior rings run counter-clockwise, and lines crossing the antimeridian (an edge
     spanning more than 180° of longitude) are split there into a MultiLineString.
     """
-    features = (feature for frame in frames for feature in _features(frame))
+    return feature_collection_text(feature for frame in frames for feature in _features(frame))
+
+
+def feature_collection_text(features: Iterable[dict[str, Any]]) -> str:
+    """GeoJSON features (already in RFC 7946 form) as one compact FeatureCollection, one feature per line."""
     lines = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
@@ -576,7 +585,7 @@ def _kml_style(table: str, row: dict[str, Any]) -> str:
         width, opacity, faint = _KML_LINES[table]
         group = _status_group(row["status"])
         colour = LAYER_COLOURS[row["layer"]] if table == "routes" else MODE_COLOURS[row["mode"]]
-        colour = HISTORICAL_GREY if group == "historical" else colour
+        colour = HISTORICAL_COLOUR if group == "historical" else colour
         alpha = faint if group == "planned or under construction" else opacity
         return f"PEN(c:{colour.upper()}{alpha},w:{width}px)"
     return f'SYMBOL(id:"{_KML_ICONS[table]}",c:{_marker_colour(table, row).upper()}FF)'
@@ -621,3 +630,6 @@ def write_parquet(tables: ExportTables, target: str | Path) -> Path:
     with atomic_path(target) as temporary:
         tables.combined().to_parquet(temporary, index=False)
     return Path(target)
+
+
+_WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet}

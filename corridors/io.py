@@ -11,17 +11,13 @@ from pathlib import Path
 from .errors import UsageError
 
 
-@contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it over ``target`` only if the block succeeds.
-
-    Writers that need a file name (GDAL drivers, folium) write to the yielded path. On any error the
-    temporary file is removed and ``target`` is left as it was.
+def check_writable(target: str | os.PathLike[str]) -> Path:
+    """Fail early, before any work, if ``target`` cannot be written; returns its directory.
 
     Raises
     ------
     UsageError
-        If the target's directory does not exist or is not writable.
+        If the target's directory does not exist or is not writable, or the target is a directory.
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
@@ -31,6 +27,24 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         raise UsageError(f"{target}: directory {folder} is not writable")
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")
+    return folder
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it over ``target`` only if the block succeeds.
+
+    Writers that need a file name (GDAL drivers, folium) write to the yielded path. On any error the
+    temporary file is removed and ``target`` is left as it was. The target is checked first
+    with :func:`check_writable`.
+
+    Raises
+    ------
+    UsageError
+        If the target's directory does not exist or is not writable.
+    """
+    target = Path(target)
+    folder = check_writable(target)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=folder)
     os.close(handle)
     temporary = Path(name)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import difflib
 import html
 import importlib.resources
 import math
@@ -44,11 +43,11 @@ from shapely.ops import polylabel
 from .analysis import RouteAnalysis, analyze_routes, default_boundaries
 from .boundaries import Boundaries
 from .crossings import Crossing
-from .errors import UnknownLayer, UsageError
+from .errors import UsageError
 from .geodesy import path_length_km
 from .io import atomic_path
-from .layers import AIRPORTS_LAYER, CORRIDOR_LAYERS, LAYERS, Dataset
-from .timeline import active_on
+from .layers import AIRPORTS_LAYER, CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYER_COLOURS, LAYERS, Dataset, check_layers
+from .timeline import NOT_BUILT, active_on
 
 LEAFLET_VERSION = "1.9.4"
 LEAFLET_PACKAGE = "js_lib_leaflet"  # shipped by django-js-lib-leaflet
@@ -57,16 +56,7 @@ ONLINE_JS = [("leaflet", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION
 ONLINE_CSS = [("leaflet_css", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css")]
 TILES = "OpenStreetMap"
 
-#: Colour of each corridor layer; historical lines are grey whatever their layer.
-LAYER_COLOURS = {
-    "middle-corridor": "#1f5aa6",
-    "tripp-zangezur": "#b8322a",
-    "lachin-road": "#7b3f9e",
-    "north-south": "#b86200",
-}
-HISTORICAL = "#8c8c8c"
 NEUTRAL = "#333333"
-DASHED = ("under_construction", "planned")
 CROSSINGS_TITLE = "Border crossings"
 POPUP_OPTIONS = {"maxWidth": 380, "minWidth": 240, "maxHeight": 360, "className": "corridors-popup"}
 
@@ -129,10 +119,7 @@ def select(
         chosen_segments = [i for i, k in kinds.items() if k == "segment"]
         airports = [i for i, k in kinds.items() if k == "airport"]
     else:
-        names = list(dict.fromkeys(layers or LAYERS))
-        for name in names:
-            if name not in LAYERS:
-                raise UnknownLayer(name, difflib.get_close_matches(name, list(LAYERS), n=3))
+        names = check_layers(layers or LAYERS)
         routes = list(data.routes.index[data.routes["layer"].isin(names)])
         chosen_segments = list(data.segments.index[data.segments["layer"].isin(names)])
         airports = list(data.airports.index) if AIRPORTS_LAYER in names else []
@@ -283,12 +270,18 @@ def write_maps(
     Raises
     ------
     UsageError
-        If ``folder`` exists and is not a directory, or cannot be written.
+        If ``folder`` exists and is not a directory, or cannot be created or written; checked
+        before any map is made.
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder}: is not a directory")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot create directory ({exc.strerror or exc})") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{folder}: directory is not writable")
     shared = list(analyses) if analyses is not None else analyze_routes(data)
     maps = {"overview": None, **{name: [name] for name in LAYERS if not data.layer(name).empty}}
     written = []
@@ -397,8 +390,8 @@ def segment_strokes(mode: str, status: str, colour: str) -> list[dict[str, Any]]
     The mode reads without colour (rail: thick line with white ties; road: plain line; sea and ferry:
     dots), the status by dashes (under construction, planned) or grey (historical).
     """
-    colour = HISTORICAL if status == "historical" else colour
-    dash = "10 7" if status in DASHED else None
+    colour = HISTORICAL_COLOUR if status == "historical" else colour
+    dash = "10 7" if status in NOT_BUILT else None
     if mode == "rail":
         return [
             {"color": colour, "weight": 5, "line_cap": "butt", "dash_array": dash},
@@ -412,10 +405,10 @@ def segment_strokes(mode: str, status: str, colour: str) -> list[dict[str, Any]]
 def route_band(status: str, colour: str) -> dict[str, Any]:
     """Leaflet path options of a route: a translucent band over its segments, dashed or grey by status."""
     return {
-        "color": HISTORICAL if status == "historical" else colour,
+        "color": HISTORICAL_COLOUR if status == "historical" else colour,
         "weight": 14,
         "opacity": 0.25,
-        "dash_array": "18 12" if status in DASHED else None,
+        "dash_array": "18 12" if status in NOT_BUILT else None,
         "class_name": "corridor-route",
     }
 
@@ -439,7 +432,7 @@ def legend_html(data: Dataset, chosen: Selection, crossings: bool) -> str:
         ("Rail", "rail" in modes, segment_strokes("rail", "operational", NEUTRAL)),
         ("Road", "road" in modes, segment_strokes("road", "operational", NEUTRAL)),
         ("Sea / ferry", bool(modes & {"sea", "ferry"}), segment_strokes("sea", "operational", NEUTRAL)),
-        ("Under construction / planned", bool(statuses & set(DASHED)), segment_strokes("road", "planned", NEUTRAL)),
+        ("Under construction / planned", bool(statuses & set(NOT_BUILT)), segment_strokes("road", "planned", NEUTRAL)),
         ("Historical", "historical" in statuses, segment_strokes("road", "historical", NEUTRAL)),
         ("Route (hover, click for details)", bool(chosen.routes), [route_band("operational", NEUTRAL)]),
     ]
@@ -566,7 +559,7 @@ def status_text(status: str, opened: Any, closed: Any) -> str:
     """``operational, opened 2017-10-30`` / ``historical, opened 1992, closed 2023-04-23`` (plain text)."""
     parts = [str(status).replace("_", " ")]
     if _given(opened):
-        parts.append(f"{'opening' if status in DASHED else 'opened'} {opened}")
+        parts.append(f"{'opening' if status in NOT_BUILT else 'opened'} {opened}")
     if _given(closed):
         parts.append(f"closed {closed}")
     return ", ".join(parts)

@@ -232,6 +232,17 @@ def test_only_geojson_goes_to_stdout_and_drivers_get_their_suffix(run_export, ou
     assert list(out.iterdir()) == []
 
 
+def test_an_unwritable_output_fails_before_any_work(run_export, out, monkeypatch):
+    def no_work(*args, **kwargs):
+        raise AssertionError("the tables were made before the output was checked")
+
+    monkeypatch.setattr(ex, "export_tables", no_work)
+    result = run_export("-f", "gpkg", "-o", str(out / "missing" / "out.gpkg"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+    with pytest.raises(UsageError, match="does not exist"):
+        ex.export(None, "gpkg", out / "missing" / "out.gpkg")
+
+
 # --- KML ------------------------------------------------------------------------------------------
 
 

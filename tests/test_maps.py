@@ -19,8 +19,8 @@ import corridors
 from corridors.analysis import analyze_routes
 from corridors.boundaries import Boundaries
 from corridors.errors import UnknownFeature, UnknownLayer, UsageError
-from corridors.layers import CORRIDOR_LAYERS, LAYERS
-from corridors.maps import HISTORICAL, corridor_map, route_band, segment_strokes, select, write_maps
+from corridors.layers import CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYERS
+from corridors.maps import corridor_map, route_band, segment_strokes, select, write_maps
 from corridors.timeline import active_on, parse_date
 
 #: Two squares either side of lon 1: the synthetic road crosses from AAA to BBB half way.
@@ -179,9 +179,9 @@ def test_modes_differ_without_colour_and_statuses_by_dash_or_grey():
         assert segment_strokes(mode, "operational", "#123456")[0]["dash_array"] is None
         assert segment_strokes(mode, "planned", "#123456")[0]["dash_array"]
         assert segment_strokes(mode, "under_construction", "#123456")[0]["dash_array"]
-        assert segment_strokes(mode, "historical", "#123456")[0]["color"] == HISTORICAL
+        assert segment_strokes(mode, "historical", "#123456")[0]["color"] == HISTORICAL_COLOUR
     assert route_band("operational", "#123456")["dash_array"] is None and route_band("planned", "#123456")["dash_array"]
-    assert route_band("historical", "#123456")["color"] == HISTORICAL
+    assert route_band("historical", "#123456")["color"] == HISTORICAL_COLOUR
 
 
 # --- escaping ------------------------------------------------------------------------------------------
@@ -290,9 +290,8 @@ def test_map_command_writes_the_file_and_reports_its_size(invoke, synthetic, tmp
 @pytest.mark.parametrize(
     "args, message",
     [
-        ((), "give feature ids, --layer or --all"),
-        (("--all", "test-road"), "give feature ids, --layer or --all"),
-        (("--all",), "-o FILE is required"),
+        (("-o", "{out}"), "give feature ids, --layer or --all"),
+        (("--all", "test-road", "-o", "{out}"), "give feature ids, --layer or --all"),
         (("--all", "--as-of", "2023-02-30", "-o", "{out}"), "--as-of '2023-02-30' is not a valid date"),
         (("test-road", "--as-of", "2020", "-o", "{out}"), "nothing to map as of 2020-01-01"),
         (("--layer", "airport", "-o", "{out}"), "unknown layer 'airport'; did you mean airports?"),
@@ -310,6 +309,29 @@ def test_map_command_bad_input_exits_2_with_one_line(invoke, synthetic, tmp_path
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
     assert out.read_text(encoding="utf-8") == "before" and [p.name for p in folder.iterdir()] == ["map.html"]
+
+
+def test_map_command_requires_an_output_file(invoke, synthetic):
+    result = invoke("--data-dir", str(synthetic), "map", "--all")
+    assert result.exit_code == 2 and "Missing option '-o' / '--output'" in result.output
+
+
+def test_map_command_checks_the_output_before_any_work(invoke, synthetic, tmp_path, monkeypatch):
+    import corridors.maps
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the map was made before the output was checked")
+
+    monkeypatch.setattr(corridors.maps, "corridor_map", no_work)
+    result = invoke("--data-dir", str(synthetic), "map", "--all", "-o", str(tmp_path / "nowhere" / "map.html"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_write_maps_refuses_a_folder_it_cannot_create(data, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(UsageError, match="cannot create directory"):
+        write_maps(data, blocker / "maps")
 
 
 def test_build_writes_overview_and_each_layer_with_content(invoke, synthetic, tmp_path):

@@ -260,6 +260,15 @@ def test_route_command_table_and_json(invoke):
     assert [r["countries"] for r in records] == [["AZE", "IRN", "AZE"], ["AZE", "GEO", "TUR", "AZE"]]
 
 
+def test_route_command_geojson_has_one_feature_per_line(invoke):
+    result = invoke("route", "Baku", "Nakhchivan", "--modes", "rail", "--avoid", "ARM", "-k", "2", "-f", "geojson")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == '{"type":"FeatureCollection","features":[' and lines[-1] == "]}" and len(lines) == 4
+    collection = json.loads(result.stdout)
+    assert all(f["geometry"]["type"] in ("LineString", "MultiLineString") for f in collection["features"])
+
+
 def test_route_command_errors_are_one_line_with_their_exit_status(invoke):
     none = invoke("route", "Baku", "Nakhchivan", "--modes", "rail", "--avoid", "ARM,IRN", "--avoid", "TUR")
     assert none.exit_code == 1

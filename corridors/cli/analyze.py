@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -12,12 +10,11 @@ from pathlib import Path
 
 import click
 
-from .options import boundaries_from, boundary_options, format_option, render_table
+from .options import ARROW, boundaries_from, boundary_options, format_option, lengths_csv, render_table, tolerance_note
 
 #: Runs with more lines than this show a progress bar when stderr is a terminal.
 PROGRESS_MIN_LINES = 1000
 _FORMAT_BY_SUFFIX = {".json": "json", ".geojson": "geojson", ".csv": "csv"}
-ARROW = " → "
 
 
 @click.command()
@@ -111,32 +108,12 @@ def _table(keys, results) -> str:
     rows = [
         [_cell(key), f"{r.length_km:.1f}", ARROW.join(r.countries), len(r.crossings)] for key, r in zip(keys, results)
     ]
-    note = (
-        f"\nLengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under "
-        f"{results[0].tolerance_km:g} km ignored (--min-excursion-km)."
-    )
+    note = "\n" + tolerance_note(results[0].tolerance_km)
     return render_table(headers, rows, [False, True, False, True]) + "\n" + note + "\n"
 
 
 def _csv(keys, results) -> str:
-    places = sorted({c for r in results for c in r.length_by_country_km})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["id", "length_km", *(f"country_{c}_km" for c in places), "countries", "crossings_count", "tolerance_km"]
-    )
-    for key, r in zip(keys, results):
-        writer.writerow(
-            [
-                key,
-                f"{r.length_km:.3f}",
-                *(f"{r.length_by_country_km.get(c, 0.0):.3f}" for c in places),
-                " ".join(r.countries),
-                len(r.crossings),
-                r.tolerance_km,
-            ]
-        )
-    return buffer.getvalue()
+    return lengths_csv((([key], r) for key, r in zip(keys, results)), ["id"])
 
 
 def _cell(value: object) -> str:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 
 import click
 
-from .options import boundaries_from, boundary_options, dataset, echo_json, format_option, render_table
-
-ARROW = " → "
+from .options import (
+    ARROW,
+    boundaries_from,
+    boundary_options,
+    dataset,
+    echo_json,
+    format_option,
+    lengths_csv,
+    render_table,
+    tolerance_note,
+)
 
 
 @click.command()
@@ -53,10 +60,7 @@ def compare(
         if show_crossings:
             click.echo("\n" + crossings_table(analyses))
         if analyses:
-            click.echo(
-                f"\nLengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under "
-                f"{analyses[0].tolerance_km:g} km ignored (--min-excursion-km)."
-            )
+            click.echo("\n" + tolerance_note(analyses[0].tolerance_km))
         if left_out:
             click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out.")
 
@@ -117,35 +121,5 @@ def crossings_table(analyses) -> str:
 
 def write_csv(analyses) -> None:
     """One row per route; per-mode and per-country lengths flattened into columns."""
-    modes = sorted({m for a in analyses for m in a.length_by_mode_km})
-    places = sorted({c for a in analyses for c in a.length_by_country_km})
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(
-        [
-            "id",
-            "name",
-            "layer",
-            "status",
-            "length_km",
-            *(f"mode_{m}_km" for m in modes),
-            *(f"country_{c}_km" for c in places),
-            "countries",
-            "crossings_count",
-            "tolerance_km",
-        ]
-    )
-    for a in analyses:
-        writer.writerow(
-            [
-                a.id,
-                a.name,
-                a.layer,
-                a.status,
-                f"{a.length_km:.3f}",
-                *(f"{a.length_by_mode_km.get(m, 0.0):.3f}" for m in modes),
-                *(f"{a.length_by_country_km.get(c, 0.0):.3f}" for c in places),
-                " ".join(a.countries),
-                a.crossings_count,
-                a.tolerance_km,
-            ]
-        )
+    rows = (([a.id, a.name, a.layer, a.status], a) for a in analyses)
+    sys.stdout.write(lengths_csv(rows, ["id", "name", "layer", "status"]))

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import click
 
-from ..export import FORMATS, STDOUT, check_target, export_tables, write
-from ..layers import LAYERS
+from ..defaults import EXPORT_FORMATS, STDOUT
 from .options import boundaries_from, boundary_options, dataset
 
 
 @click.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), required=True,
+@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="gpkg: a table per kind, with QGIS styles; geojson, fgb, parquet: one layer with a kind "
               "column; kml: a folder per table, for Google Earth.")
 @click.option("--output", "-o", "output", required=True, metavar="PATH",
               help=f"File to write (replaced atomically); '{STDOUT}' writes GeoJSON to standard output.")
 @click.option("--layer", "layers", multiple=True, metavar="LAYER",
-              help=f"Export only this layer (repeatable): {', '.join(LAYERS)}. Default: everything.")
+              help="Export only this layer (repeatable; `corridors layers` lists them). Default: everything.")
 @boundary_options
 @click.pass_context
 def export(ctx, fmt, output, layers, boundaries_path, iso_field, min_excursion_km) -> None:
     """Export routes with their analysis, segments, places, airports, border crossings and citations."""
+    from ..export import check_target, export_tables, write
+    from ..io import check_writable
+
     check_target(fmt, output)
+    if output != STDOUT:
+        check_writable(output)
     tables = export_tables(
         dataset(ctx), layers or None, boundaries=boundaries_from(boundaries_path, iso_field),
         min_excursion_km=min_excursion_km,

@@ -10,6 +10,7 @@ import sys
 import click
 
 from ..errors import CorridorsError, UsageError
+from ..paths import DATA_DIR_ENV
 
 #: Subcommand name -> "module:function"; modules are imported only when their command runs.
 COMMANDS = {
@@ -63,7 +64,7 @@ class CorridorsGroup(click.Group):
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, exists=True),
-    envvar="CORRIDORS_DATA_DIR",
+    envvar=DATA_DIR_ENV,
     help="Directory holding seeds/ and geo/ (default: this checkout).",
 )
 @click.option("-v", "--verbose", count=True, help="More log messages on stderr.")

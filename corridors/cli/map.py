@@ -17,19 +17,19 @@ def human_size(size: int) -> str:
 @click.argument("feature_ids", nargs=-1)
 @click.option("--layer", "layer_names", multiple=True, help="A layer to map (repeatable): lachin-road, airports...")
 @click.option("--all", "all_layers", is_flag=True, help="Map every layer.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
 @click.option("--offline", is_flag=True, help="Inline Leaflet and every asset, draw no tiles: opens with no network.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Show only routes and segments open on DATE (YYYY[-MM[-DD]]).")
 @click.pass_context
 def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_of) -> None:
     """Write a map of route, segment or airport IDs, of --layer L ..., or of --all layers."""
+    from ..io import check_writable
     from ..maps import corridor_map, save_map
     from ..timeline import parse_date
 
     if sum(map(bool, (feature_ids, layer_names, all_layers))) != 1:
         raise UsageError("give feature ids, --layer or --all (exactly one of them)")
-    if not output:
-        raise UsageError("-o FILE is required")
+    check_writable(output)
     date = parse_date(as_of, "--as-of") if as_of is not None else None
     fmap = corridor_map(dataset(ctx), feature_ids or None, layers=layer_names or None, as_of=date, offline=offline)
     size = save_map(fmap, output)

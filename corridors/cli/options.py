@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..layers import Dataset, load_dataset
+from ..defaults import DEFAULT_MIN_EXCURSION_KM, NATURAL_EARTH_ISO_FIELD
+
+if TYPE_CHECKING:  # importing the library loads geopandas: done inside the commands, when they run
+    from ..layers import Dataset
+
+#: Joins the countries a line passes through.
+ARROW = " → "
 
 
 def format_option(*choices: str, default: str = "table"):
@@ -26,6 +34,8 @@ def format_option(*choices: str, default: str = "table"):
 
 def dataset(ctx: click.Context) -> Dataset:
     """The dataset for this invocation, loaded once from ``--data-dir``."""
+    from ..layers import load_dataset
+
     obj = ctx.find_root().obj
     if "dataset" not in obj:
         obj["dataset"] = load_dataset(obj["data_dir"])
@@ -50,8 +60,6 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric:
 
 def boundary_options(command):
     """``--boundaries FILE``, ``--iso-field`` and ``--min-excursion-km``, shared by analysis commands."""
-    from ..crossings import DEFAULT_MIN_EXCURSION_KM
-
     command = click.option(
         "--min-excursion-km",
         type=click.FloatRange(min=0),
@@ -62,7 +70,7 @@ def boundary_options(command):
     )(command)
     command = click.option(
         "--iso-field",
-        default="ADM0_A3",
+        default=NATURAL_EARTH_ISO_FIELD,
         show_default=True,
         help="Country code field of --boundaries.",
     )(command)
@@ -81,3 +89,51 @@ def boundaries_from(path: str | None, iso_field: str):
     from ..boundaries import from_file
 
     return from_file(path, iso_field)
+
+
+def tolerance_note(km: float) -> str:
+    """The footnote under a table of lengths: the ellipsoid, and the tolerance used."""
+    return (
+        f"Lengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under {km:g} km "
+        "ignored (--min-excursion-km)."
+    )
+
+
+def lengths_csv(rows: Iterable[tuple[Sequence[Any], Any]], leading: Sequence[str]) -> str:
+    """CSV text with one row per analysed line, per-mode and per-country lengths flattened into columns.
+
+    ``rows`` holds, per line, the values of the ``leading`` columns and its analysis (a
+    :class:`~corridors.analysis.RouteAnalysis` or a :class:`~corridors.crossings.LineAnalysis`).
+    The columns are the leading ones, ``length_km``, ``mode_<m>_km``, ``country_<c>_km``,
+    ``countries``, ``crossings_count`` and ``tolerance_km``.
+    """
+    rows = list(rows)
+    modes = sorted({m for _, a in rows for m in a.length_by_mode_km})
+    places = sorted({c for _, a in rows for c in a.length_by_country_km})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            *leading,
+            "length_km",
+            *(f"mode_{m}_km" for m in modes),
+            *(f"country_{c}_km" for c in places),
+            "countries",
+            "crossings_count",
+            "tolerance_km",
+        ]
+    )
+    for values, a in rows:
+        crossings = a.border_crossings if hasattr(a, "border_crossings") else a.crossings
+        writer.writerow(
+            [
+                *values,
+                f"{a.length_km:.3f}",
+                *(f"{a.length_by_mode_km.get(m, 0.0):.3f}" for m in modes),
+                *(f"{a.length_by_country_km.get(c, 0.0):.3f}" for c in places),
+                " ".join(a.countries),
+                len(crossings),
+                a.tolerance_km,
+            ]
+        )
+    return buffer.getvalue()

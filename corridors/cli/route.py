@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import click
 
-from .compare import ARROW, comparison_table, crossings_table
-from .options import boundaries_from, boundary_options, dataset, echo_json, format_option, render_table
+from ..defaults import MODES
+from .compare import comparison_table, crossings_table
+from .options import (
+    ARROW,
+    boundaries_from,
+    boundary_options,
+    dataset,
+    echo_json,
+    format_option,
+    render_table,
+    tolerance_note,
+)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -24,7 +34,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Countries the path must not enter; a sea leg counts as its ports' countries.",
 )
 @click.option(
-    "--modes", multiple=True, metavar="MODE,...", help="Modes allowed: rail, road, sea, ferry (default: all)."
+    "--modes", multiple=True, metavar="MODE,...", help=f"Modes allowed: {', '.join(MODES)} (default: all)."
 )
 @click.option(
     "--as-of",
@@ -69,7 +79,12 @@ def route(
     if fmt == "table":
         click.echo(route_report(answer, network, alternatives))
         return
-    echo_json([p.to_dict() for p in answer.paths] if fmt == "json" else to_geojson(answer, data))
+    if fmt == "json":
+        echo_json([p.to_dict() for p in answer.paths])
+    else:  # RFC 7946, one feature per line, as `corridors export -f geojson` writes it
+        from ..export import feature_collection_text
+
+        click.echo(feature_collection_text(to_geojson(answer, data)["features"]), nl=False)
     for note in answer.notes:  # stdout holds only the JSON
         click.echo(f"Note: {note}.", err=True)
 
@@ -104,8 +119,5 @@ def route_report(answer, network, wanted: int) -> str:
     if wanted > len(answer.paths):
         blocks.append(f"\nOnly {len(answer.paths)} path(s) satisfy the constraints.")
     tolerance = answer.paths[0].analysis.tolerance_km
-    blocks.append(
-        f"\nLengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under {tolerance:g} km "
-        "ignored (--min-excursion-km)."
-    )
+    blocks.append("\n" + tolerance_note(tolerance))
     return "\n".join(blocks)

@@ -1,0 +1,41 @@
+"""The command line stays light: help, and importing the commands, load no geospatial library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import corridors.boundaries
+import corridors.crossings
+import corridors.defaults
+import corridors.export
+import corridors.layers
+
+HEAVY = ("geopandas", "pyogrio", "folium", "networkx", "shapely", "pandas")
+
+CHECK = f"""
+import sys
+import corridors.cli.main as main
+HEAVY = {HEAVY!r}
+main.cli(["--help"], standalone_mode=False)
+for name in sorted(main.COMMANDS):
+    command = main.cli.get_command(None, name)
+    try:
+        command.main(["--help"], prog_name=name, standalone_mode=False)
+    except SystemExit:
+        pass
+print("LOADED:", *(m for m in HEAVY if m in sys.modules))
+"""
+
+
+def test_help_and_command_imports_load_no_geospatial_library():
+    """`corridors --help` and `corridors <command> --help` import every command module, and no heavy library."""
+    result = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "LOADED:"
+
+
+def test_the_cli_defaults_are_the_library_ones():
+    assert corridors.defaults.DEFAULT_MIN_EXCURSION_KM == corridors.crossings.DEFAULT_MIN_EXCURSION_KM
+    assert corridors.defaults.NATURAL_EARTH_ISO_FIELD == corridors.boundaries.NATURAL_EARTH_ISO_FIELD
+    assert corridors.defaults.MODES == corridors.layers.MODES
+    assert corridors.export.FORMATS == corridors.defaults.EXPORT_FORMATS
