@@ -433,7 +433,7 @@ def _segment_cuts(
     denom = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
     qa_s = qa[:, 0] * s[:, 1] - qa[:, 1] * s[:, 0]
     qa_r = qa[:, 0] * r[:, 1] - qa[:, 1] * r[:, 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # near-parallel: inf, out of range
         t, u = qa_s / denom, qa_r / denom
     crossing = (denom != 0) & (t >= -_T_EPS) & (t <= 1 + _T_EPS) & (u >= -_T_EPS) & (u <= 1 + _T_EPS)
     # Collinear segments meet along their overlap, if any: cut at both of its ends.
