@@ -12,52 +12,54 @@ import numpy as np
 import shapely
 
 from .boundaries import Boundaries, natural_earth
-from .crossings import DEFAULT_MIN_EXCURSION_KM, Crossing, LineAnalysis, Track, analyze_tracks
+from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
+from .defaults import DEFAULT_MIN_EXCURSION_KM
 from .errors import InvalidData, UsageError
 from .layers import Dataset
-
-KM_DECIMALS = 3
 
 
 @dataclass(frozen=True)
 class RouteAnalysis:
-    """A route with its geodesic lengths (km) and border crossings."""
+    """A route (or a path found by routing) with the analysis of its line."""
 
     id: str
     name: str
-    layer: str
+    layer: str | None
     status: str
-    length_km: float
-    length_by_mode_km: dict[str, float]
-    length_by_country_km: dict[str, float]
-    countries: list[str]
-    border_crossings: list[Crossing]
-    tolerance_km: float
+    line: LineAnalysis
     declared_countries: list[str] = field(default_factory=list)
 
     @property
+    def length_km(self) -> float:
+        return self.line.length_km
+
+    @property
+    def length_by_mode_km(self) -> dict[str, float]:
+        return self.line.length_by_mode_km
+
+    @property
+    def length_by_country_km(self) -> dict[str, float]:
+        return self.line.length_by_country_km
+
+    @property
+    def countries(self) -> list[str]:
+        return self.line.countries
+
+    @property
+    def border_crossings(self) -> list[Crossing]:
+        return self.line.crossings
+
+    @property
+    def tolerance_km(self) -> float:
+        return self.line.tolerance_km
+
+    @property
     def crossings_count(self) -> int:
-        return len(self.border_crossings)
+        return len(self.line.crossings)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form ``corridors compare`` prints."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "layer": self.layer,
-            "status": self.status,
-            "length_km": round(self.length_km, KM_DECIMALS),
-            "length_by_mode_km": _rounded(self.length_by_mode_km),
-            "length_by_country_km": _rounded(self.length_by_country_km),
-            "countries": self.countries,
-            "border_crossings": [c.to_dict() for c in self.border_crossings],
-            "crossings_count": self.crossings_count,
-            "tolerance_km": self.tolerance_km,
-        }
-
-
-def _rounded(lengths: dict[str, float]) -> dict[str, float]:
-    return {key: round(value, KM_DECIMALS) for key, value in lengths.items()}
+        return {"id": self.id, "name": self.name, "layer": self.layer, "status": self.status} | self.line.to_dict()
 
 
 @lru_cache(maxsize=1)
@@ -159,12 +161,7 @@ def _route_analysis(data: Dataset, route_id: str, result: LineAnalysis) -> Route
         name=route["name"],
         layer=route["layer"],
         status=route["status"],
-        length_km=result.length_km,
-        length_by_mode_km=result.length_by_mode_km,
-        length_by_country_km=result.length_by_country_km,
-        countries=result.countries,
-        border_crossings=result.crossings,
-        tolerance_km=result.tolerance_km,
+        line=result,
         declared_countries=list(route["countries"]),
     )
 

@@ -28,6 +28,8 @@ from .defaults import DEFAULT_MIN_EXCURSION_KM
 from .geodesy import edge_lengths_m
 
 SEA = "sea"
+#: Decimals of km in JSON output: metres.
+KM_DECIMALS = 3
 SEA_MODES = frozenset({"sea", "ferry"})
 # The default tolerance (corridors.defaults, 10 km): Natural Earth 10m puts Julfa and Agarak a few km
 # inside Iran and leaves the Astara and Batumi waterfronts outside every polygon; along our routes the
@@ -91,6 +93,22 @@ class LineAnalysis:
     countries: list[str]
     crossings: list[Crossing]
     tolerance_km: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The analysis as JSON, km rounded to metres: the keys ``compare``, ``route`` and ``analyze`` print."""
+        return {
+            "length_km": round(self.length_km, KM_DECIMALS),
+            "length_by_mode_km": _rounded(self.length_by_mode_km),
+            "length_by_country_km": _rounded(self.length_by_country_km),
+            "countries": self.countries,
+            "border_crossings": [c.to_dict() for c in self.crossings],
+            "crossings_count": len(self.crossings),
+            "tolerance_km": self.tolerance_km,
+        }
+
+
+def _rounded(lengths: dict[str, float]) -> dict[str, float]:
+    return {key: round(value, KM_DECIMALS) for key, value in lengths.items()}
 
 
 @dataclass

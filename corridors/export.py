@@ -43,9 +43,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
-from .analysis import KM_DECIMALS, analyze_routes, crossing_points
+from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
-from .crossings import Track
+from .crossings import KM_DECIMALS, Track
 from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
 from .errors import InvalidData, UsageError
 from .io import atomic_path, check_writable, write_text_atomic

@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .analysis import KM_DECIMALS, RouteAnalysis, clip_to, default_boundaries, segments_track
+from .analysis import RouteAnalysis, clip_to, default_boundaries, segments_track
 from .boundaries import Boundaries
-from .crossings import DEFAULT_MIN_EXCURSION_KM, analyze_tracks
+from .crossings import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, analyze_tracks
 from .errors import CorridorsError, UsageError
 from .geodesy import GEOD, path_length_km
 from .layers import ISO3, MODES, Dataset
@@ -548,12 +548,7 @@ def _analyse(
             name=" → ".join(names[s] for s in stops),
             layer=layers.pop() if len(layers) == 1 else None,
             status=max((leg["status"] for leg in legs), key=STATUS_ORDER.index),
-            length_km=result.length_km,
-            length_by_mode_km=result.length_by_mode_km,
-            length_by_country_km=result.length_by_country_km,
-            countries=result.countries,
-            border_crossings=result.crossings,
-            tolerance_km=result.tolerance_km,
+            line=result,
         )
         paths.append(RoutePath(rank, steps, places, analysis, legs, constraints, dict(requested)))
         if len(paths) == wanted:

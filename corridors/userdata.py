@@ -28,7 +28,6 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiLineString
 
-from .analysis import KM_DECIMALS
 from .boundaries import Boundaries
 from .crossings import DEFAULT_MIN_EXCURSION_KM, LineAnalysis, Track, analyze_tracks
 from .errors import CorridorsError, UsageError
@@ -556,16 +555,11 @@ class _PartitionJob:
 
 
 def analysis_record(key: Any, result: LineAnalysis) -> dict[str, Any]:
-    """One line's analysis as JSON, shaped like ``corridors compare`` (without name, layer, status)."""
-    return {
-        "id": key,
-        "length_km": round(result.length_km, KM_DECIMALS),
-        "length_by_country_km": {c: round(km, KM_DECIMALS) for c, km in result.length_by_country_km.items()},
-        "countries": result.countries,
-        "border_crossings": [c.to_dict() for c in result.crossings],
-        "crossings_count": len(result.crossings),
-        "tolerance_km": result.tolerance_km,
-    }
+    """One line's analysis as JSON, shaped like ``corridors compare`` without name, layer, status and
+    modes (a user's line has no segments to carry them)."""
+    record = {"id": key} | result.to_dict()
+    del record["length_by_mode_km"]
+    return record
 
 
 def feature_collection(lines: UserLines, results: Sequence[LineAnalysis]) -> dict[str, Any]:
