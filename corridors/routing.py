@@ -47,8 +47,7 @@ from .geodesy import GEOD, path_length_km
 from .layers import ISO3, MODES, Dataset
 from .timeline import active_on, why_not_on
 
-#: Statuses a segment can have without being open to traffic.
-#: From least to most out of service: a path takes the last status any of its segments has.
+#: Statuses from least to most out of service: a path takes the last status any of its segments has.
 STATUS_ORDER = ("operational", "under_construction", "planned", "historical")
 #: A place that no segment touches is served by a port, station, junction or checkpoint of the
 #: same country at most this far away (a city and its port: Aktau and the Port of Aktau).
@@ -144,9 +143,6 @@ class PlaceIndex:
         suggestions = list(dict.fromkeys(i for c in close for i in sorted(self.folded[c])))[:3]
         hint = "; did you mean " + ", ".join(f"{self.names[i]} ({i})" for i in suggestions) + "?" if suggestions else ""
         raise UsageError(f"unknown place {text!r}{hint}")
-
-
-# --------------------------------------------------------------------------- dates
 
 
 # --------------------------------------------------------------------------- the network
