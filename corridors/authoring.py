@@ -22,7 +22,7 @@ from .attributes import STATUSES as ATTRIBUTE_STATUSES
 from .errors import CorridorsError
 from .geodesy import densify
 from .io import write_text_atomic
-from .layers import CORRIDOR_LAYERS, ISO3
+from .layers import CORRIDOR_LAYERS, GEOMETRY_QUALITIES, ISO3
 from .layers import MODES as LAYER_MODES
 from .timeline import is_iso_date
 
@@ -75,6 +75,7 @@ class Segment:
     layer: str
     mode: str
     status: str
+    geometry_quality: str
     opened: str | None
     closed: str | None
     start: str
@@ -227,7 +228,9 @@ def load_segments(path: Path, places: dict[str, Place]) -> dict[str, Segment]:
     """Read segments and check their places, enums, dates and waypoints."""
     segments: dict[str, Segment] = {}
     seen: set[str] = set()
-    allowed = ("id", "name", "layer", "mode", "status", "opened", "closed", "from", "to", "source", "via")
+    allowed = (
+        "id", "name", "layer", "mode", "status", "geometry_quality", "opened", "closed", "from", "to", "source", "via"
+    )
     for row in _read_toml(path, "segment"):
         what = f"segment {row.get('id')!r}"
         _check_keys(row, allowed, path.name, what)
@@ -262,6 +265,9 @@ def load_segments(path: Path, places: dict[str, Place]) -> dict[str, Segment]:
             layer=_check_enum(row.get("layer"), frozenset(LAYERS), "layer", path.name, what),
             mode=mode,
             status=_check_enum(row.get("status"), STATUSES, "status", path.name, what),
+            geometry_quality=_check_enum(
+                row.get("geometry_quality"), frozenset(GEOMETRY_QUALITIES), "geometry_quality", path.name, what
+            ),
             opened=_check_date(row.get("opened"), "opened", path.name, what),
             closed=_check_date(row.get("closed"), "closed", path.name, what),
             start=ends[0],
@@ -452,6 +458,7 @@ def layer_features(layer: str, src: Sources, lines: dict[str, list[list[float]]]
                 "layer": s.layer,
                 "mode": s.mode,
                 "status": s.status,
+                "geometry_quality": s.geometry_quality,
                 "opened": s.opened,
                 "closed": s.closed,
                 "from": s.start,

@@ -12,6 +12,8 @@ DEFAULT_MIN_EXCURSION_KM = 10.0
 NATURAL_EARTH_ISO_FIELD = "ADM0_A3"
 #: Transport modes of segments, in the order tables list them.
 MODES = ("rail", "road", "sea", "ferry")
+#: How closely a segment's line follows the real one: within about 1 km, or only through its known towns.
+GEOMETRY_QUALITIES = ("traced", "schematic")
 #: Formats ``corridors export`` writes, and the target that means standard output (GeoJSON only).
 EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet")
 STDOUT = "-"

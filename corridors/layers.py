@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from .attributes import STATUSES, Citation, Mention, load_citations, mention_index
-from .defaults import MODES
+from .defaults import GEOMETRY_QUALITIES, MODES
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
 from .paths import data_dir, geo_dir
@@ -53,7 +53,7 @@ ICAO = re.compile(r"^[A-Z]{4}$")
 #: Properties each kind of feature has, None where the data leave them out.
 COLUMNS = {
     "place": ("place_type", "country", "geonameid", "source", "aliases"),
-    "segment": ("layer", "mode", "status", "opened", "closed", "from", "to", "source"),
+    "segment": ("layer", "mode", "status", "geometry_quality", "opened", "closed", "from", "to", "source"),
     "route": ("layer", "segments", "countries", "status", "opened", "closed", "aliases"),
     "airport": ("iata", "country", "serves", "source", "aliases"),
 }
@@ -351,6 +351,8 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
         return "a historical line needs its 'closed' date"
     if kind == "segment" and props.get("mode") not in MODES:
         return f"mode {props.get('mode')!r} is not one of {', '.join(MODES)}"
+    if kind == "segment" and props.get("geometry_quality") not in GEOMETRY_QUALITIES:
+        return f"geometry_quality {props.get('geometry_quality')!r} is not one of {', '.join(GEOMETRY_QUALITIES)}"
     if kind == "route":
         if not props.get("segments") or not isinstance(props["segments"], list):
             return "route lists no segments"

@@ -84,7 +84,14 @@ def synthetic(tmp_path: Path) -> Path:
             **common,
         ),
         feature(
-            "segment", "test-road-1", line, mode="road", source="synthetic", **{"from": "west", "to": "east"}, **common
+            "segment",
+            "test-road-1",
+            line,
+            mode="road",
+            geometry_quality="schematic",
+            source="synthetic",
+            **{"from": "west", "to": "east"},
+            **common,
         ),
     )
     airports = collection(

@@ -106,6 +106,7 @@ name = "Test leg"
 layer = "lachin-road"
 mode = "road"
 status = "{status}"
+geometry_quality = "{quality}"
 opened = "{opened}"
 from = "goris"
 to = "{to}"
@@ -120,10 +121,11 @@ source = "test"
         ({"status": "planned", "opened": "2020-13", "to": "lachin"}, "not a real date"),
         ({"status": "planned", "opened": "May 2020", "to": "lachin"}, "not an ISO date"),
         ({"status": "planned", "opened": "2020", "to": "nowhere"}, "unknown place 'nowhere'"),
+        ({"status": "planned", "opened": "2020", "to": "lachin", "quality": "exact"}, "geometry_quality 'exact'"),
     ],
 )
 def test_bad_segments_are_reported_with_file_and_feature(tmp_path, places, fields, message):
-    path = _write(tmp_path, "segments.toml", SEGMENT.format(**fields))
+    path = _write(tmp_path, "segments.toml", SEGMENT.format(**{"quality": "schematic", **fields}))
     with pytest.raises(authoring.AuthoringError, match=message) as err:
         authoring.load_segments(path, places)
     assert str(err.value).startswith("segments.toml: segment 'test-leg'")

@@ -62,6 +62,14 @@ def test_route_with_unknown_segment_is_rejected(synthetic):
     _expect(synthetic, ["'test-road'", "unknown segment 'nowhere'"])
 
 
+def test_segment_without_a_known_geometry_quality_is_rejected(synthetic):
+    def change(content):
+        content["features"][1]["properties"]["geometry_quality"] = "exact"
+
+    edit_json(synthetic / "geo" / "lachin-road.geojson", change)
+    _expect(synthetic, ["'test-road-1'", "geometry_quality 'exact'"])
+
+
 def test_segment_with_unknown_place_is_rejected(synthetic):
     def change(content):
         content["features"][1]["properties"]["to"] = "atlantis"
