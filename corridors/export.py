@@ -45,21 +45,30 @@ from shapely.geometry.polygon import orient
 
 from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
-from .crossings import KM_DECIMALS, Track
-from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
+from .crossings import Track
 from .errors import InvalidData, UsageError
 from .io import atomic_path, check_writable, write_text_atomic
-from .layers import (
-    AIRPORTS_LAYER,
-    CORRIDOR_LAYERS,
-    HISTORICAL_COLOUR,
+from .layers import Dataset, check_layers
+from .style import (
+    LAND_CROSSING_COLOUR,
     LAYER_COLOURS,
-    MAX_DECIMALS,
-    MODES,
-    Dataset,
-    check_layers,
+    MARKER_COLOURS,
+    MODE_COLOURS,
+    NOT_BUILT_YET,
+    STATUS_GROUPS,
+    line_colour,
+    status_group,
 )
-from .timeline import NOT_BUILT
+from .vocab import (
+    AIRPORTS_LAYER,
+    COORDINATE_DECIMALS,
+    CORRIDOR_LAYERS,
+    DEFAULT_MIN_EXCURSION_KM,
+    EXPORT_FORMATS,
+    KM_DECIMALS,
+    MODES,
+    STDOUT,
+)
 
 FORMATS = EXPORT_FORMATS
 #: File name suffix each GDAL driver needs: without it, LIBKML and FlatGeobuf write a directory.
@@ -75,16 +84,6 @@ TABLE_DESCRIPTIONS = {
     "citations": "Cited attributes: value, source document and verbatim quote, keyed by feature_id",
 }
 
-#: Colours shared by the QGIS and KML styles.
-MODE_COLOURS = {"rail": "#b2182b", "road": "#e08214", "sea": "#2166ac", "ferry": "#1b9e77"}
-MARKER_COLOURS = {"places": "#ffffff", "airports": "#253494"}
-LAND_CROSSING_COLOUR = "#d7191c"
-#: Statuses drawn alike: solid, dashed (not built yet) and grey (gone).
-STATUS_GROUPS = {
-    "operational": ("operational",),
-    "planned or under construction": NOT_BUILT,
-    "historical": ("historical",),
-}
 #: GeoPackage 1.2, which GDAL 3.x and every QGIS 3 release read without a version warning.
 _GPKG_VERSION = {"VERSION": "1.2"}
 _QML_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
@@ -388,9 +387,9 @@ def qml_style(table: str) -> str:
                 f'"{field}" = {_quoted(key)} AND "status" IN ({", ".join(map(_quoted, statuses))})',
                 _qml_symbol(
                     "line", "SimpleLine", alpha,
-                    line_color=_qgis_colour(HISTORICAL_COLOUR if group == "historical" else colour),
+                    line_color=_qgis_colour(line_colour(statuses[0], colour)),
                     line_width=str(width), line_width_unit="MM", capstyle="round", joinstyle="round",
-                    line_style="dash" if group == "planned or under construction" else "solid",
+                    line_style="dash" if group == NOT_BUILT_YET else "solid",
                 ),
             )
             for key, colour in colours.items()
@@ -524,7 +523,7 @@ def _rfc7946_geometry(geometry: Any) -> dict[str, Any] | None:
 def _rounded(coordinates: Any) -> Any:
     """Nested coordinate sequences as lists, every number rounded to 7 decimals."""
     if isinstance(coordinates[0], (int, float)):
-        return [round(float(c), MAX_DECIMALS) for c in coordinates]
+        return [round(float(c), COORDINATE_DECIMALS) for c in coordinates]
     return [_rounded(c) for c in coordinates]
 
 
@@ -583,16 +582,11 @@ def _kml_style(table: str, row: dict[str, Any]) -> str:
     """An OGR feature style string, which GDAL's KML drivers turn into the placemark's <Style>."""
     if table in _KML_LINES:
         width, opacity, faint = _KML_LINES[table]
-        group = _status_group(row["status"])
-        colour = LAYER_COLOURS[row["layer"]] if table == "routes" else MODE_COLOURS[row["mode"]]
-        colour = HISTORICAL_COLOUR if group == "historical" else colour
-        alpha = faint if group == "planned or under construction" else opacity
+        own = LAYER_COLOURS[row["layer"]] if table == "routes" else MODE_COLOURS[row["mode"]]
+        colour = line_colour(row["status"], own)
+        alpha = faint if status_group(row["status"]) == NOT_BUILT_YET else opacity
         return f"PEN(c:{colour.upper()}{alpha},w:{width}px)"
     return f'SYMBOL(id:"{_KML_ICONS[table]}",c:{_marker_colour(table, row).upper()}FF)'
-
-
-def _status_group(status: str) -> str:
-    return next(group for group, statuses in STATUS_GROUPS.items() if status in statuses)
 
 
 def _marker_colour(table: str, row: dict[str, Any]) -> str:

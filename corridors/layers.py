@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,35 +20,23 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .attributes import STATUSES, Citation, Mention, load_citations, mention_index
-from .defaults import GEOMETRY_QUALITIES, MODES
+from .attributes import Citation, Mention, load_citations, mention_index
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
 from .paths import data_dir, geo_dir
 from .timeline import is_iso_date
+from .vocab import (
+    AIRPORTS_LAYER,
+    CORRIDOR_LAYERS,
+    GEOMETRY_QUALITIES,
+    LAYERS,
+    MODES,
+    PLACES_LAYER,
+    STATUSES,
+    is_icao,
+    is_iso3,
+)
 
-#: The corridor layers, in display order, with their titles.
-CORRIDOR_LAYERS = {
-    "middle-corridor": "Middle Corridor (Trans-Caspian route)",
-    "tripp-zangezur": "TRIPP / Zangezur route",
-    "lachin-road": "Lachin corridor and roads",
-    "north-south": "International North–South Transport Corridor",
-}
-#: One colour per corridor layer, shared by maps and exports; historical lines are grey in every layer.
-LAYER_COLOURS = {
-    "middle-corridor": "#1f5aa6",
-    "tripp-zangezur": "#b8322a",
-    "lachin-road": "#7b3f9e",
-    "north-south": "#b86200",
-}
-HISTORICAL_COLOUR = "#8c8c8c"
-AIRPORTS_LAYER = "airports"
-PLACES_LAYER = "places"
-LAYERS = {**CORRIDOR_LAYERS, AIRPORTS_LAYER: "Airports"}
-MAX_DECIMALS = 7
-
-ISO3 = re.compile(r"^[A-Z]{3}$")
-ICAO = re.compile(r"^[A-Z]{4}$")
 #: Properties each kind of feature has, None where the data leave them out.
 COLUMNS = {
     "place": ("place_type", "country", "geonameid", "source", "aliases"),
@@ -356,13 +343,13 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
     if kind == "route":
         if not props.get("segments") or not isinstance(props["segments"], list):
             return "route lists no segments"
-        if not props.get("countries") or not all(ISO3.match(str(c)) for c in props["countries"]):
+        if not props.get("countries") or not all(is_iso3(c) for c in props["countries"]):
             return f"countries {props.get('countries')!r} must be a list of ISO3 codes"
-    if kind in ("place", "airport") and not ISO3.match(str(props.get("country", ""))):
+    if kind in ("place", "airport") and not is_iso3(props.get("country")):
         return f"country {props.get('country')!r} is not an ISO3 code"
     if kind == "place" and props.get("geonameid") is None and not props.get("source"):
         return "a place without a GeoNames id needs a 'source' for its coordinates"
-    if kind == "airport" and not ICAO.match(str(props["id"])):
+    if kind == "airport" and not is_icao(props["id"]):
         return "airport id must be its four-letter ICAO code"
     return None
 

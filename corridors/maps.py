@@ -46,8 +46,10 @@ from .crossings import Crossing
 from .errors import UsageError
 from .geodesy import path_length_km
 from .io import atomic_path
-from .layers import AIRPORTS_LAYER, CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYER_COLOURS, LAYERS, Dataset, check_layers
-from .timeline import NOT_BUILT, active_on
+from .layers import Dataset, check_layers
+from .style import LAYER_COLOURS, NEUTRAL, route_band, segment_strokes
+from .timeline import active_on
+from .vocab import AIRPORTS_LAYER, CORRIDOR_LAYERS, LAYERS, NOT_BUILT
 
 LEAFLET_VERSION = "1.9.4"
 LEAFLET_PACKAGE = "js_lib_leaflet"  # shipped by django-js-lib-leaflet
@@ -56,7 +58,6 @@ ONLINE_JS = [("leaflet", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION
 ONLINE_CSS = [("leaflet_css", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css")]
 TILES = "OpenStreetMap"
 
-NEUTRAL = "#333333"
 CROSSINGS_TITLE = "Border crossings"
 POPUP_OPTIONS = {"maxWidth": 380, "minWidth": 240, "maxHeight": 360, "className": "corridors-popup"}
 
@@ -382,35 +383,6 @@ def _locations(geometry: Any) -> list:
 
 
 # --- styles -------------------------------------------------------------------------------------------
-
-
-def segment_strokes(mode: str, status: str, colour: str) -> list[dict[str, Any]]:
-    """Leaflet path options drawing a segment, bottom stroke first.
-
-    The mode reads without colour (rail: thick line with white ties; road: plain line; sea and ferry:
-    dots), the status by dashes (under construction, planned) or grey (historical).
-    """
-    colour = HISTORICAL_COLOUR if status == "historical" else colour
-    dash = "10 7" if status in NOT_BUILT else None
-    if mode == "rail":
-        return [
-            {"color": colour, "weight": 5, "line_cap": "butt", "dash_array": dash},
-            {"color": "#ffffff", "weight": 2, "line_cap": "butt", "dash_array": "4 6", "class_name": "rail-ties"},
-        ]
-    if mode == "road":
-        return [{"color": colour, "weight": 3, "dash_array": dash}]
-    return [{"color": colour, "weight": 3.5, "dash_array": "0.5 7", "opacity": 0.55 if dash else 1.0}]
-
-
-def route_band(status: str, colour: str) -> dict[str, Any]:
-    """Leaflet path options of a route: a translucent band over its segments, dashed or grey by status."""
-    return {
-        "color": HISTORICAL_COLOUR if status == "historical" else colour,
-        "weight": 14,
-        "opacity": 0.25,
-        "dash_array": "18 12" if status in NOT_BUILT else None,
-        "class_name": "corridor-route",
-    }
 
 
 def _svg_line(strokes: Sequence[dict[str, Any]], width: int = 40) -> str:

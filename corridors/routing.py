@@ -41,14 +41,13 @@ import shapely
 
 from .analysis import RouteAnalysis, clip_to, default_boundaries, segments_track
 from .boundaries import Boundaries
-from .crossings import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, analyze_tracks
+from .crossings import analyze_tracks
 from .errors import CorridorsError, UsageError
 from .geodesy import GEOD, path_length_km
-from .layers import ISO3, MODES, Dataset
+from .layers import Dataset
 from .timeline import active_on, why_not_on
+from .vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, MODES, furthest_from_service, is_iso3
 
-#: Statuses from least to most out of service: a path takes the last status any of its segments has.
-STATUS_ORDER = ("operational", "under_construction", "planned", "historical")
 #: A place that no segment touches is served by a port, station, junction or checkpoint of the
 #: same country at most this far away (a city and its port: Aktau and the Port of Aktau).
 ACCESS_KM = 25.0
@@ -296,7 +295,7 @@ class Network:
         avoid = tuple(dict.fromkeys(c.strip().upper() for c in constraints.avoid if c.strip()))
         known = self.country_codes
         for code in avoid:
-            if not ISO3.match(code):
+            if not is_iso3(code):
                 raise UsageError(f"--avoid: {code!r} is not an ISO3 country code (three letters, e.g. ARM)")
             if code not in known:
                 used = sorted({c for cs in self.segment_countries.values() for c in cs})
@@ -543,7 +542,7 @@ def _analyse(
             id=f"path-{rank}",
             name=" → ".join(names[s] for s in stops),
             layer=layers.pop() if len(layers) == 1 else None,
-            status=max((leg["status"] for leg in legs), key=STATUS_ORDER.index),
+            status=furthest_from_service(leg["status"] for leg in legs),
             line=result,
         )
         paths.append(RoutePath(rank, steps, places, analysis, legs, constraints, dict(requested)))

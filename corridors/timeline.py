@@ -17,6 +17,7 @@ import re
 import pandas as pd
 
 from .errors import UsageError
+from .vocab import NOT_BUILT
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -55,9 +56,6 @@ def parse_date(text: str, what: str = "date") -> dt.date:
         return dt.date(int(year), int(month or 1), int(day or 1))
     except ValueError:
         raise UsageError(f"{what} {text!r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
-
-
-NOT_BUILT = ("planned", "under_construction")
 
 
 def active_on(frame: pd.DataFrame, date: dt.date) -> pd.Series:

@@ -5,12 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import corridors.boundaries
-import corridors.crossings
-import corridors.defaults
-import corridors.export
-import corridors.layers
-
 HEAVY = ("geopandas", "pyogrio", "folium", "networkx", "shapely", "pandas")
 
 CHECK = f"""
@@ -33,9 +27,3 @@ def test_help_and_command_imports_load_no_geospatial_library():
     result = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "LOADED:"
 
-
-def test_the_cli_defaults_are_the_library_ones():
-    assert corridors.defaults.DEFAULT_MIN_EXCURSION_KM == corridors.crossings.DEFAULT_MIN_EXCURSION_KM
-    assert corridors.defaults.NATURAL_EARTH_ISO_FIELD == corridors.boundaries.NATURAL_EARTH_ISO_FIELD
-    assert corridors.defaults.MODES == corridors.layers.MODES
-    assert corridors.export.FORMATS == corridors.defaults.EXPORT_FORMATS

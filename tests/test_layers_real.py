@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 from corridors.geodesy import GEOD
-from corridors.layers import CORRIDOR_LAYERS, LAYERS
+from corridors.vocab import CORRIDOR_LAYERS, LAYERS
 
 REQUIRED_ROUTES = [
     "middle-corridor",

@@ -17,6 +17,7 @@ from test_maps import HOSTILE, PAYLOADS, SQUARES, make_hostile
 
 import corridors
 from corridors.maps import LEAFLET_FOLDER, LEAFLET_PACKAGE, ONLINE_CSS, ONLINE_JS, corridor_map, save_map
+from corridors.vocab import LAYERS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -121,7 +122,7 @@ def test_offline_overview_opens_with_no_network_and_shows_the_data(browser, data
     assert view.count("path.corridor-route") == len(data.routes)
     assert view.count(".leaflet-marker-icon.airport-marker") == len(data.airports)
     assert view.count(".leaflet-marker-icon.crossing-marker") >= 1
-    assert view.count(".leaflet-control-layers-overlays label") == len(corridors.layers.LAYERS) + 1
+    assert view.count(".leaflet-control-layers-overlays label") == len(LAYERS) + 1
     for control in (".corridors-measure", ".corridors-fullscreen", ".corridors-minimap", ".corridors-legend"):
         assert view.count(control) == 1, control
 

@@ -19,9 +19,10 @@ import corridors
 from corridors.analysis import analyze_routes
 from corridors.boundaries import Boundaries
 from corridors.errors import UnknownFeature, UnknownLayer, UsageError
-from corridors.layers import CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYERS
-from corridors.maps import corridor_map, route_band, segment_strokes, select, write_maps
+from corridors.maps import corridor_map, select, write_maps
+from corridors.style import HISTORICAL_COLOUR, route_band, segment_strokes
 from corridors.timeline import active_on, parse_date
+from corridors.vocab import CORRIDOR_LAYERS, LAYERS
 
 #: Two squares either side of lon 1: the synthetic road crosses from AAA to BBB half way.
 SQUARES = Boundaries(

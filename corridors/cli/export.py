@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..defaults import EXPORT_FORMATS, STDOUT
+from ..vocab import EXPORT_FORMATS, STDOUT
 from .options import boundaries_from, boundary_options, dataset
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..defaults import DEFAULT_MIN_EXCURSION_KM, NATURAL_EARTH_ISO_FIELD
+from ..vocab import DEFAULT_MIN_EXCURSION_KM, NATURAL_EARTH_ISO_FIELD
 
 if TYPE_CHECKING:  # importing the library loads geopandas: done inside the commands, when they run
     from ..layers import Dataset

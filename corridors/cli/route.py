@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..defaults import MODES
+from ..vocab import MODES
 from .compare import comparison_table, crossings_table
 from .options import (
     ARROW,
