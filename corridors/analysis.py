@@ -144,8 +144,6 @@ def analyze_routes(
             if route_id in data.ids:
                 raise UsageError(f"{route_id!r} is a {data.kind_of(route_id)}, not a route")
             raise data.unknown(route_id)
-    if min_excursion_km < 0:
-        raise UsageError("--min-excursion-km must be zero or more")
     if not ids:
         return []
     tracks = [route_track(data, route_id) for route_id in ids]

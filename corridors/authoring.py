@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import CorridorsError
+from .errors import AuthoringError, CorridorsError
 from .geodesy import densify
 from .io import write_text_atomic
 from .timeline import is_iso_date
@@ -37,10 +37,6 @@ DECIMALS = 6
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 Coord = tuple[float, float]
-
-
-class AuthoringError(CorridorsError):
-    """A source file is inconsistent; the message names the file and the feature."""
 
 
 def _fail(file: str, what: str, problem: str) -> AuthoringError:

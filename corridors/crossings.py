@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 
 from .boundaries import Boundaries
+from .errors import BadParameter
 from .geodesy import edge_lengths_m
 from .vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, SEA_MODES
 
@@ -206,8 +207,8 @@ def analyze_tracks(
     min_excursion_km
         Tolerance for generalised borders (see the module docstring); 0 keeps every sliver.
     """
-    if min_excursion_km < 0:
-        raise ValueError("min_excursion_km must be >= 0")
+    if not min_excursion_km >= 0:  # also refuses NaN
+        raise BadParameter("min_excursion_km", f"{{parameter}} must be zero or more, not {min_excursion_km!r}")
     if not tracks:
         return []
     pieces = _split_and_label(tracks, boundaries)

@@ -11,6 +11,35 @@ class UsageError(CorridorsError):
     """The caller asked for something that cannot be (bad id, option or input): exit 2."""
 
 
+class BadParameter(UsageError):
+    """A parameter given a value that cannot be; the message names the parameter, as the caller wrote it.
+
+    The message is written with ``{parameter}`` where the parameter's name goes, so that the command
+    line can name its flag instead (:meth:`naming`): the library says ``min_excursion_km``, the CLI
+    ``--min-excursion-km``.
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        self.template = message
+        super().__init__(self.naming(parameter))
+
+    def naming(self, name: str) -> str:
+        """The message with the parameter called ``name``.
+
+        Parameters
+        ----------
+        name
+            How the caller knows the parameter (a flag, for the command line).
+
+        Returns
+        -------
+        str
+            The message.
+        """
+        return self.template.replace("{parameter}", name)
+
+
 class UnknownName(UsageError):
     """A name the data does not hold, with the closest names as did-you-mean suggestions."""
 
@@ -47,3 +76,11 @@ class UnknownLayer(UnknownName):
     """A layer name that does not exist."""
 
     what = "layer"
+
+
+class NoRoute(CorridorsError):
+    """No path satisfies the request; the message names the constraints that removed every path (exit 1)."""
+
+
+class AuthoringError(CorridorsError):
+    """A source file in ``geo/source/`` is inconsistent; the message names the file and the feature."""

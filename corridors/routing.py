@@ -42,7 +42,7 @@ import shapely
 from .analysis import RouteAnalysis, clip_to, default_boundaries, segments_track
 from .boundaries import Boundaries
 from .crossings import analyze_tracks
-from .errors import CorridorsError, UsageError
+from .errors import BadParameter, NoRoute, UsageError
 from .geodesy import GEOD, path_length_km
 from .layers import Dataset
 from .timeline import active_on, why_not_on
@@ -77,10 +77,6 @@ _FOLD = str.maketrans(
     }
 )
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/,.()]+")
-
-
-class NoRoute(CorridorsError):
-    """No path satisfies the request; the message names the constraints that removed every path (exit 1)."""
 
 
 # --------------------------------------------------------------------------- names
@@ -185,8 +181,6 @@ class Network:
         boundaries: Boundaries | None = None,
         min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
     ) -> None:
-        if min_excursion_km < 0:
-            raise UsageError("--min-excursion-km must be zero or more")
         self.data = data
         self.min_excursion_km = min_excursion_km
         self._boundaries = boundaries
@@ -296,7 +290,9 @@ class Network:
         known = self.country_codes
         for code in avoid:
             if not is_iso3(code):
-                raise UsageError(f"--avoid: {code!r} is not an ISO3 country code (three letters, e.g. ARM)")
+                raise BadParameter(
+                    "avoid", f"{{parameter}}: {code!r} is not an ISO3 country code (three letters, e.g. ARM)"
+                )
             if code not in known:
                 used = sorted({c for cs in self.segment_countries.values() for c in cs})
                 close = list(
@@ -305,11 +301,11 @@ class Network:
                     )
                 )[:3]
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
-                raise UsageError(f"--avoid: unknown country code {code!r}{hint}")
+                raise BadParameter("avoid", f"{{parameter}}: unknown country code {code!r}{hint}")
         modes = tuple(dict.fromkeys(m.strip().lower() for m in constraints.modes if m.strip()))
         for mode in modes:
             if mode not in MODES:
-                raise UsageError(f"--modes: unknown mode {mode!r}; modes are {', '.join(MODES)}")
+                raise BadParameter("modes", f"{{parameter}}: unknown mode {mode!r}; modes are {', '.join(MODES)}")
         via = tuple(self.place(v) for v in constraints.via)
         return Constraints(avoid=avoid, modes=modes, as_of=constraints.as_of, via=via)
 
@@ -445,7 +441,7 @@ def find_routes(
         No path satisfies the constraints; the message names the constraints that removed the paths.
     """
     if alternatives < 1:
-        raise UsageError("--alternatives must be 1 or more")
+        raise BadParameter("alternatives", "{parameter} must be 1 or more")
     constraints = network.check(constraints or Constraints())
     requested = {"from": network.place(origin), "to": network.place(destination)}
     notes = []

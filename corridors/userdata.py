@@ -30,7 +30,7 @@ from shapely.geometry import LineString, MultiLineString
 
 from .boundaries import Boundaries
 from .crossings import LineAnalysis, Track, analyze_tracks
-from .errors import CorridorsError, UsageError
+from .errors import BadParameter, CorridorsError, UsageError
 from .vocab import DEFAULT_MIN_EXCURSION_KM
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,9 @@ class _Checks:
         bad = np.flatnonzero(~self.open)
         if len(bad) and not skip_invalid:
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-            raise UsageError(f"{self.where(bad[0])}: {self.problems[bad[0]]}{more}; fix it or use --skip-invalid")
+            raise BadParameter(
+                "skip_invalid", f"{self.where(bad[0])}: {self.problems[bad[0]]}{more}; fix it or use {{parameter}}"
+            )
         repaired = [i for i in sorted(self.repairs) if self.problems[i] is None]
         _report([f"{self.where(i)}: repaired: {'; '.join(self.repairs[i])}" for i in repaired], "repaired")
         _report([f"{self.where(i)}: skipped: {self.problems[i]}" for i in bad], "skipped")
@@ -193,7 +195,7 @@ def _read(path: Path, layer: str | None) -> tuple[pd.DataFrame, dict[int, str]]:
         raise UsageError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix in (".csv", *PARQUET_SUFFIXES) and layer is not None:
-        raise UsageError(f"{path}: --layer does not apply to {suffix[1:].upper()} files")
+        raise BadParameter("layer", f"{path}: {{parameter}} does not apply to {suffix[1:].upper()} files")
     if suffix == ".csv":
         return _read_csv(path)
     try:
@@ -240,7 +242,8 @@ def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
             raise UsageError(f"{path}: no layer {layer!r}{hint}")
         return layer
     if len(names) > 1:
-        raise UsageError(f"{path}: has {len(names)} layers ({', '.join(names)}); choose one with --layer")
+        listed = ", ".join(names)
+        raise BadParameter("layer", f"{path}: has {len(names)} layers ({listed}); choose one with {{parameter}}")
     return None
 
 
@@ -381,11 +384,13 @@ def _to_lonlat(checks: _Checks, geometries: np.ndarray, source: Any, crs: str | 
 
     if crs is not None:
         if source is not None:
-            raise UsageError(f"{path}: --crs is only for files without a CRS; this one is in {source.to_string()}")
+            raise BadParameter(
+                "crs", f"{path}: {{parameter}} is only for files without a CRS; this one is in {source.to_string()}"
+            )
         try:
             source = CRS.from_user_input(crs)
         except CRSError:
-            raise UsageError(f"--crs: unknown CRS {crs!r}") from None
+            raise BadParameter("crs", f"{{parameter}}: unknown CRS {crs!r}") from None
     if source is None:
         coords, owner = shapely.get_coordinates(geometries, return_index=True)
         outside = ~((np.abs(coords[:, 0]) <= 360) & (np.abs(coords[:, 1]) <= 90)) & np.isfinite(coords).all(axis=1)
@@ -393,8 +398,10 @@ def _to_lonlat(checks: _Checks, geometries: np.ndarray, source: Any, crs: str | 
         if outside.any():
             index = int(owner[np.flatnonzero(outside)[0]])
             x, y = coords[np.flatnonzero(outside)[0]]
-            raise UsageError(
-                f"{checks.where(index)}: the file has no CRS and ({x:g}, {y:g}) is not lon/lat; give its CRS with --crs"
+            raise BadParameter(
+                "crs",
+                f"{checks.where(index)}: the file has no CRS and ({x:g}, {y:g}) is not lon/lat; "
+                "give its CRS with {parameter}",
             )
         log.warning("%s: no CRS; coordinates taken as lon/lat (EPSG:4326)", path)
         return geometries
@@ -475,9 +482,7 @@ def analyze_lines(
     partitions on threads (the results are identical); it needs the ``dask`` extra.
     """
     if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    if min_excursion_km < 0:
-        raise UsageError("--min-excursion-km must be zero or more")
+        raise BadParameter("engine", f"unknown {{parameter}} {engine!r} (choose from {', '.join(ENGINES)})")
     geometries = np.asarray(lines.frame.geometry.values, dtype=object)
     area = boundaries.clipped(tuple(lines.frame.total_bounds))
     area.polygon_tree  # noqa: B018 - built (and its polygons prepared) here, before any thread uses it
@@ -517,7 +522,7 @@ def _analyze_dask(
         import dask
         import dask_geopandas
     except ImportError:
-        raise UsageError("--engine dask needs dask-geopandas: pip install 'corridors[dask]'") from None
+        raise BadParameter("engine", "{parameter} dask needs dask-geopandas: pip install 'corridors[dask]'") from None
     frame = gpd.GeoDataFrame(geometry=list(geometries), crs="EPSG:4326")
     partitions = dask_geopandas.from_geopandas(frame, npartitions=len(bounds) - 1, sort=False)
     meta = pd.DataFrame({"analysis": pd.Series(dtype=object)})

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from ..errors import CorridorsError, UsageError
+from ..errors import BadParameter, CorridorsError, UsageError
 from ..paths import DATA_DIR_ENV
 
 #: Subcommand name -> "module:function"; modules are imported only when their command runs.
@@ -51,6 +51,8 @@ class CorridorsGroup(click.Group):
             # The reader went away (``corridors compare --all | head``): stop quietly, as cat does.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(1)
+        except BadParameter as exc:  # the library names its parameter; the command line names the flag
+            raise BadInput(exc.naming("--" + exc.parameter.replace("_", "-"))) from None
         except UsageError as exc:
             raise BadInput(str(exc)) from None
         except CorridorsError as exc:
