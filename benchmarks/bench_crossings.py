@@ -26,7 +26,7 @@ import shapely
 from pyproj import Geod
 from synthetic import VERTICES, synthetic_routes
 
-from corridors.analysis import default_boundaries
+from corridors.boundaries import default_boundaries
 from corridors.userdata import UserLines, analyze_lines
 
 GEOD = Geod(ellps="WGS84")

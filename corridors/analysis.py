@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import shapely
 
-from .boundaries import Boundaries, natural_earth
-from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
+from .boundaries import Boundaries, default_boundaries
+from .crossings import Crossing, LineAnalysis, analyze_tracks
 from .errors import InvalidData, UsageError
 from .layers import Dataset
+from .tracks import Track, orient, segments_track
 from .vocab import DEFAULT_MIN_EXCURSION_KM
 
 
@@ -62,60 +61,32 @@ class RouteAnalysis:
         return {"id": self.id, "name": self.name, "layer": self.layer, "status": self.status} | self.line.to_dict()
 
 
-@lru_cache(maxsize=1)
-def default_boundaries() -> Boundaries:
-    """Natural Earth 10m admin-0, read once per process."""
-    return natural_earth()
-
-
 def route_track(data: Dataset, route_id: str) -> Track:
     """The route as one track in travel order, each edge carrying its segment's mode.
 
-    Segments are oriented by the place they share with their neighbours, so a segment may be
-    stored in either direction and reused by several routes.
+    Parameters
+    ----------
+    data
+        The dataset.
+    route_id
+        A route id.
+
+    Returns
+    -------
+    Track
+        See :func:`corridors.tracks.segments_track`.
+
+    Raises
+    ------
+    InvalidData
+        If a segment of the route does not start where the previous one ends.
     """
     route = data.routes.loc[route_id]
-    ends = [(data.segments.at[s, "from"], data.segments.at[s, "to"]) for s in route["segments"]]
-    steps: list[tuple[str, bool]] = []
-    arrived_at: str | None = None
-    for index, (segment_id, (start, finish)) in enumerate(zip(route["segments"], ends)):
-        if arrived_at is None:
-            following = set(ends[index + 1]) if index + 1 < len(ends) else set()
-            forward = finish in following or not following
-        else:
-            if arrived_at not in (start, finish):
-                raise InvalidData(
-                    f"{route['layer']}.geojson",
-                    f"segment {segment_id!r} does not start where the previous one ends",
-                    route_id,
-                )
-            forward = start == arrived_at
-        arrived_at = finish if forward else start
-        steps.append((segment_id, forward))
-    return segments_track(data, steps)
-
-
-def segments_track(data: Dataset, steps: Sequence[tuple[str, bool]]) -> Track:
-    """Segments joined into one track in travel order, each edge carrying its segment's mode.
-
-    ``steps`` gives each segment id with ``True`` when it is travelled as stored (``from`` to
-    ``to``) and ``False`` when backwards. Consecutive segments that meet at the same vertex are
-    merged into one part; a gap starts a new part.
-    """
-    parts: list[np.ndarray] = []
-    modes: list[np.ndarray] = []
-    for segment_id, forward in steps:
-        segment = data.segments.loc[segment_id]
-        coords = shapely.get_coordinates(segment.geometry)
-        if not forward:
-            coords = coords[::-1]
-        if parts and np.allclose(parts[-1][-1], coords[0]):
-            parts[-1] = np.concatenate([parts[-1], coords[1:]])
-            modes[-1] = np.concatenate([modes[-1], np.full(len(coords) - 1, segment["mode"], dtype=object)])
-        else:
-            parts.append(coords)
-            modes.append(np.full(len(coords) - 1, segment["mode"], dtype=object))
-    return Track(parts, modes).split_at_antimeridian()
+    try:
+        steps = orient(route["segments"], data.segment_ends)
+    except ValueError as exc:
+        raise InvalidData(f"{route['layer']}.geojson", str(exc), route_id) from None
+    return segments_track(data.segments, steps)
 
 
 def clip_to(boundaries: Boundaries, tracks: Iterable[Track]) -> Boundaries:

@@ -22,6 +22,7 @@ from .errors import AuthoringError, CorridorsError
 from .geodesy import densify
 from .io import write_text_atomic
 from .timeline import is_iso_date
+from .tracks import orient
 from .vocab import CORRIDOR_LAYERS, GEOMETRY_QUALITIES, MODES, PLACE_TYPES, STATUSES, is_icao, is_iso3
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
@@ -374,28 +375,18 @@ def segment_line(segment: Segment, places: dict[str, Place]) -> list[list[float]
 
 
 def orient_route(route: Route, segments: dict[str, Segment]) -> list[tuple[str, bool]]:
-    """Return ``(segment id, reversed)`` in travel order, or raise if the chain is broken."""
-    chain = [segments[sid] for sid in route.segments]
-    first = chain[0]
-    if len(chain) == 1:
-        return [(first.id, False)]
-    following = {chain[1].start, chain[1].end}
-    if first.end in following:
-        at, out = first.end, [(first.id, False)]
-    elif first.start in following:
-        at, out = first.start, [(first.id, True)]
-    else:
-        raise _fail("routes.toml", f"route {route.id!r}", f"{first.id!r} and {chain[1].id!r} share no place")
-    for seg in chain[1:]:
-        if seg.start == at:
-            out.append((seg.id, False))
-            at = seg.end
-        elif seg.end == at:
-            out.append((seg.id, True))
-            at = seg.start
-        else:
-            raise _fail("routes.toml", f"route {route.id!r}", f"segment {seg.id!r} does not start at {at!r}")
-    return out
+    """Return ``(segment id, reversed)`` in travel order, or raise if the chain is broken.
+
+    Raises
+    ------
+    AuthoringError
+        Naming the route and the segment that does not join the previous one.
+    """
+    ends = {sid: (segments[sid].start, segments[sid].end) for sid in route.segments}
+    try:
+        return [(step.segment, not step.forward) for step in orient(route.segments, ends)]
+    except ValueError as exc:
+        raise _fail("routes.toml", f"route {route.id!r}", str(exc)) from None
 
 
 def route_line(route: Route, segments: dict[str, Segment], lines: dict[str, list[list[float]]]) -> list[list[float]]:

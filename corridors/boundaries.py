@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.resources
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +22,8 @@ NATURAL_EARTH_FILE = "ne_10m_admin_0_countries_deu.zip"
 #: Degrees added around the area in use before clipping, so crossings near its edge stay exact.
 CLIP_MARGIN_DEG = 2.0
 
+Derived = TypeVar("Derived")
+
 
 @dataclass(frozen=True)
 class Boundaries:
@@ -28,6 +32,7 @@ class Boundaries:
     codes: np.ndarray
     polygons: np.ndarray
     source: str
+    _derived: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def outlines(self) -> np.ndarray:
@@ -37,6 +42,23 @@ class Boundaries:
     def polygon_tree(self) -> STRtree:
         shapely.prepare(self.polygons)
         return STRtree(self.polygons)
+
+    def derived(self, build: Callable[[Boundaries], Derived]) -> Derived:
+        """What ``build(self)`` returns, built once per Boundaries object: the one cache of indexes.
+
+        Parameters
+        ----------
+        build
+            Makes an index of the boundaries (the crossings engine's chunked outlines).
+
+        Returns
+        -------
+        object
+            The index, built on first use and kept with these boundaries.
+        """
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        return self._derived[build]
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame({"iso3": self.codes}, geometry=list(self.polygons), crs="EPSG:4326")
@@ -52,6 +74,18 @@ class Boundaries:
         parts = shapely.intersection(self.polygons[hits], box)
         keep = ~shapely.is_empty(parts)
         return Boundaries(self.codes[hits][keep], parts[keep], self.source)
+
+
+@lru_cache(maxsize=1)
+def default_boundaries() -> Boundaries:
+    """Natural Earth 10m admin-0, read once per process: the boundaries every analysis uses by default.
+
+    Returns
+    -------
+    Boundaries
+        See :func:`natural_earth`.
+    """
+    return natural_earth()
 
 
 def natural_earth() -> Boundaries:

@@ -26,6 +26,7 @@ import shapely
 from .boundaries import Boundaries
 from .errors import BadParameter
 from .geodesy import edge_lengths_m
+from .tracks import Track
 from .vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, SEA_MODES
 
 SEA = "sea"
@@ -104,55 +105,6 @@ class LineAnalysis:
 
 def _rounded(lengths: dict[str, float]) -> dict[str, float]:
     return {key: round(value, KM_DECIMALS) for key, value in lengths.items()}
-
-
-@dataclass
-class Track:
-    """A line to analyse: parts of (n, 2) lon/lat arrays in travel order, with optional edge modes."""
-
-    parts: list[np.ndarray]
-    modes: list[np.ndarray] | None = None
-
-    @classmethod
-    def from_geometry(cls, geometry: Any, modes: Sequence[str] | None = None) -> Track:
-        """A track from a (Multi)LineString; ``modes`` gives one mode per edge, over all parts."""
-        lines = list(shapely.get_parts(geometry)) if geometry.geom_type == "MultiLineString" else [geometry]
-        parts = [shapely.get_coordinates(line) for line in lines]
-        mode_parts = None
-        if modes is not None:
-            mode_array = np.asarray(modes, dtype=object)
-            sizes = [len(p) - 1 for p in parts]
-            if sum(sizes) != len(mode_array):
-                raise ValueError(f"{len(mode_array)} modes for {sum(sizes)} edges")
-            mode_parts = np.split(mode_array, np.cumsum(sizes)[:-1])
-        return cls(parts, mode_parts).split_at_antimeridian()
-
-    def split_at_antimeridian(self) -> Track:
-        """Cut edges that jump more than 180° of longitude at ±180°, so each part is planar-safe."""
-        if not any((np.abs(np.diff(coords[:, 0])) > 180).any() for coords in self.parts):
-            return self
-        parts: list[np.ndarray] = []
-        modes: list[np.ndarray] = []
-        for index, coords in enumerate(self.parts):
-            edge_modes = self.modes[index] if self.modes is not None else np.full(len(coords) - 1, None, dtype=object)
-            start = 0
-            current = [coords[0]]
-            for i in range(len(coords) - 1):
-                (x0, y0), (x1, y1) = coords[i], coords[i + 1]
-                if abs(x1 - x0) > 180:
-                    side = 180.0 if x0 > 0 else -180.0
-                    x1_unwrapped = x1 + 2 * side
-                    lat = y0 + (side - x0) / (x1_unwrapped - x0) * (y1 - y0)
-                    current.append(np.array([side, lat]))
-                    parts.append(np.array(current))
-                    modes.append(edge_modes[start : i + 1])
-                    current = [np.array([-side, lat]), coords[i + 1]]
-                    start = i
-                else:
-                    current.append(coords[i + 1])
-            parts.append(np.array(current))
-            modes.append(edge_modes[start:])
-        return Track(parts, modes if self.modes is not None else None)
 
 
 class _Outlines:
@@ -609,13 +561,6 @@ def _crossings(runs: list[list[Any]], run_start: Callable[[int], tuple[float, fl
     return crossings
 
 
-_OUTLINE_CACHE: dict[int, tuple[Boundaries, _Outlines]] = {}
-
-
 def _outlines(boundaries: Boundaries) -> _Outlines:
     """The chunked outlines of these boundaries, built once per Boundaries object."""
-    cached = _OUTLINE_CACHE.get(id(boundaries))
-    if cached is None or cached[0] is not boundaries:
-        _OUTLINE_CACHE.clear()
-        cached = _OUTLINE_CACHE[id(boundaries)] = (boundaries, _Outlines(boundaries))
-    return cached[1]
+    return boundaries.derived(_Outlines)

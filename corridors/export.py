@@ -45,7 +45,6 @@ from shapely.geometry.polygon import orient
 
 from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
-from .crossings import Track
 from .errors import InvalidData, UsageError
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import Dataset, check_layers
@@ -59,6 +58,7 @@ from .style import (
     line_colour,
     status_group,
 )
+from .tracks import Track
 from .vocab import (
     AIRPORTS_LAYER,
     COORDINATE_DECIMALS,

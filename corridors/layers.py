@@ -149,6 +149,11 @@ class Dataset:
                 aliases[feature_id] = [row["name"], *(extra if isinstance(extra, list) else ())]
         return mention_index(aliases, self.documents)
 
+    @cached_property
+    def segment_ends(self) -> dict[str, tuple[str, str]]:
+        """Each segment's ``(from, to)`` places, by segment id (see :func:`corridors.tracks.orient`)."""
+        return dict(zip(self.segments.index, zip(self.segments["from"], self.segments["to"])))
+
     @property
     def ids(self) -> list[str]:
         return [i for frame in self.frames.values() for i in frame.index]

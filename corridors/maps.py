@@ -40,8 +40,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.ops import polylabel
 
-from .analysis import RouteAnalysis, analyze_routes, default_boundaries
-from .boundaries import Boundaries
+from .analysis import RouteAnalysis, analyze_routes
+from .boundaries import Boundaries, default_boundaries
 from .crossings import Crossing
 from .errors import UsageError
 from .geodesy import path_length_km

@@ -39,13 +39,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .analysis import RouteAnalysis, clip_to, default_boundaries, segments_track
-from .boundaries import Boundaries
+from .analysis import RouteAnalysis, clip_to
+from .boundaries import Boundaries, default_boundaries
 from .crossings import analyze_tracks
 from .errors import BadParameter, NoRoute, UsageError
 from .geodesy import GEOD, path_length_km
 from .layers import Dataset
 from .timeline import active_on, why_not_on
+from .tracks import segments_track
 from .vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, MODES, furthest_from_service, is_iso3
 
 #: A place that no segment touches is served by a port, station, junction or checkpoint of the
@@ -217,7 +218,7 @@ class Network:
         is shorter than the tolerance, yet it does leave one country for the other.
         """
         ids = list(self.data.segments.index)
-        tracks = [segments_track(self.data, [(i, True)]) for i in ids]
+        tracks = [segments_track(self.data.segments, [(i, True)]) for i in ids]
         results = analyze_tracks(tracks, clip_to(self.boundaries, tracks), self.min_excursion_km)
         countries = {}
         for segment_id, result in zip(ids, results):
@@ -502,7 +503,7 @@ def _analyse(
     if not candidates:
         return []
     data = network.data
-    tracks = [segments_track(data, steps) for steps in candidates]
+    tracks = [segments_track(data.segments, steps) for steps in candidates]
     results = analyze_tracks(tracks, clip_to(network.boundaries, tracks), network.min_excursion_km)
     paths: list[RoutePath] = []
     for steps, result in zip(candidates, results):
@@ -613,7 +614,7 @@ def to_geojson(answer: RouteAnswer, data: Dataset) -> dict[str, Any]:
     """The paths as an RFC 7946 FeatureCollection: one (Multi)LineString feature per path, in WGS84."""
     features = []
     for path in answer.paths:
-        track = segments_track(data, path.steps)
+        track = segments_track(data.segments, path.steps)
         parts = [np.round(p, 7).tolist() for p in track.parts]
         geometry = (
             {"type": "LineString", "coordinates": parts[0]}

@@ -29,8 +29,9 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from .boundaries import Boundaries
-from .crossings import LineAnalysis, Track, analyze_tracks
+from .crossings import LineAnalysis, analyze_tracks
 from .errors import BadParameter, CorridorsError, UsageError
+from .tracks import Track
 from .vocab import DEFAULT_MIN_EXCURSION_KM
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,8 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, box
 
 from corridors.boundaries import Boundaries
-from corridors.crossings import SEA, Track, analyze_tracks
+from corridors.crossings import SEA, analyze_tracks
+from corridors.tracks import Track
 
 DEGREE_KM = 111.319491
 

@@ -65,7 +65,7 @@ def analyze(
     Repairable lines are repaired with a warning; the rest stop the run (or are skipped with
     --skip-invalid). Warnings and progress go to stderr.
     """
-    from ..analysis import default_boundaries
+    from ..boundaries import default_boundaries
     from ..userdata import analyze_lines, read_lines
 
     fmt = fmt or _FORMAT_BY_SUFFIX.get(_suffix(output), "table")
