@@ -9,7 +9,6 @@ geodesic, so that the committed GeoJSON is reproducible byte for byte.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 from .errors import AuthoringError, CorridorsError
 from .geodesy import densify
+from .geojson import collection_text
 from .io import write_text_atomic
 from .timeline import is_iso_date
 from .tracks import orient
@@ -503,20 +503,14 @@ def airport_features(src: Sources) -> list[dict[str, Any]]:
     return features
 
 
-def dumps_collection(features: list[dict[str, Any]]) -> str:
-    """A FeatureCollection with one feature per line, so diffs stay readable."""
-    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
-    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
-
-
 def build(source_dir: Path = SOURCE_DIR) -> dict[str, str]:
     """Return the text of every generated file, keyed by file name."""
     src = load_sources(source_dir)
     lines = {sid: segment_line(seg, src.places) for sid, seg in src.segments.items()}
-    files = {"places.geojson": dumps_collection(place_features(src.places))}
+    files = {"places.geojson": collection_text(place_features(src.places))}
     for layer in LAYERS:
-        files[f"{layer}.geojson"] = dumps_collection(layer_features(layer, src, lines))
-    files["airports.geojson"] = dumps_collection(airport_features(src))
+        files[f"{layer}.geojson"] = collection_text(layer_features(layer, src, lines))
+    files["airports.geojson"] = collection_text(airport_features(src))
     return files
 
 

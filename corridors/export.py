@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import html
-import json
-import math
 import sqlite3
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,13 +37,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import shapely
-from shapely.geometry import MultiPolygon, Polygon
-from shapely.geometry.polygon import orient
 
 from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
 from .errors import InvalidData, UsageError
+from .geojson import frames_text, plain
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import Dataset, check_layers
 from .style import (
@@ -58,10 +54,8 @@ from .style import (
     line_colour,
     status_group,
 )
-from .tracks import Track
 from .vocab import (
     AIRPORTS_LAYER,
-    COORDINATE_DECIMALS,
     CORRIDOR_LAYERS,
     DEFAULT_MIN_EXCURSION_KM,
     EXPORT_FORMATS,
@@ -458,73 +452,18 @@ def _qml_document(rules: list[tuple[str, str, ET.Element]], geometry_type: int) 
 
 
 def write_geojson(tables: ExportTables, target: str | Path) -> Path | None:
-    """Every feature as RFC 7946 GeoJSON (see :func:`geojson_text`), to a file or to standard output (``"-"``).
+    """Every feature as RFC 7946 GeoJSON (:func:`corridors.geojson.frames_text`), to a file or standard output.
 
-    Each feature has its own table's properties, and ``kind`` says which table that is.
+    Each feature has its own table's properties, and ``kind`` says which table that is; the target
+    ``"-"`` is standard output.
     """
-    text = geojson_text(tables.layers.values())
+    text = frames_text(tables.layers.values())
     if str(target) == STDOUT:
         sys.stdout.write(text)
         sys.stdout.flush()
         return None
     write_text_atomic(target, text)
     return Path(target)
-
-
-def geojson_text(frames: Iterable[gpd.GeoDataFrame]) -> str:
-    """The frames' features as one RFC 7946 FeatureCollection, one feature per line.
-
-    Coordinates are CRS84 longitude/latitude with at most 7 decimals, there is no ``crs`` member,
-    polygon exterior rings run counter-clockwise, and lines crossing the antimeridian (an edge
-    spanning more than 180° of longitude) are split there into a MultiLineString.
-    """
-    return feature_collection_text(feature for frame in frames for feature in _features(frame))
-
-
-def feature_collection_text(features: Iterable[dict[str, Any]]) -> str:
-    """GeoJSON features (already in RFC 7946 form) as one compact FeatureCollection, one feature per line."""
-    lines = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-
-
-def _features(frame: gpd.GeoDataFrame) -> Iterator[dict[str, Any]]:
-    frame = frame.to_crs("OGC:CRS84")
-    columns = [c for c in frame.columns if c != frame.geometry.name]
-    for values, geometry in zip(frame[columns].itertuples(index=False, name=None), frame.geometry):
-        properties = {column: _json_value(value) for column, value in zip(columns, values)}
-        identifier = {"id": properties["id"]} if properties.get("id") is not None else {}
-        yield {"type": "Feature", **identifier, "geometry": _rfc7946_geometry(geometry), "properties": properties}
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
-
-
-def _rfc7946_geometry(geometry: Any) -> dict[str, Any] | None:
-    if geometry is None or geometry.is_empty:
-        return None
-    if geometry.geom_type in ("LineString", "MultiLineString"):
-        parts = [_rounded(part.tolist()) for part in Track.from_geometry(geometry).parts]
-        if len(parts) == 1:
-            return {"type": "LineString", "coordinates": parts[0]}
-        return {"type": "MultiLineString", "coordinates": parts}
-    if isinstance(geometry, Polygon):
-        geometry = orient(geometry, 1.0)
-    elif isinstance(geometry, MultiPolygon):
-        geometry = MultiPolygon([orient(polygon, 1.0) for polygon in geometry.geoms])
-    mapping = shapely.geometry.mapping(geometry)
-    return {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])}
-
-
-def _rounded(coordinates: Any) -> Any:
-    """Nested coordinate sequences as lists, every number rounded to 7 decimals."""
-    if isinstance(coordinates[0], (int, float)):
-        return [round(float(c), COORDINATE_DECIMALS) for c in coordinates]
-    return [_rounded(c) for c in coordinates]
 
 
 # --- KML ------------------------------------------------------------------------------------------
@@ -566,7 +505,7 @@ def _kml_frame(table: str, frame: gpd.GeoDataFrame, citations: pd.DataFrame) -> 
 
 
 def _kml_description(row: dict[str, Any], sources: pd.DataFrame | None) -> str:
-    facts = [str(row[key]) for key in ("kind", "layer", "mode", "status") if _json_value(row.get(key)) is not None]
+    facts = [str(row[key]) for key in ("kind", "layer", "mode", "status") if plain(row.get(key)) is not None]
     text = f"<p>{html.escape(' · '.join(facts))}</p>"
     if sources is not None:
         items = "".join(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import shapely
 from .attributes import Citation, Mention, load_citations, mention_index
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
+from .geojson import plain
 from .paths import data_dir, geo_dir
 from .timeline import is_iso_date
 from .vocab import (
@@ -182,7 +182,7 @@ class Dataset:
         kind = self.kind_of(feature_id)
         row = self.frames[kind].loc[feature_id]
         properties = {
-            k: _plain(v)
+            k: plain(v)
             for k, v in row.items()
             if k not in ("id", "geometry", "citations", "citations_text", "name", "kind", "layer")
         }
@@ -227,15 +227,6 @@ class Dataset:
                 )
             )
         return rows
-
-
-def _plain(value: Any) -> Any:
-    """Make a pandas cell JSON-friendly (NaN and None become None)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def check_layers(names: Iterable[str]) -> list[str]:

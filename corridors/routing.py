@@ -35,7 +35,6 @@ from functools import cached_property
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -44,6 +43,7 @@ from .boundaries import Boundaries, default_boundaries
 from .crossings import analyze_tracks
 from .errors import BadParameter, NoRoute, UsageError
 from .geodesy import GEOD, path_length_km
+from .geojson import line_geometry
 from .layers import Dataset
 from .timeline import active_on, why_not_on
 from .tracks import segments_track
@@ -612,14 +612,12 @@ def _reason(network: Network, stops: Sequence[str], kind: str, constraints: Cons
 
 def to_geojson(answer: RouteAnswer, data: Dataset) -> dict[str, Any]:
     """The paths as an RFC 7946 FeatureCollection: one (Multi)LineString feature per path, in WGS84."""
-    features = []
-    for path in answer.paths:
-        track = segments_track(data.segments, path.steps)
-        parts = [np.round(p, 7).tolist() for p in track.parts]
-        geometry = (
-            {"type": "LineString", "coordinates": parts[0]}
-            if len(parts) == 1
-            else {"type": "MultiLineString", "coordinates": parts}
-        )
-        features.append({"type": "Feature", "properties": path.to_dict(), "geometry": geometry})
+    features = [
+        {
+            "type": "Feature",
+            "properties": path.to_dict(),
+            "geometry": line_geometry(segments_track(data.segments, path.steps).parts),
+        }
+        for path in answer.paths
+    ]
     return {"type": "FeatureCollection", "features": features}

@@ -12,9 +12,7 @@ or are skipped with a warning when ``skip_invalid`` is set.
 from __future__ import annotations
 
 import difflib
-import json
 import logging
-import math
 import threading
 import warnings
 from collections.abc import Callable, Sequence
@@ -31,6 +29,8 @@ from shapely.geometry import LineString, MultiLineString
 from .boundaries import Boundaries
 from .crossings import LineAnalysis, analyze_tracks
 from .errors import BadParameter, CorridorsError, UsageError
+from .geojson import geometry as rfc7946_geometry
+from .geojson import plain
 from .tracks import Track
 from .vocab import DEFAULT_MIN_EXCURSION_KM
 
@@ -277,15 +277,12 @@ def _keys(values: pd.Series) -> list[Any]:
     """Ids as plain JSON values: integers stay integers (also when read as floats), None when missing."""
 
     def key(value: Any) -> Any:
-        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-            return None
-        if isinstance(value, np.generic):
-            value = value.item()
+        value = plain(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, str):
             return value if value.strip() else None
-        return value if isinstance(value, (int, float)) else str(value)
+        return value if value is None or isinstance(value, (int, float)) else str(value)
 
     return [key(v) for v in values.to_numpy(dtype=object)]
 
@@ -571,37 +568,16 @@ def analysis_record(key: Any, result: LineAnalysis) -> dict[str, Any]:
 
 def feature_collection(lines: UserLines, results: Sequence[LineAnalysis]) -> dict[str, Any]:
     """The input lines (EPSG:4326, 7 decimals) with their analysis as properties: RFC 7946 GeoJSON."""
-    rounded = shapely.transform(np.asarray(lines.frame.geometry.values, dtype=object), _round, include_z=None)
     attributes = lines.frame.drop(columns=lines.frame.geometry.name)
     clashes = sorted(set(attributes.columns) & (set(analysis_record(None, results[0])) - {"id"})) if results else []
     if clashes:
         log.warning("%s: properties %s replaced by the analysis", lines.path, ", ".join(clashes))
     features = []
-    rows = zip(lines.keys, attributes.itertuples(index=False), shapely.to_geojson(rounded), results)
-    for key, values, geometry, result in rows:
+    rows = zip(lines.keys, attributes.itertuples(index=False), lines.frame.geometry, results)
+    for key, values, shape, result in rows:
         record = analysis_record(key, result)
         del record["id"]
-        properties = {str(name): _json_value(v) for name, v in zip(attributes.columns, values)} | record
-        features.append({"type": "Feature", "id": key, "properties": properties, "geometry": json.loads(geometry)})
+        properties = {str(name): plain(v) for name, v in zip(attributes.columns, values)} | record
+        geometry = rfc7946_geometry(shape, split_antimeridian=False)
+        features.append({"type": "Feature", "id": key, "properties": properties, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
-
-
-def _round(coords: np.ndarray) -> np.ndarray:
-    return np.round(coords, 7)
-
-
-def _json_value(value: Any) -> Any:
-    """A property value as JSON: numpy scalars unwrapped, NaN as null, dates as ISO text."""
-    if isinstance(value, np.ndarray):
-        return [_json_value(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (str, int, bool, list, dict)):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)

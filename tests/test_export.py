@@ -23,6 +23,7 @@ import corridors
 from corridors import export as ex
 from corridors.boundaries import Boundaries
 from corridors.errors import InvalidData, UnknownLayer, UsageError
+from corridors.geojson import frames_text
 
 FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
 QUOTE = "The Test Road opened on 2 May 2021."
@@ -202,7 +203,7 @@ def test_geojson_splits_at_the_antimeridian_rounds_and_orients_rings():
         geometry=[LineString([(179.123456789, 10), (-179.5, 11)]), clockwise],
         crs="EPSG:4326",
     )
-    line, polygon = (f["geometry"] for f in json.loads(ex.geojson_text([frame]))["features"])
+    line, polygon = (f["geometry"] for f in json.loads(frames_text([frame]))["features"])
     assert line["type"] == "MultiLineString"
     (west, east) = line["coordinates"]
     assert west[0] == [179.1234568, 10.0] and west[-1][0] == 180.0 and east[0][0] == -180.0

@@ -82,9 +82,9 @@ def route(
     if fmt == "json":
         echo_json([p.to_dict() for p in answer.paths])
     else:  # RFC 7946, one feature per line, as `corridors export -f geojson` writes it
-        from ..export import feature_collection_text
+        from ..geojson import collection_text
 
-        click.echo(feature_collection_text(to_geojson(answer, data)["features"]), nl=False)
+        click.echo(collection_text(to_geojson(answer, data)["features"]), nl=False)
     for note in answer.notes:  # stdout holds only the JSON
         click.echo(f"Note: {note}.", err=True)
 
