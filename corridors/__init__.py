@@ -24,7 +24,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-_LAZY = {"Dataset": "layers", "FeatureInfo": "layers", "LayerSummary": "layers", "load_dataset": "layers"}
+_LAZY = {"Dataset": "dataset", "FeatureInfo": "dataset", "LayerSummary": "dataset", "load_dataset": "layers"}
 
 __all__ = [
     "CitationError",

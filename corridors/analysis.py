@@ -11,8 +11,8 @@ import numpy as np
 
 from .boundaries import Boundaries, default_boundaries
 from .crossings import Crossing, LineAnalysis, analyze_tracks
+from .dataset import Dataset
 from .errors import InvalidData, UsageError
-from .layers import Dataset
 from .tracks import Track, orient, segments_track
 from .vocab import DEFAULT_MIN_EXCURSION_KM
 

@@ -40,10 +40,10 @@ import pyogrio
 
 from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
+from .dataset import Dataset, select
 from .errors import InvalidData, UsageError
 from .geojson import frames_text, plain
 from .io import atomic_path, check_writable, write_text_atomic
-from .layers import Dataset, check_layers
 from .style import (
     LAND_CROSSING_COLOUR,
     LAYER_COLOURS,
@@ -55,7 +55,6 @@ from .style import (
     status_group,
 )
 from .vocab import (
-    AIRPORTS_LAYER,
     CORRIDOR_LAYERS,
     DEFAULT_MIN_EXCURSION_KM,
     EXPORT_FORMATS,
@@ -256,16 +255,13 @@ def _selection(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     if not layers:
         return data.routes, data.segments, data.places, data.airports
-    layers = check_layers(layers)
-    routes = data.routes[data.routes["layer"].isin(layers)]
-    used = {s for ids in routes["segments"] for s in ids}
-    segments = data.segments[data.segments["layer"].isin(layers) | data.segments.index.isin(used)]
-    airports = data.airports if AIRPORTS_LAYER in layers else data.airports.iloc[:0]
-    wanted = {*segments["from"], *segments["to"], *airports["serves"]}
-    places = data.places[data.places.index.isin(wanted)]
-    if not (len(routes) or len(segments) or len(airports)):
-        raise UsageError(f"nothing to export: {', '.join(layers)} hold(s) no features")
-    return routes, segments, places, airports
+    chosen = select(data, layers=layers, purpose="export")
+    return (
+        data.routes.loc[chosen.routes],
+        data.segments[data.segments.index.isin(chosen.segments)],
+        data.places.loc[chosen.places],
+        data.airports.loc[chosen.airports],
+    )
 
 
 def _table(frame: gpd.GeoDataFrame, first: list[str]) -> gpd.GeoDataFrame:

@@ -1,16 +1,13 @@
-"""Read and validate the layers in geo/, and join the cited attributes and mentions to them.
+"""Read and validate the layers in geo/, and join the cited attributes to them in a :class:`Dataset`.
 
-Everything downstream (analysis, maps, exports, routing) starts from a :class:`Dataset`.
+Everything downstream (analysis, maps, exports, routing) starts from the dataset :func:`load_dataset`
+returns.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +16,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .attributes import Citation, Mention, load_citations, mention_index
-from .documents import Document, load_documents
-from .errors import InvalidData, UnknownFeature, UnknownLayer
-from .geojson import plain
+from .attributes import load_citations
+from .dataset import Dataset
+from .documents import load_documents
+from .errors import InvalidData
 from .paths import data_dir, geo_dir
 from .timeline import is_iso_date
 from .vocab import (
     AIRPORTS_LAYER,
     CORRIDOR_LAYERS,
     GEOMETRY_QUALITIES,
-    LAYERS,
     MODES,
     PLACES_LAYER,
     STATUSES,
@@ -50,201 +46,6 @@ _GEOMETRY_FOR_KIND = {
     "segment": ("LineString",),
     "route": ("LineString", "MultiLineString"),
 }
-
-
-@dataclass(frozen=True)
-class FeatureInfo:
-    """Everything known about one feature: its properties, citations and mentions."""
-
-    id: str
-    name: str
-    layer: str
-    kind: str
-    properties: dict[str, Any]
-    attributes: list[Citation] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form ``corridors show`` prints."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "layer": self.layer,
-            "kind": self.kind,
-            "properties": self.properties,
-            "attributes": [
-                {"name": c.name, "value": c.value, "document": c.document, "quote": c.quote} for c in self.attributes
-            ],
-            "mentions": [{"document": m.document, "sentence": m.sentence} for m in self.mentions],
-        }
-
-
-@dataclass(frozen=True)
-class LayerSummary:
-    name: str
-    title: str
-    routes: int
-    segments: int
-    airports: int
-    cited_attributes: int
-    mentions: int
-
-    @property
-    def features(self) -> int:
-        return self.routes + self.segments + self.airports
-
-
-class Dataset:
-    """The validated layers with their citations: places, segments, routes and airports.
-
-    Each GeoDataFrame is indexed by feature id, in EPSG:4326, and carries ``citations`` (how many cited
-    attributes the feature has) and ``citations_text`` (them, readable, one per line).
-    """
-
-    def __init__(
-        self,
-        documents: dict[str, Document],
-        places: gpd.GeoDataFrame,
-        segments: gpd.GeoDataFrame,
-        routes: gpd.GeoDataFrame,
-        airports: gpd.GeoDataFrame,
-        citations: list[Citation],
-    ) -> None:
-        self.documents = documents
-        self.citations = citations
-        by_feature: dict[str, list[Citation]] = {}
-        for cite in citations:
-            by_feature.setdefault(cite.feature_id, []).append(cite)
-        self._citations_by_feature = by_feature
-        self.places, self.segments, self.routes, self.airports = (
-            self._with_citations(frame) for frame in (places, segments, routes, airports)
-        )
-
-    def _with_citations(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        frame = frame.copy()
-        frame["citations"] = [len(self._citations_by_feature.get(i, ())) for i in frame.index]
-        frame["citations_text"] = [self.citations_text(i) for i in frame.index]
-        return frame
-
-    @property
-    def frames(self) -> dict[str, gpd.GeoDataFrame]:
-        return {"place": self.places, "segment": self.segments, "route": self.routes, "airport": self.airports}
-
-    def citations_for(self, feature_id: str) -> list[Citation]:
-        return list(self._citations_by_feature.get(feature_id, ()))
-
-    def citations_text(self, feature_id: str) -> str:
-        """The feature's citations as lines of ``attribute: value — “quote” (document title)``."""
-        return "\n".join(
-            f"{c.name}: {c.value} — “{c.quote}” ({self.documents[c.document].title})"
-            for c in self.citations_for(feature_id)
-        )
-
-    @cached_property
-    def mentions(self) -> dict[str, list[Mention]]:
-        aliases: dict[str, list[str]] = {}
-        for frame in self.frames.values():
-            for feature_id, row in frame.iterrows():
-                extra = row.get("aliases")
-                aliases[feature_id] = [row["name"], *(extra if isinstance(extra, list) else ())]
-        return mention_index(aliases, self.documents)
-
-    @cached_property
-    def segment_ends(self) -> dict[str, tuple[str, str]]:
-        """Each segment's ``(from, to)`` places, by segment id (see :func:`corridors.tracks.orient`)."""
-        return dict(zip(self.segments.index, zip(self.segments["from"], self.segments["to"])))
-
-    @property
-    def ids(self) -> list[str]:
-        return [i for frame in self.frames.values() for i in frame.index]
-
-    def kind_of(self, feature_id: str) -> str:
-        for kind, frame in self.frames.items():
-            if feature_id in frame.index:
-                return kind
-        raise self.unknown(feature_id)
-
-    def unknown(self, feature_id: str) -> UnknownFeature:
-        """The error for an id no layer holds, with up to three close ids as suggestions."""
-        ids = self.ids
-        lowered = {i.lower(): i for i in ids}
-        close = difflib.get_close_matches(feature_id.lower(), list(lowered), n=3, cutoff=0.6)
-        return UnknownFeature(feature_id, [lowered[c] for c in close])
-
-    def feature(self, feature_id: str) -> FeatureInfo:
-        """Look a feature up by id (any layer).
-
-        Raises
-        ------
-        UnknownFeature
-            With did-you-mean suggestions.
-        """
-        kind = self.kind_of(feature_id)
-        row = self.frames[kind].loc[feature_id]
-        properties = {
-            k: plain(v)
-            for k, v in row.items()
-            if k not in ("id", "geometry", "citations", "citations_text", "name", "kind", "layer")
-        }
-        layer = PLACES_LAYER if kind == "place" else AIRPORTS_LAYER if kind == "airport" else row["layer"]
-        return FeatureInfo(
-            id=feature_id,
-            name=row["name"],
-            layer=layer,
-            kind=kind,
-            properties=properties,
-            attributes=self.citations_for(feature_id),
-            mentions=self.mentions.get(feature_id, []),
-        )
-
-    def layer(self, name: str) -> gpd.GeoDataFrame:
-        """The features of one layer: routes and segments of a corridor layer, or the airports."""
-        if name == AIRPORTS_LAYER:
-            return self.airports
-        if name == PLACES_LAYER:
-            return self.places
-        if name not in CORRIDOR_LAYERS:
-            raise UnknownLayer(name, difflib.get_close_matches(name, [*LAYERS, PLACES_LAYER], n=3))
-        parts = [self.routes[self.routes["layer"] == name], self.segments[self.segments["layer"] == name]]
-        return gpd.GeoDataFrame(pd.concat(parts), geometry="geometry", crs=self.routes.crs)
-
-    def summary(self) -> list[LayerSummary]:
-        """Counts per layer, for ``corridors layers``."""
-        mentions = self.mentions
-        rows = []
-        for name, title in LAYERS.items():
-            frame = self.layer(name)
-            kinds = Counter(frame["kind"])
-            rows.append(
-                LayerSummary(
-                    name=name,
-                    title=title,
-                    routes=kinds["route"],
-                    segments=kinds["segment"],
-                    airports=kinds["airport"],
-                    cited_attributes=int(frame["citations"].sum()),
-                    mentions=sum(len(mentions.get(i, ())) for i in frame.index),
-                )
-            )
-        return rows
-
-
-def check_layers(names: Iterable[str]) -> list[str]:
-    """The layer names, deduplicated in order, each one of :data:`LAYERS`.
-
-    Raises
-    ------
-    UnknownLayer
-        For the first name that is not a layer, with the closest names (``tripp`` suggests
-        ``tripp-zangezur``).
-    """
-    chosen = list(dict.fromkeys(names))
-    for name in chosen:
-        if name not in LAYERS:
-            containing = [layer for layer in LAYERS if name and name in layer]
-            close = containing + difflib.get_close_matches(name, list(LAYERS))
-            raise UnknownLayer(name, list(dict.fromkeys(close))[:3])
-    return chosen
 
 
 def load_dataset(root: Path | str | None = None) -> Dataset:

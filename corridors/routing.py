@@ -41,10 +41,10 @@ import shapely
 from .analysis import RouteAnalysis, clip_to
 from .boundaries import Boundaries, default_boundaries
 from .crossings import analyze_tracks
+from .dataset import Dataset
 from .errors import BadParameter, NoRoute, UsageError
 from .geodesy import GEOD, path_length_km
 from .geojson import line_geometry
-from .layers import Dataset
 from .timeline import active_on, why_not_on
 from .tracks import segments_track
 from .vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, MODES, furthest_from_service, is_iso3

@@ -18,8 +18,9 @@ from conftest import SYNTHETIC_TEXT, edit_json
 import corridors
 from corridors.analysis import analyze_routes
 from corridors.boundaries import Boundaries
+from corridors.dataset import select
 from corridors.errors import UnknownFeature, UnknownLayer, UsageError
-from corridors.maps import corridor_map, select, write_maps
+from corridors.maps import corridor_map, write_maps
 from corridors.style import HISTORICAL_COLOUR, route_band, segment_strokes
 from corridors.timeline import active_on, parse_date
 from corridors.vocab import CORRIDOR_LAYERS, LAYERS

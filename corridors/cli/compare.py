@@ -37,6 +37,8 @@ def compare(
 ) -> None:
     """Compare routes: geodesic length per mode and country, country sequence, crossings."""
     from ..analysis import analyze_routes
+    from ..dataset import routes_on
+    from ..timeline import parse_date
 
     if bool(route_ids) == all_routes:
         raise click.UsageError("give route ids or --all (not both)")
@@ -44,7 +46,7 @@ def compare(
     ids = None if all_routes else list(route_ids)
     left_out = 0
     if as_of is not None:
-        ids, left_out = routes_open_on(data, ids, as_of)
+        ids, left_out = routes_on(data, ids, parse_date(as_of, "--as-of"))
     analyses = analyze_routes(
         data,
         ids,
@@ -63,31 +65,6 @@ def compare(
             click.echo("\n" + tolerance_note(analyses[0].tolerance_km))
         if left_out:
             click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out.")
-
-
-def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
-    """The routes among ``ids`` (every route when None) that exist on the ``--as-of`` date, and how many were left out.
-
-    Raises
-    ------
-    UsageError
-        For a route named on the command line that does not exist on that date, or when none does.
-    """
-    from ..errors import UsageError
-    from ..timeline import active_on, parse_date, why_not_on
-
-    date = parse_date(as_of, "--as-of")
-    is_open = active_on(data.routes, date)
-    if ids is None:
-        chosen = [i for i in data.routes.index if is_open[i]]
-        if not chosen:
-            raise UsageError(f"no route is open on {date.isoformat()}")
-        return chosen, len(data.routes) - len(chosen)
-    for route_id in ids:
-        if route_id in data.routes.index and not is_open[route_id]:
-            why = why_not_on(data.routes.loc[route_id], date)
-            raise UsageError(f"route {route_id!r} does not exist on {date.isoformat()} ({why})")
-    return ids, 0
 
 
 def comparison_table(analyses) -> str:

@@ -13,7 +13,7 @@ import click
 from ..vocab import DEFAULT_MIN_EXCURSION_KM, NATURAL_EARTH_ISO_FIELD
 
 if TYPE_CHECKING:  # importing the library loads geopandas: done inside the commands, when they run
-    from ..layers import Dataset
+    from ..dataset import Dataset
 
 #: Joins the countries a line passes through.
 ARROW = " → "
