@@ -23,6 +23,7 @@ import corridors
 from corridors import export as ex
 from corridors.boundaries import Boundaries
 from corridors.errors import InvalidData, UnknownLayer, UsageError
+from corridors.export import gpkg
 from corridors.geojson import frames_text
 
 FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
@@ -325,7 +326,7 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tables, out, monke
     def fail(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ex, "_add_styles", fail)  # after every table is written
+    monkeypatch.setattr(gpkg, "_add_styles", fail)  # after every table is written
     with pytest.raises(RuntimeError):
         ex.write(tables, "gpkg", out / "new.gpkg")
     assert list(out.iterdir()) == []

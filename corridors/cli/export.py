@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ..vocab import EXPORT_FORMATS, STDOUT
@@ -20,17 +22,12 @@ from .options import boundaries_from, boundary_options, dataset
 @click.pass_context
 def export(ctx, fmt, output, layers, boundaries_path, iso_field, min_excursion_km) -> None:
     """Export routes with their analysis, segments, places, airports, border crossings and citations."""
-    from ..export import check_target, export_tables, write
-    from ..io import check_writable
+    from ..export import export as export_dataset
 
-    check_target(fmt, output)
-    if output != STDOUT:
-        check_writable(output)
-    tables = export_tables(
-        dataset(ctx), layers or None, boundaries=boundaries_from(boundaries_path, iso_field),
+    tables = export_dataset(
+        dataset(ctx), fmt, output, layers or None, boundaries=boundaries_from(boundaries_path, iso_field),
         min_excursion_km=min_excursion_km,
     )
-    path = write(tables, fmt, output)
-    if path is not None:
+    if output != STDOUT:
         counts = ", ".join(f"{len(frame)} {name}" for name, frame in tables.layers.items())
-        click.echo(f"Wrote {path}: {counts}.", err=True)
+        click.echo(f"Wrote {Path(output)}: {counts}.", err=True)

@@ -1,0 +1,177 @@
+"""What an export holds: the chosen layers' features with their analysis, the crossings, the citations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..analysis import analyze_routes, crossing_points
+from ..boundaries import Boundaries
+from ..dataset import Dataset, select
+from ..errors import InvalidData
+from ..vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, MODES
+
+LIST_SEPARATOR = ";"
+TABLES = ("routes", "segments", "places", "airports", "crossings")
+TABLE_DESCRIPTIONS = {
+    "routes": "Routes in travel order, with geodesic lengths (km, total and per mode), countries and border crossings",
+    "segments": "One leg each: mode, status, dates, end places",
+    "places": "Towns, ports, checkpoints, junctions and stations",
+    "airports": "Airports by ICAO code, with the place each serves",
+    "crossings": "Where each route leaves one country for the next (at sea: where it leaves the first coast)",
+    "citations": "Cited attributes: value, source document and verbatim quote, keyed by feature_id",
+}
+
+
+@dataclass(frozen=True)
+class ExportTables:
+    """What an export holds: the feature tables (EPSG:4326) and the citations."""
+
+    routes: gpd.GeoDataFrame
+    segments: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    airports: gpd.GeoDataFrame
+    crossings: gpd.GeoDataFrame
+    citations: pd.DataFrame
+
+    @property
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The feature tables that hold features, by table name, in :data:`TABLES` order."""
+        tables = {name: getattr(self, name) for name in TABLES}
+        return {name: frame for name, frame in tables.items() if len(frame)}
+
+    def combined(self) -> gpd.GeoDataFrame:
+        """Every feature in one frame, for the single-layer formats; ``kind`` tells them apart."""
+        frame = pd.concat(list(self.layers.values()), ignore_index=True)
+        return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def export_tables(
+    data: Dataset,
+    layers: Sequence[str] | None = None,
+    *,
+    boundaries: Boundaries | None = None,
+    min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+) -> ExportTables:
+    """The tables to export: the chosen layers' features, their analysis, crossings and citations.
+
+    A corridor layer brings its routes and segments (and the segments its routes are made of, from
+    any layer); ``airports`` brings the airports; the places are those the segments start or end at
+    and the airports serve. Without ``layers``, everything is exported.
+
+    Raises
+    ------
+    UnknownLayer
+        With the closest names as suggestions.
+    UsageError
+        If the chosen layers hold no features.
+    """
+    routes, segments, places, airports = _selection(data, layers)
+    analyses = analyze_routes(
+        data, list(routes.index), boundaries=boundaries, min_excursion_km=min_excursion_km
+    )
+    by_id = {a.id: a for a in analyses}
+    routes = routes.assign(
+        declared_countries=routes["countries"],
+        countries=[by_id[i].countries for i in routes.index],
+        length_km=[round(by_id[i].length_km, KM_DECIMALS) for i in routes.index],
+        **{
+            f"{mode}_km": [round(by_id[i].length_by_mode_km.get(mode, 0.0), KM_DECIMALS) for i in routes.index]
+            for mode in MODES
+        },
+        crossings_count=[by_id[i].crossings_count for i in routes.index],
+    )
+    kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
+                                           ("airport", airports)) for fid in frame.index}
+    citations = pd.DataFrame(
+        [
+            {
+                "feature_id": c.feature_id,
+                "kind": kinds[c.feature_id],
+                "attribute": c.name,
+                "value": c.value,
+                "document": c.document,
+                "document_title": data.documents[c.document].title,
+                "quote": c.quote,
+            }
+            for c in data.citations
+            if c.feature_id in kinds
+        ],
+        columns=["feature_id", "kind", "attribute", "value", "document", "document_title", "quote"],
+    )
+    return ExportTables(
+        routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
+                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count"]),
+        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "opened", "closed", "from", "to"]),
+        places=_table(  # pandas reads integers with nulls as floats
+            places.astype({"geonameid": "Int64"}), ["id", "kind", "name", "place_type", "country", "geonameid"]
+        ),
+        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves"]),
+        crossings=_crossings_table(crossing_points(analyses)),
+        citations=citations,
+    )
+
+
+def _selection(
+    data: Dataset, layers: Sequence[str] | None
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    if not layers:
+        return data.routes, data.segments, data.places, data.airports
+    chosen = select(data, layers=layers, purpose="export")
+    return (
+        data.routes.loc[chosen.routes],
+        data.segments[data.segments.index.isin(chosen.segments)],
+        data.places.loc[chosen.places],
+        data.airports.loc[chosen.airports],
+    )
+
+
+def _table(frame: gpd.GeoDataFrame, first: list[str]) -> gpd.GeoDataFrame:
+    """Columns in a stable order (``first``, then any others, then the citations), lists as text."""
+    last = ["citations", "citations_text", "geometry"]
+    middle = [c for c in frame.columns if c not in first and c not in last]
+    frame = frame[[c for c in first if c in frame.columns] + middle + last].reset_index(drop=True)
+    for column in frame.columns:
+        if frame[column].map(lambda v: isinstance(v, list)).any():
+            frame[column] = [_joined(values, fid, column) for fid, values in zip(frame["id"], frame[column])]
+    return _nullable(gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326"))
+
+
+def _joined(values: Any, feature_id: str, column: str) -> str | None:
+    if not isinstance(values, list):
+        return None
+    for value in values:
+        if LIST_SEPARATOR in str(value):
+            message = f"{column} item {value!r} contains {LIST_SEPARATOR!r}, which exports use to join lists"
+            raise InvalidData("geo", message, feature=feature_id)
+    return LIST_SEPARATOR.join(map(str, values))
+
+
+def _crossings_table(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    columns = ["route", "sequence", "from", "to", "at_km", "by_sea", "lon", "lat", "landfall_lon", "landfall_lat",
+               "landfall_km"]
+    frame = points.reindex(columns=[*columns, "geometry"])
+    frame.insert(0, "id", [f"{r}-crossing-{n}" for r, n in zip(frame["route"], frame["sequence"])])
+    frame.insert(1, "kind", "crossing")
+    frame.insert(2, "name", [f"{a} → {b}" for a, b in zip(frame["from"], frame["to"])])
+    for column in ("landfall_lon", "landfall_lat", "landfall_km"):
+        frame[column] = frame[column].astype(float)
+    return _nullable(gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326"))
+
+
+def _nullable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Integer and boolean columns as nullable types, so they stay typed where other kinds leave gaps."""
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if column == frame.geometry.name or not len(values):
+            continue
+        if all(isinstance(v, (bool, np.bool_)) for v in values):
+            frame[column] = frame[column].astype("boolean")
+        elif all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in values):
+            frame[column] = frame[column].astype("Int64")
+    return frame
