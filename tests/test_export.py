@@ -28,8 +28,6 @@ FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
 QUOTE = "The Test Road opened on 2 May 2021."
 OGRINFO = shutil.which("ogrinfo")
 READ_DRIVERS = pyogrio.list_drivers(read=True)
-KML_DRIVERS = [d for d in ("LIBKML", "KML") if d in READ_DRIVERS]
-KML = "{http://www.opengis.net/kml/2.2}"
 
 
 @pytest.fixture
@@ -241,32 +239,6 @@ def test_an_unwritable_output_fails_before_any_work(run_export, out, monkeypatch
     assert result.exit_code == 2 and "does not exist" in result.output
     with pytest.raises(UsageError, match="does not exist"):
         ex.export(None, "gpkg", out / "missing" / "out.gpkg")
-
-
-# --- KML ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not KML_DRIVERS, reason="pyogrio's GDAL has neither the LIBKML nor the KML driver")
-def test_kml_has_names_citations_and_styles(tables, out):
-    target = ex.write(tables, "kml", out / "corridors.kml")
-    expected = FEATURE_TABLES if ex.kml_driver() == "LIBKML" else ["corridors"]
-    assert [name for name, _ in pyogrio.list_layers(target)] == expected
-    frame = pyogrio.read_dataframe(target, layer=expected[0])
-    name_column = next(c for c in frame.columns if c.lower() == "name")
-    assert frame.loc[0, name_column] == "Test-Road"
-    assert QUOTE in frame.loc[0, "description"] and "A test" in frame.loc[0, "description"]
-    assert frame.crs.to_epsg() == 4326
-    placemarks = {p.findtext(f"{KML}name"): p for p in ET.parse(target).iter(f"{KML}Placemark")}
-    road, airport = placemarks["Test-Road-1"], placemarks["Xxxx"]
-    assert airport.find(f"{KML}Style/{KML}IconStyle/{KML}Icon/{KML}href").text.endswith("airports.png")
-    assert road.find(f"{KML}Style/{KML}LineStyle/{KML}color").text.lower() == "ff1482e0"  # road orange, aabbggrr
-
-
-@pytest.mark.skipif("KML" not in READ_DRIVERS, reason="pyogrio's GDAL has no KML driver")
-def test_kml_driver_writes_one_folder_when_libkml_is_missing(tables, out):
-    target = ex.write_kml(tables, out / "corridors.kml", driver="KML")
-    frame = pyogrio.read_dataframe(target, layer="corridors")
-    assert len(frame) == 6 and set(frame["kind"]) == {"route", "segment", "place", "airport", "crossing"}
 
 
 # --- FlatGeobuf and GeoParquet --------------------------------------------------------------------
