@@ -16,7 +16,8 @@ Every feature also carries ``citations`` (how many) and ``citations_text`` (read
 List-valued properties (``segments``, ``countries``, ``declared_countries``, ``aliases``) are written
 as text joined with ``;``, e.g. ``AZE;ARM;AZE``.
 
-The GeoPackage has one table per kind, plus QGIS styles in ``layer_styles``. GeoJSON, FlatGeobuf and
+The GeoPackage has one table per kind, plus a countries context layer, QGIS and SLD styles in
+``layer_styles``, citation relations and a QGIS project (:mod:`corridors.qgis_project`). GeoJSON, FlatGeobuf and
 GeoParquet hold every feature in one layer, told apart by the ``kind`` column (route, segment, place,
 airport, crossing). KML (:mod:`corridors.kml`) has a folder per table.
 """
@@ -24,11 +25,11 @@ airport, crossing). KML (:mod:`corridors.kml`) has a folder per table.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import math
 import sqlite3
 import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pyogrio
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
@@ -50,20 +52,24 @@ from .errors import InvalidData, UsageError
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import (
     AIRPORTS_LAYER,
-    CORRIDOR_LAYERS,
-    HISTORICAL_COLOUR,
-    LAYER_COLOURS,
     MAX_DECIMALS,
     MODES,
     Dataset,
     check_layers,
 )
-from .timeline import NOT_BUILT
+from .timeline import NOT_BUILT, parse_date
 
 FORMATS = EXPORT_FORMATS
 #: File name suffix each GDAL driver needs: without it, LIBKML and FlatGeobuf write a directory.
 REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb"}
 LIST_SEPARATOR = ";"
+#: Typed companions of ``opened`` and ``closed`` (text at the precision the sources give).
+DATE_COLUMNS = ("opened_date", "opened_year", "closed_date", "closed_year")
+DATASET_TITLE = "South Caucasus transport corridors"
+DATASET_DESCRIPTION = (
+    "Routes with geodesic lengths (km, per mode) and border crossings, their segments, places, airports and "
+    "crossings, every cited attribute with its source (corridors package). WGS84 longitude/latitude."
+)
 TABLES = ("routes", "segments", "places", "airports", "crossings")
 TABLE_DESCRIPTIONS = {
     "routes": "Routes in travel order, with geodesic lengths (km, total and per mode), countries and border crossings",
@@ -86,7 +92,6 @@ STATUS_GROUPS = {
 }
 #: GeoPackage 1.2, which GDAL 3.x and every QGIS 3 release read without a version warning.
 _GPKG_VERSION = {"VERSION": "1.2"}
-_QML_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 
 
 @dataclass(frozen=True)
@@ -237,10 +242,13 @@ def export_tables(
         ],
         columns=["feature_id", "kind", "attribute", "value", "document", "document_title", "quote"],
     )
+    routes, segments = _with_dates(routes), _with_dates(segments)
     return ExportTables(
         routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
-                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count"]),
-        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "opened", "closed", "from", "to"]),
+                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count",
+                               *DATE_COLUMNS]),
+        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "opened", "closed", "from", "to",
+                                   *DATE_COLUMNS]),
         places=_table(  # pandas reads integers with nulls as floats
             places.astype({"geonameid": "Int64"}), ["id", "kind", "name", "place_type", "country", "geonameid"]
         ),
@@ -248,6 +256,21 @@ def export_tables(
         crossings=_crossings_table(crossing_points(analyses)),
         citations=citations,
     )
+
+
+def _with_dates(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``opened`` and ``closed`` as written, plus ``<column>_date`` (a date, when the full day is known) and
+    ``<column>_year`` (always, when there is a date), so GIS clients can filter and animate by time."""
+    columns = {}
+    for column in ("opened", "closed"):
+        values = frame[column] if column in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        written = [None if pd.isna(v) else str(v) for v in values]
+        columns[f"{column}_date"] = pd.Series(
+            [parse_date(v) if v and len(v) == len("YYYY-MM-DD") else None for v in written], index=frame.index,
+            dtype=object,
+        )
+        columns[f"{column}_year"] = pd.array([parse_date(v).year if v else None for v in written], dtype="Int32")
+    return frame.assign(**columns)
 
 
 def _selection(
@@ -323,6 +346,7 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
             pyogrio.write_dataframe(
                 frame, temporary, driver="GPKG", layer=name, promote_to_multi=name == "routes",
                 dataset_options=_GPKG_VERSION, layer_options={"DESCRIPTION": TABLE_DESCRIPTIONS[name]},
+                use_arrow=True,  # dates as DATE columns
             )
         if len(tables.citations):
             pyogrio.write_dataframe(
@@ -332,119 +356,15 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
         with contextlib.closing(sqlite3.connect(temporary)) as db, db:
             if len(tables.citations):
                 db.execute("CREATE INDEX citations_feature_id ON citations (feature_id)")
-            _add_styles(db, list(tables.layers))
+        add_qgis_extras(temporary, tables, Path(target).name)
     return Path(target)
 
 
-def _add_styles(db: sqlite3.Connection, layers: list[str]) -> None:
-    """Create ``layer_styles`` as QGIS does, register it in ``gpkg_contents`` and store a QML per layer."""
-    db.execute(
-        "CREATE TABLE layer_styles ("
-        "id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, f_table_catalog TEXT(256), f_table_schema TEXT(256), "
-        "f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
-        "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-        "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
-    )
-    db.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
-        "VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), 0)",
-        ("layer_styles", "layer_styles", "QGIS default styles, one per layer"),
-    )
-    for name in layers:
-        (column,) = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (name,)).fetchone()
-        db.execute(
-            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-            "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-            "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL)",
-            (name, column, name, qml_style(name), TABLE_DESCRIPTIONS[name]),
-        )
+def add_qgis_extras(path: Path, tables: ExportTables, file_name: str) -> None:
+    """Countries, styles (QML and SLD), citation relations and the QGIS project: see :mod:`corridors.qgis_project`."""
+    from .qgis_project import add_to_geopackage
 
-
-# --- QGIS styles ----------------------------------------------------------------------------------
-
-
-def qml_style(table: str) -> str:
-    """The QGIS style (QML) of an exported feature table.
-
-    Segments are coloured by mode and routes by corridor layer; both are dashed while planned or under
-    construction and grey once historical. Places, airports and crossings (land or sea) get markers.
-    """
-    if table in ("segments", "routes"):
-        field, colours, width, alpha = (
-            ("mode", MODE_COLOURS, 0.8, 1.0) if table == "segments" else ("layer", LAYER_COLOURS, 1.8, 0.5)
-        )
-        titles = {key: CORRIDOR_LAYERS.get(key, key) for key in colours}
-        rules = [
-            (
-                f"{titles[key]} — {group}",
-                f'"{field}" = {_quoted(key)} AND "status" IN ({", ".join(map(_quoted, statuses))})',
-                _qml_symbol(
-                    "line", "SimpleLine", alpha,
-                    line_color=_qgis_colour(HISTORICAL_COLOUR if group == "historical" else colour),
-                    line_width=str(width), line_width_unit="MM", capstyle="round", joinstyle="round",
-                    line_style="dash" if group == "planned or under construction" else "solid",
-                ),
-            )
-            for key, colour in colours.items()
-            for group, statuses in STATUS_GROUPS.items()
-        ]
-        return _qml_document(rules, geometry_type=1)
-    markers = {
-        "places": [("place", "", _qml_marker("circle", MARKER_COLOURS["places"], 1.8))],
-        "airports": [("airport", "", _qml_marker("square", MARKER_COLOURS["airports"], 2.6))],
-        "crossings": [
-            ("border crossing at sea", '"by_sea"', _qml_marker("diamond", MODE_COLOURS["sea"], 3.0)),
-            ("border crossing on land", "ELSE", _qml_marker("diamond", LAND_CROSSING_COLOUR, 3.0)),
-        ],
-    }
-    return _qml_document(markers[table], geometry_type=0)
-
-
-def _quoted(value: str) -> str:
-    """A QGIS expression string literal."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _qgis_colour(hex_colour: str) -> str:
-    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"{red},{green},{blue},255"
-
-
-def _qml_marker(shape: str, colour: str, size: float) -> ET.Element:
-    return _qml_symbol(
-        "marker", "SimpleMarker", 1.0, name=shape, color=_qgis_colour(colour), outline_color="35,35,35,255",
-        outline_style="solid", outline_width="0.3", outline_width_unit="MM", size=str(size), size_unit="MM",
-    )
-
-
-def _qml_symbol(kind: str, layer_class: str, alpha: float, **options: str) -> ET.Element:
-    symbol = ET.Element("symbol", {"type": kind, "alpha": str(alpha), "clip_to_extent": "1", "force_rhr": "0"})
-    layer = ET.SubElement(symbol, "layer", {"class": layer_class, "enabled": "1", "locked": "0", "pass": "0"})
-    option_map = ET.SubElement(layer, "Option", {"type": "Map"})
-    for name, value in options.items():
-        ET.SubElement(option_map, "Option", {"type": "QString", "name": name, "value": value})
-    return symbol
-
-
-def _qml_document(rules: list[tuple[str, str, ET.Element]], geometry_type: int) -> str:
-    """A rule-based renderer: each rule is (legend label, filter expression or "" for all, symbol)."""
-    root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Symbology"})
-    renderer = ET.SubElement(
-        root, "renderer-v2",
-        {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0", "forceraster": "0", "referencescale": "-1"},
-    )
-    rules_element = ET.SubElement(renderer, "rules", {"key": "root"})
-    symbols = ET.SubElement(renderer, "symbols")
-    for number, (label, expression, symbol) in enumerate(rules):
-        attributes = {"key": f"rule-{number}", "label": label, "symbol": str(number)}
-        if expression:
-            attributes["filter"] = expression
-        ET.SubElement(rules_element, "rule", attributes)
-        symbol.set("name", str(number))
-        symbols.append(symbol)
-    ET.SubElement(root, "layerGeometryType").text = str(geometry_type)
-    ET.indent(root)
-    return _QML_DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
+    add_to_geopackage(path, tables, file_name)
 
 
 # --- GeoJSON --------------------------------------------------------------------------------------
@@ -490,6 +410,8 @@ def _features(frame: gpd.GeoDataFrame) -> Iterator[dict[str, Any]]:
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
@@ -550,14 +472,24 @@ def write_fgb(tables: ExportTables, target: str | Path) -> Path:
         first = frame["id"][missing].iloc[0]
         raise InvalidData(target, "FlatGeobuf cannot store a feature without geometry", feature=first)
     with atomic_path(target) as temporary:  # GDAL names the layer from the header, not the (temporary) file
-        pyogrio.write_dataframe(frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True)
+        pyogrio.write_dataframe(
+            frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True, use_arrow=True,
+            layer_options={"TITLE": DATASET_TITLE, "DESCRIPTION": DATASET_DESCRIPTION},
+        )
     return Path(target)
 
 
 def write_parquet(tables: ExportTables, target: str | Path) -> Path:
-    """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON."""
+    """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON.
+
+    The file's key-value metadata also holds ``title`` and ``description`` (:data:`DATASET_TITLE`).
+    """
     with atomic_path(target) as temporary:
         tables.combined().to_parquet(temporary, index=False)
+        table = pq.read_table(temporary)
+        described = {b"title": DATASET_TITLE.encode(), b"description": DATASET_DESCRIPTION.encode()}
+        metadata = {**table.schema.metadata, **described}
+        pq.write_table(table.replace_schema_metadata(metadata), temporary)
     return Path(target)
 
 

@@ -21,7 +21,6 @@ import pandas as pd
 import shapely
 
 from .export import (
-    HISTORICAL_COLOUR,
     LAND_CROSSING_COLOUR,
     MARKER_COLOURS,
     MODE_COLOURS,
@@ -31,7 +30,7 @@ from .export import (
 )
 from .geodesy import path_length_km
 from .io import write_text_atomic
-from .layers import LAYER_COLOURS, MAX_DECIMALS
+from .layers import HISTORICAL_COLOUR, LAYER_COLOURS, MAX_DECIMALS
 
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 DOCUMENT_NAME = "South Caucasus transport corridors"

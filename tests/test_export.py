@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
@@ -129,11 +127,13 @@ def test_gpkg_has_a_table_per_kind_in_wgs84_with_citations(run_export, out):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     layers = dict(pyogrio.list_layers(target))
-    assert list(layers) == [*FEATURE_TABLES, "citations", "layer_styles"]
+    mappings = [f"{name}_citations" for name in ("routes", "segments", "places", "airports")]
+    assert list(layers) == [*FEATURE_TABLES, "citations", *mappings, "layer_styles"]  # no country near (0, 0)
     assert layers["routes"] == "MultiLineString" and layers["citations"] is None
     counts = {name: pyogrio.read_info(target, layer=name)["features"] for name in layers}
     assert counts == {"routes": 1, "segments": 1, "places": 2, "airports": 1, "crossings": 1, "citations": 2,
-                      "layer_styles": 5}
+                      "layer_styles": 5, "routes_citations": 2, "segments_citations": 0, "places_citations": 0,
+                      "airports_citations": 0}
     for name in FEATURE_TABLES:
         assert pyogrio.read_info(target, layer=name)["crs"] == "EPSG:4326"
     routes = pyogrio.read_dataframe(target, layer="routes")
@@ -144,36 +144,6 @@ def test_gpkg_has_a_table_per_kind_in_wgs84_with_citations(run_export, out):
         "feature_id", "kind", "attribute", "value", "document", "document_title", "quote",
     ]
     assert citations.loc[0, ["feature_id", "quote"]].tolist() == ["test-road", QUOTE]
-
-
-def test_gpkg_embeds_a_default_qgis_style_per_layer(tables, out):
-    target = ex.write(tables, "gpkg", out / "corridors.gpkg")
-    with sqlite3.connect(target) as db:
-        assert db.execute(
-            "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
-        ).fetchone() == ("attributes",)
-        columns = [row[1] for row in db.execute("PRAGMA table_info(layer_styles)")]
-        styles = db.execute(
-            "SELECT s.f_table_name, s.f_geometry_column, g.column_name, s.f_table_schema, s.useAsDefault, s.styleQML "
-            "FROM layer_styles s JOIN gpkg_geometry_columns g ON g.table_name = s.f_table_name ORDER BY s.id"
-        ).fetchall()
-    assert columns == ["id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
-                       "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time"]
-    assert [s[0] for s in styles] == FEATURE_TABLES
-    for _, style_column, geometry_column, schema, default, qml in styles:
-        assert style_column == geometry_column and schema == "" and default == 1
-        assert ET.fromstring(qml.split("\n", 1)[1]).find("renderer-v2").get("type") == "RuleRenderer"
-    segments = ET.fromstring(dict((s[0], s[5]) for s in styles)["segments"].split("\n", 1)[1])
-    rules = {r.get("label"): r for r in segments.iter("rule")}
-    assert len(rules) == 4 * 3  # every mode × operational / planned or under construction / historical
-    symbols = {
-        s.get("name"): {o.get("name"): o.get("value") for o in s.iter("Option")} for s in segments.iter("symbol")
-    }
-    planned = symbols[rules["rail — planned or under construction"].get("symbol")]
-    historical = symbols[rules["rail — historical"].get("symbol")]
-    assert "'under_construction'" in rules["rail — planned or under construction"].get("filter")
-    assert planned["line_style"] == "dash" and historical["line_color"] == "140,140,140,255"
-    assert ("layer_styles", None) in [tuple(x) for x in pyogrio.list_layers(target)]
 
 
 # --- GeoJSON --------------------------------------------------------------------------------------
@@ -296,7 +266,7 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tables, out, monke
     def fail(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ex, "_add_styles", fail)  # after every table is written
+    monkeypatch.setattr(ex, "add_qgis_extras", fail)  # after every table is written
     with pytest.raises(RuntimeError):
         ex.write(tables, "gpkg", out / "new.gpkg")
     assert list(out.iterdir()) == []
@@ -320,7 +290,7 @@ def test_full_dataset_exports_to_every_format(data, tmp_path):
         target = ex.write(tables, fmt, tmp_path / f"corridors.{fmt}")
         assert target.stat().st_size > 0
     layers = [name for name, _ in pyogrio.list_layers(tmp_path / "corridors.gpkg")]
-    assert layers == [*counts, "citations", "layer_styles"]
+    assert layers[: len(counts) + 2] == [*counts, "countries", "citations"] and layers[-1] == "layer_styles"
     places = pyogrio.read_info(tmp_path / "corridors.gpkg", layer="places")
     assert dict(zip(places["fields"], places["ogr_types"]))["geonameid"] == "OFTInteger64"
     assert tables.crossings["by_sea"].any() and tables.crossings["landfall_km"].notna().any()
