@@ -61,7 +61,7 @@ from .timeline import NOT_BUILT, parse_date
 
 FORMATS = EXPORT_FORMATS
 #: File name suffix each GDAL driver needs: without it, LIBKML and FlatGeobuf write a directory.
-REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb"}
+REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb", "pmtiles": ".pmtiles"}
 LIST_SEPARATOR = ";"
 #: Typed companions of ``opened`` and ``closed`` (text at the precision the sources give).
 DATE_COLUMNS = ("opened_date", "opened_year", "closed_date", "closed_year")
@@ -493,4 +493,15 @@ def write_parquet(tables: ExportTables, target: str | Path) -> Path:
     return Path(target)
 
 
-_WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet}
+# --- PMTiles --------------------------------------------------------------------------------------
+
+
+def write_pmtiles(tables: ExportTables, target: str | Path) -> Path:
+    """Vector tiles for web maps: see :mod:`corridors.pmtiles`."""
+    from .pmtiles import write_pmtiles as write
+
+    return write(tables, target)
+
+
+_WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet,
+            "pmtiles": write_pmtiles}
