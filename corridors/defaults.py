@@ -17,3 +17,5 @@ GEOMETRY_QUALITIES = ("traced", "schematic")
 #: Formats ``corridors export`` writes, and the target that means standard output (GeoJSON only).
 EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet", "pmtiles")
 STDOUT = "-"
+#: Joins list values (countries, segments, aliases) in CSV output and in every export: ``AZE;ARM;AZE``.
+LIST_SEPARATOR = ";"

@@ -47,7 +47,7 @@ from shapely.geometry.polygon import orient
 from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
-from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
+from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, LIST_SEPARATOR, STDOUT
 from .errors import InvalidData, UsageError
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import (
@@ -62,7 +62,6 @@ from .timeline import NOT_BUILT, parse_date
 FORMATS = EXPORT_FORMATS
 #: File name suffix each GDAL driver needs: without it, LIBKML and FlatGeobuf write a directory.
 REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb", "pmtiles": ".pmtiles"}
-LIST_SEPARATOR = ";"
 #: Typed companions of ``opened`` and ``closed`` (text at the precision the sources give).
 DATE_COLUMNS = ("opened_date", "opened_year", "closed_date", "closed_year")
 DATASET_TITLE = "South Caucasus transport corridors"

@@ -283,7 +283,7 @@ def test_map_command_writes_the_file_and_reports_its_size(invoke, synthetic, tmp
     out = tmp_path / "road.html"
     result = invoke("--data-dir", str(synthetic), "map", "test-road", "-o", str(out), "--offline", "--as-of", "2022")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{out}  ") and "kB" in result.output
+    assert result.stdout == "" and result.stderr.startswith(f"Wrote {out}: ") and "kB" in result.stderr
     assert "Leaflet 1.9.4" in out.read_text(encoding="utf-8")
 
 

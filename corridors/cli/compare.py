@@ -10,6 +10,7 @@ from .options import (
     ARROW,
     boundaries_from,
     boundary_options,
+    complete_ids,
     dataset,
     echo_json,
     format_option,
@@ -20,7 +21,7 @@ from .options import (
 
 
 @click.command()
-@click.argument("route_ids", nargs=-1)
+@click.argument("route_ids", nargs=-1, shell_complete=complete_ids("route"))
 @click.option("--all", "all_routes", is_flag=True, help="Compare every route.")
 @click.option("--crossings", "show_crossings", is_flag=True, help="Also print a table of border crossings.")
 @click.option(
@@ -35,13 +36,23 @@ from .options import (
 def compare(
     ctx, route_ids, all_routes, show_crossings, as_of, fmt, boundaries_path, iso_field, min_excursion_km
 ) -> None:
-    """Compare routes: geodesic length per mode and country, country sequence, crossings."""
+    """Compare routes: geodesic length per mode and country, country sequence, crossings.
+
+    ROUTE_IDS are ids, names or aliases of routes (`corridors list routes`).
+
+    \b
+    Examples:
+      corridors compare tripp btk-railway
+      corridors compare --all --crossings
+      corridors compare --all --as-of 2020 -f csv > routes.csv
+    """
     from ..analysis import analyze_routes
+    from ..lookup import resolve_feature
 
     if bool(route_ids) == all_routes:
         raise click.UsageError("give route ids or --all (not both)")
     data = dataset(ctx)
-    ids = None if all_routes else list(route_ids)
+    ids = None if all_routes else [resolve_feature(data, route_id, ["route"]) for route_id in route_ids]
     left_out = 0
     if as_of is not None:
         ids, left_out = routes_open_on(data, ids, as_of)

@@ -10,6 +10,7 @@ from .options import (
     ARROW,
     boundaries_from,
     boundary_options,
+    complete_ids,
     dataset,
     echo_json,
     format_option,
@@ -24,8 +25,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @click.command()
-@click.argument("origin", metavar="FROM")
-@click.argument("destination", metavar="TO")
+@click.argument("origin", metavar="FROM", shell_complete=complete_ids("place"))
+@click.argument("destination", metavar="TO", shell_complete=complete_ids("place"))
 @click.option("--via", multiple=True, metavar="PLACE", help="Pass this place (repeatable, in order).")
 @click.option(
     "--avoid",
@@ -63,6 +64,12 @@ def route(
     `corridors compare`: length per mode and per country, countries, border crossings. Without
     --as-of every segment counts, planned and under construction ones included. A constraint
     that leaves no path is an error naming it (exit status 1).
+
+    \b
+    Examples:
+      corridors route Baku Kars
+      corridors route Baku Nakhchivan --avoid ARM --modes rail,road
+      corridors route Baku Astrakhan --as-of 2015 -k 3 -f geojson > paths.geojson
     """
     from ..routing import Constraints, Network, find_routes, to_geojson
     from ..timeline import parse_date

@@ -6,17 +6,27 @@ import textwrap
 
 import click
 
-from .options import dataset, echo_json, format_option, render_table
+from .options import complete_ids, dataset, echo_json, format_option, render_table
 
 
 @click.command()
-@click.argument("feature_id")
+@click.argument("feature_id", shell_complete=complete_ids())
 @format_option("table", "json")
 @click.pass_context
 def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
-    """Show a route, segment, place or airport by id, with its cited attributes."""
+    """Show a route, segment, place or airport, with its cited attributes.
+
+    FEATURE_ID is an id, a name or an alias, in any case (`corridors list` shows them).
+
+    \b
+    Examples:
+      corridors show BTK
+      corridors show lachin-corridor -f json
+    """
+    from ..lookup import resolve_feature
+
     data = dataset(ctx)
-    info = data.feature(feature_id)
+    info = data.feature(resolve_feature(data, feature_id))
     if fmt == "json":
         echo_json(info.to_dict())
         return
