@@ -16,18 +16,9 @@ from .boundaries import Boundaries, natural_earth
 from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
 from .defaults import DEFAULT_MIN_EXCURSION_KM, GEOMETRY_QUALITIES
 from .errors import InvalidData, UsageError
-from .layers import Dataset
+from .layers import Dataset, line_geometry_quality
 from .published import PublishedComparison, compare_with_published
 from .timeline import route_status_on
-
-TRACED = "traced"
-
-
-def line_geometry_quality(qualities: Sequence[str]) -> str | None:
-    """A line's quality from its segments': ``traced`` only when every segment is, else ``schematic``."""
-    if not qualities:
-        return None
-    return TRACED if all(q == TRACED for q in qualities) else "schematic"
 
 
 @dataclass(frozen=True)

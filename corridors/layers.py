@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -198,6 +198,10 @@ class Dataset:
             for k, v in row.items()
             if k not in ("id", "geometry", "citations", "citations_text", "name", "kind", "layer")
         }
+        if kind == "route":  # derived from its segments', so that show, compare and exports agree
+            qualities = list(self.segments.loc[row["segments"], "geometry_quality"])
+            properties["geometry_quality"] = line_geometry_quality(qualities)
+            properties["segments_by_geometry_quality"] = {q: qualities.count(q) for q in GEOMETRY_QUALITIES}
         layer = PLACES_LAYER if kind == "place" else AIRPORTS_LAYER if kind == "airport" else row["layer"]
         return FeatureInfo(
             id=feature_id,
@@ -239,6 +243,13 @@ class Dataset:
                 )
             )
         return rows
+
+
+def line_geometry_quality(qualities: Sequence[str]) -> str | None:
+    """A line's quality from its segments': ``traced`` only when every segment is, else ``schematic``."""
+    if not qualities:
+        return None
+    return "traced" if all(q == "traced" for q in qualities) else "schematic"
 
 
 def _plain(value: Any) -> Any:
@@ -412,7 +423,9 @@ def _parse_geometry(geometry: dict[str, Any]) -> Any:
 
 def _check_references(folder: Path, places: list[dict], corridor_features: list[dict]) -> None:
     place_ids = {p["properties"]["id"] for p in places}
-    segments = {f["properties"]["id"]: f["properties"] for f in corridor_features if f["properties"]["kind"] == "segment"}
+    segments = {
+        f["properties"]["id"]: f["properties"] for f in corridor_features if f["properties"]["kind"] == "segment"
+    }
     for feature in corridor_features:
         props = feature["properties"]
         path = folder / f"{props['layer']}.geojson"

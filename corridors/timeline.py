@@ -121,7 +121,8 @@ def active_on(frame: pd.DataFrame, date: dt.date, segments: pd.DataFrame | None 
     """Which rows exist on ``date``: those whose status then is ``operational``.
 
     Rows without a status exist between their dates (an airport from its opening); frames without
-    dates either (places) exist throughout. With ``segments``, ``frame`` holds routes, and a route exists only when all its segments do.
+    dates either (places) exist throughout. With ``segments``, ``frame`` holds routes, and a route
+    exists only when all its segments do.
 
     Returns
     -------
