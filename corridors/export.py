@@ -47,7 +47,7 @@ from shapely.geometry.polygon import orient
 from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
-from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, LIST_SEPARATOR, STDOUT
+from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, LIST_SEPARATOR, STDOUT
 from .errors import InvalidData, UsageError
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import (
@@ -57,6 +57,7 @@ from .layers import (
     Dataset,
     check_layers,
 )
+from .published import source_text
 from .timeline import NOT_BUILT, parse_date
 
 FORMATS = EXPORT_FORMATS
@@ -222,6 +223,12 @@ def export_tables(
             for mode in MODES
         },
         crossings_count=[by_id[i].crossings_count for i in routes.index],
+        geometry_quality=[by_id[i].geometry_quality for i in routes.index],
+        **{
+            f"segments_{quality}": [by_id[i].segments_by_geometry_quality[quality] for i in routes.index]
+            for quality in GEOMETRY_QUALITIES
+        },
+        **_published_columns([by_id[i] for i in routes.index]),
     )
     kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
                                            ("airport", airports)) for fid in frame.index}
@@ -245,13 +252,14 @@ def export_tables(
     return ExportTables(
         routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
                                "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count",
+                               "geometry_quality", *(f"segments_{q}" for q in GEOMETRY_QUALITIES), *PUBLISHED_COLUMNS,
                                *DATE_COLUMNS]),
-        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "opened", "closed", "from", "to",
-                                   *DATE_COLUMNS]),
+        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "geometry_quality", "opened",
+                                   "closed", "from", "to", *DATE_COLUMNS]),
         places=_table(  # pandas reads integers with nulls as floats
             places.astype({"geonameid": "Int64"}), ["id", "kind", "name", "place_type", "country", "geonameid"]
         ),
-        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves"]),
+        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves", "opened", "opened_source"]),
         crossings=_crossings_table(crossing_points(analyses)),
         citations=citations,
     )
@@ -270,6 +278,20 @@ def _with_dates(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         )
         columns[f"{column}_year"] = pd.array([parse_date(v).year if v else None for v in written], dtype="Int32")
     return frame.assign(**columns)
+
+
+#: Route columns holding the published length beside ours (empty where none is published).
+PUBLISHED_COLUMNS = ("published_km", "published_source", "deviation_pct")
+
+
+def _published_columns(analyses: Sequence[Any]) -> dict[str, list[Any]]:
+    """``published_km``, ``published_source`` (outlet, date, URL) and ``deviation_pct`` per route."""
+    figures = [a.to_dict() for a in analyses]
+    return {
+        "published_km": [f["published_km"] for f in figures],
+        "published_source": [source_text(f["published_source"]) or None for f in figures],
+        "deviation_pct": [f["deviation_pct"] for f in figures],
+    }
 
 
 def _selection(

@@ -245,11 +245,14 @@ def _description(
     table: str, row: dict[str, Any], geometry: Any, sources: pd.DataFrame | None, crossings: pd.DataFrame | None
 ) -> str:
     """HTML for the balloon: what the feature is, its key numbers, its crossings and its citations."""
-    facts = [str(row[key]).replace("_", " ") for key in ("kind", "layer", "mode", "status") if row.get(key)]
+    keys = ("kind", "layer", "mode", "status", "geometry_quality")
+    facts = [str(row[key]).replace("_", " ") for key in keys if row.get(key)]
     parts = [f"<p>{html.escape(' · '.join(facts))}</p>"]
     numbers = []
     if table == "routes":
         numbers.append(f"Length: {row['length_km']:.1f} km (geodesic)")
+        if row.get("published_km"):
+            numbers.append(f"Published: {row['published_km']:g} km ({row.get('published_source') or 'source in geo/'})")
         modes = [f"{mode} {row[f'{mode}_km']:.1f} km" for mode in MODE_COLOURS if row.get(f"{mode}_km")]
         if len(modes) > 1:
             numbers.append("By mode: " + ", ".join(modes))
