@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import sys
 
 import click
@@ -12,6 +15,9 @@ from .options import (
     boundary_options,
     dataset,
     echo_json,
+    estimate_columns,
+    estimates_note,
+    factor_table,
     format_option,
     lengths_csv,
     render_table,
@@ -29,14 +35,26 @@ from .options import (
     metavar="DATE",
     help="Only routes open on DATE (YYYY[-MM[-DD]]); planned ones count only from a known opening date.",
 )
+@click.option(
+    "--estimates",
+    "show_estimates",
+    is_flag=True,
+    help="Add customs borders, transshipments, transit days and CO2 per tonne to the table or CSV (JSON always has them).",
+)
 @format_option("table", "json", "csv")
 @boundary_options
 @click.pass_context
 def compare(
-    ctx, route_ids, all_routes, show_crossings, as_of, fmt, boundaries_path, iso_field, min_excursion_km
+    ctx, route_ids, all_routes, show_crossings, as_of, show_estimates, fmt, boundaries_path, iso_field, min_excursion_km
 ) -> None:
-    """Compare routes: geodesic length per mode and country, country sequence, crossings."""
-    from ..analysis import analyze_routes
+    """Compare routes: geodesic length per mode and country, country sequence, crossings.
+
+    With --estimates (and always in JSON): transit days, transshipments, customs borders and CO2 per
+    tonne, from the cited factors in geo/factors.csv, as of --as-of or today.
+    """
+    from ..analysis import analyze_routes, default_boundaries
+    from ..estimates import estimate_routes
+    from ..timeline import parse_date
 
     if bool(route_ids) == all_routes:
         raise click.UsageError("give route ids or --all (not both)")
@@ -45,22 +63,24 @@ def compare(
     left_out = 0
     if as_of is not None:
         ids, left_out = routes_open_on(data, ids, as_of)
-    analyses = analyze_routes(
-        data,
-        ids,
-        boundaries=boundaries_from(boundaries_path, iso_field),
-        min_excursion_km=min_excursion_km,
-    )
+    boundaries = boundaries_from(boundaries_path, iso_field)
+    analyses = analyze_routes(data, ids, boundaries=boundaries, min_excursion_km=min_excursion_km)
+    estimates = None
+    if fmt == "json" or show_estimates:
+        on = parse_date(as_of, "--as-of") if as_of is not None else dt.date.today()
+        estimates = estimate_routes(data, analyses, factor_table(ctx), on, boundaries=boundaries or default_boundaries())
     if fmt == "json":
-        echo_json([a.to_dict() for a in analyses])
+        echo_json([a.to_dict() | e.to_dict() for a, e in zip(analyses, estimates or [])])
     elif fmt == "csv":
-        write_csv(analyses)
+        write_csv(analyses, estimates)
     else:
-        click.echo(comparison_table(analyses))
+        click.echo(comparison_table(analyses, estimates))
         if show_crossings:
             click.echo("\n" + crossings_table(analyses))
         if analyses:
             click.echo("\n" + tolerance_note(analyses[0].tolerance_km))
+        if estimates:
+            click.echo(estimates_note(estimates, [a.id for a in analyses]))
         if left_out:
             click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out.")
 
@@ -90,7 +110,8 @@ def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
     return ids, 0
 
 
-def comparison_table(analyses) -> str:
+def comparison_table(analyses, estimates=None) -> str:
+    """One row per route: lengths, countries, crossings, and with ``estimates`` their four columns."""
     modes = sorted({m for a in analyses for m in a.length_by_mode_km})
     headers = ["route", "layer", "status", "km", *(f"{m} km" for m in modes), "countries", "crossings"]
     rows = [
@@ -106,6 +127,11 @@ def comparison_table(analyses) -> str:
         for a in analyses
     ]
     numeric = [False, False, False, True, *([True] * len(modes)), False, True]
+    if estimates is not None:
+        extra_headers, extra_rows = estimate_columns(estimates)
+        headers += extra_headers
+        rows = [row + extra for row, extra in zip(rows, extra_rows)]
+        numeric += [True] * len(extra_headers)
     return render_table(headers, rows, numeric)
 
 
@@ -119,7 +145,34 @@ def crossings_table(analyses) -> str:
     return render_table(headers, rows, [False, True, False, False, True, True, True, False])
 
 
-def write_csv(analyses) -> None:
-    """One row per route; per-mode and per-country lengths flattened into columns."""
+def write_csv(analyses, estimates=None) -> None:
+    """One row per route; per-mode and per-country lengths flattened into columns, then the estimates."""
     rows = (([a.id, a.name, a.layer, a.status], a) for a in analyses)
-    sys.stdout.write(lengths_csv(rows, ["id", "name", "layer", "status"]))
+    text = lengths_csv(rows, ["id", "name", "layer", "status"])
+    if estimates is not None:
+        text = with_estimate_columns(text, estimates)
+    sys.stdout.write(text)
+
+
+def with_estimate_columns(text: str, estimates) -> str:
+    """CSV text with columns for the estimates appended (empty where a factor is missing)."""
+    table = list(csv.reader(io.StringIO(text)))
+    table[0] += [
+        "customs_borders",
+        "transshipments",
+        "transit_days_low",
+        "transit_days_high",
+        "co2_kg_per_tonne_low",
+        "co2_kg_per_tonne_high",
+    ]
+    for row, e in zip(table[1:], estimates):
+        days, co2 = e.transit_days, e.co2_kg_per_tonne
+        row += [
+            e.customs_borders,
+            e.transshipments,
+            *((f"{days.low:.2f}", f"{days.high:.2f}") if days else ("", "")),
+            *((f"{co2.low:.2f}", f"{co2.high:.2f}") if co2 else ("", "")),
+        ]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(table)
+    return buffer.getvalue()
