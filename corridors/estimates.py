@@ -9,7 +9,7 @@ is a constant in code: a factor the table lacks is reported as missing (``transi
 The rules, each in one place:
 
 * **Legs** are the segments in travel order, each with its mode and its km per country
-  (:func:`legs_for_steps`); water counts as ``sea``.
+  (:func:`legs_for_lines`); water counts as ``sea``.
 * **Customs borders.** A political border between two countries that share a customs union on the date
   (the EAEU, the EU) is not a customs border; a partial union (EU–Türkiye, industrial goods only) leaves
   the customs controls, so its border counts, marked ``partial_union``. A sea leg that only passes a
@@ -420,7 +420,7 @@ def estimate(legs: Sequence[Leg], crossings: Sequence[Crossing], factors: Factor
     Parameters
     ----------
     legs
-        The segments in travel order (:func:`legs_for_steps`); their lengths add up to the line's.
+        The segments in travel order (:func:`legs_for_lines`); their lengths add up to the line's.
     crossings
         The political border crossings of the whole line, as :func:`corridors.crossings.analyze_tracks`
         finds them (``at_km`` from the start).
@@ -480,8 +480,14 @@ class _Builder:
             self._gauge_break(crossing, leg)
             if crossing.by_sea and crossing.destination not in self.stop_countries:
                 self.stops.append(
-                    Stop("transit", crossing.at_km, crossing.origin, crossing.destination, None,
-                         note="passed by sea without calling: not a customs entry")
+                    Stop(
+                        "transit",
+                        crossing.at_km,
+                        crossing.origin,
+                        crossing.destination,
+                        None,
+                        note="passed by sea without calling: not a customs entry",
+                    )
                 )
                 continue
             origin = territory or crossing.origin
@@ -497,8 +503,15 @@ class _Builder:
             self.use(fa, "")
             self.use(fb, "")
             self.stops.append(
-                Stop("union_border", at_km, origin, destination, ZERO, list(dict.fromkeys([fa.id, fb.id])),
-                     note=f"inside the {union} customs union: no customs control")
+                Stop(
+                    "union_border",
+                    at_km,
+                    origin,
+                    destination,
+                    ZERO,
+                    list(dict.fromkeys([fa.id, fb.id])),
+                    note=f"inside the {union} customs union: no customs control",
+                )
             )
             return
         partial = self.factors.partial_union(origin, destination, self.as_of)
@@ -532,8 +545,7 @@ class _Builder:
         if not (ga and gb) or ga.value == gb.value:
             return
         self.stops.append(
-            Stop("gauge_break", crossing.at_km, a, b, None, [ga.id, gb.id],
-                 note=f"{ga.value:g} mm to {gb.value:g} mm")
+            Stop("gauge_break", crossing.at_km, a, b, None, [ga.id, gb.id], note=f"{ga.value:g} mm to {gb.value:g} mm")
         )
 
     # ----------------------------------------------------------------- transshipments
@@ -613,7 +625,8 @@ class _Builder:
                 continue
             where = None if leg.mode in SEA_MODES else (leg.start_country if country == SEA else country)
             speed = self.use(
-                self.factors.speed(leg.mode, where, self.as_of), f"speed: {leg.mode}" + (f" in {where}" if where else "")
+                self.factors.speed(leg.mode, where, self.as_of),
+                f"speed: {leg.mode}" + (f" in {where}" if where else ""),
             )
             if speed is None:
                 total = None
@@ -751,8 +764,9 @@ class PathEstimates:
         """The estimate of a :class:`corridors.routing.RoutePath`."""
         key = tuple(path.steps)
         if key not in self._cache:
-            [legs] = legs_for_lines(self.network.data, [path.steps], self.network.boundaries,
-                                    self.network.min_excursion_km)
+            [legs] = legs_for_lines(
+                self.network.data, [path.steps], self.network.boundaries, self.network.min_excursion_km
+            )
             self._cache[key] = estimate(legs, path.analysis.border_crossings, self.factors, self.as_of)
         return self._cache[key]
 

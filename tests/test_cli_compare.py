@@ -21,6 +21,11 @@ COMPARE_KEYS = {
     "border_crossings",
     "crossings_count",
     "tolerance_km",
+    "transit_days",
+    "transshipments",
+    "customs_borders",
+    "co2_kg_per_tonne",
+    "estimates",
 }
 
 

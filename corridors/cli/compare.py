@@ -39,7 +39,8 @@ from .options import (
     "--estimates",
     "show_estimates",
     is_flag=True,
-    help="Add customs borders, transshipments, transit days and CO2 per tonne to the table or CSV (JSON always has them).",
+    help="Add customs borders, transshipments, transit days and CO2 per tonne to the table or CSV "
+    "(JSON always has them).",
 )
 @format_option("table", "json", "csv")
 @boundary_options
@@ -68,7 +69,8 @@ def compare(
     estimates = None
     if fmt == "json" or show_estimates:
         on = parse_date(as_of, "--as-of") if as_of is not None else dt.date.today()
-        estimates = estimate_routes(data, analyses, factor_table(ctx), on, boundaries=boundaries or default_boundaries())
+        bounds = boundaries or default_boundaries()
+        estimates = estimate_routes(data, analyses, factor_table(ctx), on, boundaries=bounds)
     if fmt == "json":
         echo_json([a.to_dict() | e.to_dict() for a, e in zip(analyses, estimates or [])])
     elif fmt == "csv":

@@ -62,7 +62,9 @@ def estimate_columns(estimates: Sequence[Any]) -> tuple[list[str], list[list[str
         low, high = round(value.low, digits), round(value.high, digits)
         return f"{low:.{digits}f}" if low == high else f"{low:.{digits}f}–{high:.{digits}f}"
 
-    rows = [[e.customs_borders, e.transshipments, span(e.transit_days, 1), span(e.co2_kg_per_tonne, 0)] for e in estimates]
+    rows = [
+        [e.customs_borders, e.transshipments, span(e.transit_days, 1), span(e.co2_kg_per_tonne, 0)] for e in estimates
+    ]
     return headers, rows
 
 

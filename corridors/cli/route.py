@@ -178,8 +178,10 @@ def route_report(answer, network, wanted: int, estimates) -> str:
 def tradeoff_table(paths, estimates) -> str:
     """The paths in one table: km, countries, crossings and the four estimates, to weigh one against another."""
     headers = ["path", "km", "countries", "crossings"]
-    rows = [[p.analysis.id, f"{p.analysis.length_km:.1f}", ARROW.join(p.analysis.countries), p.analysis.crossings_count]
-            for p in paths]
+    rows = [
+        [p.analysis.id, f"{p.analysis.length_km:.1f}", ARROW.join(p.analysis.countries), p.analysis.crossings_count]
+        for p in paths
+    ]
     extra_headers, extra_rows = estimate_columns([estimates.of(p) for p in paths])
     numeric = [False, True, False, True] + [True] * len(extra_headers)
     return render_table(headers + extra_headers, [r + e for r, e in zip(rows, extra_rows)], numeric)
