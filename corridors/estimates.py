@@ -256,20 +256,20 @@ def _factor(path: Path, row: dict[str, str]) -> Factor:
     for column in ("source_outlet", "source_title", "source_date", "source_url", "quote"):
         if not row[column].strip():
             raise bad(f"empty {column}: every factor cites its source")
-    values = []
-    for column in ("value", "value_high"):
+
+    def number(column: str) -> float:
         text = row[column].strip()
-        if not text and column == "value_high":
-            values.append(None)
-            continue
         try:
-            number = float(text)
+            value = float(text)
         except ValueError:
             raise bad(f"{column} {text!r} is not a number") from None
-        if not math.isfinite(number) or number <= 0:
+        if not math.isfinite(value) or value <= 0:
             raise bad(f"{column} {text!r} must be a finite number above zero")
-        values.append(number)
-    if values[1] is not None and values[1] < values[0]:
+        return value
+
+    value = number("value")
+    value_high = number("value_high") if row["value_high"].strip() else None
+    if value_high is not None and value_high < value:
         raise bad("value_high is below value")
     dates = []
     for column in ("valid_from", "valid_to"):
@@ -284,8 +284,8 @@ def _factor(path: Path, row: dict[str, str]) -> Factor:
         scope_type=scope_type,
         scope=row["scope"].strip(),
         mode=row["mode"].strip(),
-        value=values[0],
-        value_high=values[1],
+        value=value,
+        value_high=value_high,
         unit=unit,
         valid_from=dates[0],
         valid_to=dates[1],
