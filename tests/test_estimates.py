@@ -9,6 +9,7 @@ import json
 import math
 import re
 
+import pandas as pd
 import pytest
 
 from corridors.analysis import analyze_routes, default_boundaries
@@ -345,3 +346,29 @@ def test_route_rejects_an_unknown_measure(runner):
 
     result = runner.invoke(cli, ["route", "Baku", "Kars", "--minimize", "hours"])
     assert result.exit_code == 2 and "hours" in result.output
+
+
+# --------------------------------------------------------------------------- maps and exports
+
+
+def test_exported_routes_carry_the_estimates_and_leave_unknown_days_empty(data):
+    from corridors.export import export_tables
+
+    routes = export_tables(data, ["middle-corridor", "tripp-zangezur"]).routes.set_index("id")
+    middle, tripp = routes.loc["middle-corridor"], routes.loc["tripp"]
+    assert middle["customs_borders"] == 3 and middle["transshipments"] == 3
+    assert 0 < middle["transit_days_low"] <= middle["transit_days_high"]
+    assert tripp["customs_borders"] == 2 and tripp["transit_days_low"] is pd.NA and tripp["co2_kg_per_tonne_low"] > 0
+
+
+def test_a_route_popup_shows_the_estimates_and_escapes_missing_factor_names(data, competitors):
+    from corridors.maps import estimates_html, route_popup
+
+    analysis, found = competitors[0]["northern-route"]
+    popup = route_popup(data, "northern-route", analysis, found)
+    assert "<th>Customs borders</th><td>1 of 3 border crossings</td>" in popup and "kg per tonne" in popup
+    found.missing_factors.append("speed: rail in <b>X</b>")
+    try:
+        assert "speed: rail in &lt;b&gt;X&lt;/b&gt;" in estimates_html(found, 3)
+    finally:
+        found.missing_factors.pop()
