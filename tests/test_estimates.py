@@ -305,7 +305,7 @@ def test_the_corridors_rank_as_the_factors_say(competitors):
 
 def test_compare_json_carries_estimates_broken_down_by_leg(invoke):
     result = invoke("compare", "middle-corridor", "-f", "json", "--as-of", "2025-06-01")
-    [row] = json.loads(result.output)
+    [row] = json.loads(result.stdout)
     assert row["customs_borders"] == 3 and row["transshipments"] == 3
     assert set(row["transit_days"]) == {"low", "high"} and row["estimates"]["as_of"] == "2025-06-01"
     legs = row["estimates"]["legs"]
@@ -365,7 +365,7 @@ def test_a_route_popup_shows_the_estimates_and_escapes_missing_factor_names(data
     from corridors.maps import estimates_html, route_popup
 
     analysis, found = competitors[0]["northern-route"]
-    popup = route_popup(data, "northern-route", analysis, found)
+    popup = route_popup(data, "northern-route", analysis, found=found)
     assert "<th>Customs borders</th><td>1 of 3 border crossings</td>" in popup and "kg per tonne" in popup
     found.missing_factors.append("speed: rail in <b>X</b>")
     try:

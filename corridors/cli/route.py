@@ -164,7 +164,7 @@ def route_report(answer, network, wanted: int, estimates) -> str:
         ]
         headers = ["#", "segment", "mode", "from", "to", "km", "status", "countries"]
         blocks.append("\n" + render_table(headers, rows, [True, False, False, False, False, True, False, False]))
-        blocks.append("\n" + comparison_table([path.analysis], [estimates.of(path)]))
+        blocks.append("\n" + comparison_table([path.analysis], estimates=[estimates.of(path)]))
         if path.analysis.border_crossings:
             blocks.append("\n" + crossings_table([path.analysis]))
     if wanted > len(answer.paths):
