@@ -258,6 +258,8 @@ def _description(
             numbers.append("By mode: " + ", ".join(modes))
         if row.get("countries"):
             numbers.append("Countries: " + " → ".join(str(row["countries"]).split(";")))
+        if row.get("transit_days_low") is not None and row.get("transit_days_high") is not None:
+            numbers.append(f"Transit (estimate): {row['transit_days_low']:g}–{row['transit_days_high']:g} days")
     elif table == "segments" and geometry is not None and not geometry.is_empty:
         parts_km = sum(path_length_km(shapely.get_coordinates(p)) for p in getattr(geometry, "geoms", [geometry]))
         numbers.append(f"Length: {parts_km:.1f} km (geodesic)")

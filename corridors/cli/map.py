@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import UsageError
-from .options import complete_ids, dataset
+from .options import complete_ids, dataset, factor_table
 
 
 def human_size(size: int) -> str:
@@ -41,6 +41,13 @@ def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_o
     date = parse_date(as_of, "--as-of") if as_of is not None else None
     data = dataset(ctx)
     feature_ids = [resolve_feature(data, f, ["route", "segment", "airport"]) for f in feature_ids]
-    fmap = corridor_map(data, feature_ids or None, layers=layer_names or None, as_of=date, offline=offline)
+    fmap = corridor_map(
+        data,
+        feature_ids or None,
+        layers=layer_names or None,
+        as_of=date,
+        offline=offline,
+        factors=factor_table(ctx),
+    )
     size = save_map(fmap, output)
     click.echo(f"Wrote {output}: {human_size(size)}{' (offline)' if offline else ''}.", err=True)
