@@ -22,8 +22,16 @@ from .attributes import Citation, Mention, mention_index
 from .documents import Document
 from .errors import UnknownFeature, UnknownLayer, UsageError
 from .geojson import plain
-from .timeline import active_on, why_not_on
-from .vocab import AIRPORTS_LAYER, CORRIDOR_LAYERS, LAYERS, PLACES_LAYER
+from .published import PublishedLength
+from .timeline import active_on, route_status_on, status_on, why_not_on
+from .vocab import (
+    AIRPORTS_LAYER,
+    CORRIDOR_LAYERS,
+    GEOMETRY_QUALITIES,
+    LAYERS,
+    PLACES_LAYER,
+    line_geometry_quality,
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,8 @@ class Dataset:
     """The validated layers with their citations: places, segments, routes and airports.
 
     Each GeoDataFrame is indexed by feature id, in EPSG:4326, and carries ``citations`` (how many cited
-    attributes the feature has) and ``citations_text`` (them, readable, one per line).
+    attributes the feature has) and ``citations_text`` (them, readable, one per line). ``published``
+    holds the published lengths of the routes (:mod:`corridors.published`).
     """
 
     def __init__(
@@ -83,9 +92,11 @@ class Dataset:
         routes: gpd.GeoDataFrame,
         airports: gpd.GeoDataFrame,
         citations: list[Citation],
+        published: list[PublishedLength] | None = None,
     ) -> None:
         self.documents = documents
         self.citations = citations
+        self.published = list(published or [])
         by_feature: dict[str, list[Citation]] = {}
         for cite in citations:
             by_feature.setdefault(cite.feature_id, []).append(cite)
@@ -160,6 +171,10 @@ class Dataset:
             for k, v in row.items()
             if k not in ("id", "geometry", "citations", "citations_text", "name", "kind", "layer")
         }
+        if kind == "route":  # derived from its segments', so that show, compare and exports agree
+            qualities = list(self.segments.loc[row["segments"], "geometry_quality"])
+            properties["geometry_quality"] = line_geometry_quality(qualities)
+            properties["segments_by_geometry_quality"] = {q: qualities.count(q) for q in GEOMETRY_QUALITIES}
         layer = PLACES_LAYER if kind == "place" else AIRPORTS_LAYER if kind == "airport" else row["layer"]
         return FeatureInfo(
             id=feature_id,
@@ -223,13 +238,37 @@ def check_layers(names: Iterable[str]) -> list[str]:
 
 @dataclass
 class Selection:
-    """What a choice of ids or layers holds: ids in display order, and the layer group of each segment."""
+    """What a choice of ids or layers holds: ids in display order, the layer group of each segment, the day."""
 
     routes: list[str]
     segments: dict[str, str]
     airports: list[str]
     places: list[str]
     groups: list[str]
+    as_of: dt.date | None = None
+
+    def status(self, data: Dataset, kind: str, feature_id: str) -> str:
+        """A route's or segment's status on the day chosen (:func:`corridors.timeline.status_on`), else today's.
+
+        Parameters
+        ----------
+        data
+            The dataset the selection was made from.
+        kind
+            ``route`` or ``segment``.
+        feature_id
+            Its id.
+
+        Returns
+        -------
+        str
+            One of :data:`corridors.vocab.STATUSES`.
+        """
+        if kind == "route":
+            row = data.routes.loc[feature_id]
+            return route_status_on(row, data.segments, self.as_of) if self.as_of else row["status"]
+        row = data.segments.loc[feature_id]
+        return status_on(row, self.as_of) if self.as_of else row["status"]
 
     @property
     def empty(self) -> bool:
@@ -290,8 +329,9 @@ def select(
         chosen_segments = list(data.segments.index[data.segments["layer"].isin(names)])
         airports = list(data.airports.index) if AIRPORTS_LAYER in names else []
     if as_of is not None:
-        routes = _existing(data.routes, routes, as_of)
+        routes = _existing(data.routes, routes, as_of, data.segments)
         chosen_segments = _existing(data.segments, chosen_segments, as_of)
+        airports = _existing(data.airports, airports, as_of)
     needed = list(dict.fromkeys([*chosen_segments, *(s for r in routes for s in data.routes.at[r, "segments"])]))
     if as_of is not None:
         needed = _existing(data.segments, needed, as_of)
@@ -305,7 +345,7 @@ def select(
     used = {*data.segments.loc[list(segments), "from"], *data.segments.loc[list(segments), "to"]}
     used |= set(data.airports.loc[airports, "serves"])
     ordered = [name for name in CORRIDOR_LAYERS if name in groups] + ([AIRPORTS_LAYER] if airports else [])
-    chosen = Selection(routes, segments, airports, [p for p in data.places.index if p in used], ordered)
+    chosen = Selection(routes, segments, airports, [p for p in data.places.index if p in used], ordered, as_of)
     if chosen.empty:
         what = f" as of {as_of.isoformat()}" if as_of else f": {', '.join(names)} hold(s) no features" if layers else ""
         raise UsageError(f"nothing to {purpose}{what}")
@@ -314,6 +354,8 @@ def select(
 
 def routes_on(data: Dataset, ids: Sequence[str] | None, as_of: dt.date) -> tuple[list[str], int]:
     """The routes among ``ids`` (every route when None) that exist on ``as_of``, and how many were left out.
+
+    A route exists when it and all its segments do (:func:`corridors.timeline.active_on`).
 
     Parameters
     ----------
@@ -335,21 +377,21 @@ def routes_on(data: Dataset, ids: Sequence[str] | None, as_of: dt.date) -> tuple
         For a route asked for by name that does not exist on that date, or when no route does.
     """
     if ids is None:
-        chosen = _existing(data.routes, list(data.routes.index), as_of)
+        chosen = _existing(data.routes, list(data.routes.index), as_of, data.segments)
         if not chosen:
             raise UsageError(f"no route is open on {as_of.isoformat()}")
         return chosen, len(data.routes) - len(chosen)
-    is_open = active_on(data.routes, as_of)
+    is_open = active_on(data.routes, as_of, data.segments)
     for route_id in ids:
         if route_id in data.routes.index and not is_open[route_id]:
-            why = why_not_on(data.routes.loc[route_id], as_of)
+            why = why_not_on(data.routes.loc[route_id], as_of, data.segments)
             raise UsageError(f"route {route_id!r} does not exist on {as_of.isoformat()} ({why})")
     return list(ids), 0
 
 
-def _existing(frame: pd.DataFrame, ids: list[str], as_of: dt.date) -> list[str]:
-    """The ids, in order, of the rows that exist on ``as_of``."""
+def _existing(frame: pd.DataFrame, ids: list[str], as_of: dt.date, segments: pd.DataFrame | None = None) -> list[str]:
+    """The ids, in order, of the rows that exist on ``as_of`` (routes: with all their ``segments``)."""
     if not ids:
         return []
-    active = active_on(frame.loc[ids], as_of)
+    active = active_on(frame.loc[ids], as_of, segments)
     return [i for i in ids if active[i]]

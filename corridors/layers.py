@@ -21,7 +21,8 @@ from .dataset import Dataset
 from .documents import load_documents
 from .errors import InvalidData
 from .paths import data_dir, geo_dir
-from .timeline import is_iso_date
+from .published import PUBLISHED_FILE, load_published
+from .timeline import closing_problem, is_iso_date
 from .vocab import (
     AIRPORTS_LAYER,
     CORRIDOR_LAYERS,
@@ -38,7 +39,7 @@ COLUMNS = {
     "place": ("place_type", "country", "geonameid", "source", "aliases"),
     "segment": ("layer", "mode", "status", "geometry_quality", "opened", "closed", "from", "to", "source"),
     "route": ("layer", "segments", "countries", "status", "opened", "closed", "aliases"),
-    "airport": ("iata", "country", "serves", "source", "aliases"),
+    "airport": ("iata", "country", "serves", "opened", "opened_source", "source", "aliases"),
 }
 _GEOMETRY_FOR_KIND = {
     "place": ("Point",),
@@ -81,7 +82,10 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         for kind in ("place", "segment", "route", "airport")
     }
     citations = load_citations(documents, [f["properties"]["id"] for f in all_features], folder / "attributes.csv")
-    return Dataset(documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations)
+    published = load_published(folder / PUBLISHED_FILE, frames["route"].index)
+    return Dataset(
+        documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations, published
+    )
 
 
 def _read_layer(path: Path, layer: str, kinds: set[str]) -> list[dict[str, Any]]:
@@ -148,6 +152,8 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
         return "a place without a GeoNames id needs a 'source' for its coordinates"
     if kind == "airport" and not is_icao(props["id"]):
         return "airport id must be its four-letter ICAO code"
+    if kind == "airport" and bool(props.get("opened")) != bool(props.get("opened_source")):
+        return "an airport's 'opened' date and its 'opened_source' go together"
     return None
 
 
@@ -187,7 +193,9 @@ def _parse_geometry(geometry: dict[str, Any]) -> Any:
 
 def _check_references(folder: Path, places: list[dict], corridor_features: list[dict]) -> None:
     place_ids = {p["properties"]["id"] for p in places}
-    segment_ids = {f["properties"]["id"] for f in corridor_features if f["properties"]["kind"] == "segment"}
+    segments = {
+        f["properties"]["id"]: f["properties"] for f in corridor_features if f["properties"]["kind"] == "segment"
+    }
     for feature in corridor_features:
         props = feature["properties"]
         path = folder / f"{props['layer']}.geojson"
@@ -196,9 +204,12 @@ def _check_references(folder: Path, places: list[dict], corridor_features: list[
                 if props.get(end) not in place_ids:
                     raise InvalidData(path, f"{end} place {props.get(end)!r} is not in places.geojson", props["id"])
         else:
-            missing = [s for s in props["segments"] if s not in segment_ids]
+            missing = [s for s in props["segments"] if s not in segments]
             if missing:
                 raise InvalidData(path, f"unknown segment {missing[0]!r}", feature=props["id"])
+            problem = closing_problem(props, {s: segments[s].get("closed") for s in props["segments"]})
+            if problem:
+                raise InvalidData(path, problem, feature=props["id"])
 
 
 def _frame(kind: str, features: list[dict[str, Any]]) -> gpd.GeoDataFrame:

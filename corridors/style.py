@@ -34,23 +34,23 @@ STATUS_GROUPS = {
 }
 
 
-def status_group(status: str) -> str:
+def status_group(status: str | None) -> str:
     """The drawing group of a status: :data:`BUILT`, :data:`NOT_BUILT_YET` or :data:`GONE`.
 
     Parameters
     ----------
     status
-        One of :data:`corridors.vocab.STATUSES`.
+        One of :data:`corridors.vocab.STATUSES` (anything else, such as None, draws as built).
 
     Returns
     -------
     str
         A key of :data:`STATUS_GROUPS`.
     """
-    return next(group for group, statuses in STATUS_GROUPS.items() if status in statuses)
+    return next((group for group, statuses in STATUS_GROUPS.items() if status in statuses), BUILT)
 
 
-def line_colour(status: str, colour: str) -> str:
+def line_colour(status: str | None, colour: str) -> str:
     """The colour a line is drawn in: its own, or grey once historical.
 
     Parameters

@@ -61,8 +61,31 @@ def furthest_from_service(statuses: Iterable[str]) -> str:
 MODES = ("rail", "road", "sea", "ferry")
 #: Modes that travel on water: pieces outside every country on them are sea, not a gap on land.
 SEA_MODES = frozenset({"sea", "ferry"})
-#: How closely a segment's line follows the real one: within about 1 km, or only through its known towns.
-GEOMETRY_QUALITIES = ("traced", "schematic")
+#: How closely a segment's line follows the real one, with what each quality means.
+GEOMETRY_QUALITY_MEANINGS = {
+    "traced": "follows the real line within about 1 km",
+    "schematic": "drawn through its known towns only",
+}
+GEOMETRY_QUALITIES = tuple(GEOMETRY_QUALITY_MEANINGS)
+
+
+def line_geometry_quality(qualities: Iterable[str]) -> str | None:
+    """A line's quality from its segments': ``traced`` only when every segment is, else ``schematic``.
+
+    Parameters
+    ----------
+    qualities
+        The geometry quality of each of its segments.
+
+    Returns
+    -------
+    str or None
+        None for a line of no segments.
+    """
+    qualities = list(qualities)
+    if not qualities:
+        return None
+    return "traced" if all(q == "traced" for q in qualities) else "schematic"
 #: Kinds of named points.
 PLACE_TYPES = frozenset({"city", "town", "village", "port", "checkpoint", "junction", "station"})
 
@@ -132,5 +155,7 @@ KM_DECIMALS = 3
 #: Decimals of coordinates in GeoJSON output (about 1 cm).
 COORDINATE_DECIMALS = 7
 #: Formats ``corridors export`` writes, and the target that means standard output (GeoJSON only).
-EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet")
+EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet", "pmtiles")
 STDOUT = "-"
+#: Joins list values (countries, segments, aliases) in CSV output and in every export: ``AZE;ARM;AZE``.
+LIST_SEPARATOR = ";"

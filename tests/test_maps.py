@@ -143,7 +143,8 @@ def test_route_popup_has_lengths_countries_crossings_status_and_citations(small_
         "AAA → BBB",
         "<td>AAA</td><td class=\"num\">55.",
         "AAA → BBB at km 55.",
-        "Test-Road-1 (road, operational, opened 2021-05-02)",
+        "Test-Road-1 (road, operational, opened 2021-05-02; schematic)",
+            "<th>Geometry</th><td>schematic (0 of 1 legs traced)</td>",
         "“The Test Road opened on 2 May 2021.”",
         "<cite>A test</cite>",
         "<b>purpose</b>: dual-purpose road",
@@ -285,7 +286,7 @@ def test_map_command_writes_the_file_and_reports_its_size(invoke, synthetic, tmp
     out = tmp_path / "road.html"
     result = invoke("--data-dir", str(synthetic), "map", "test-road", "-o", str(out), "--offline", "--as-of", "2022")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{out}  ") and "kB" in result.output
+    assert result.stdout == "" and result.stderr.startswith(f"Wrote {out}: ") and "kB" in result.stderr
     assert "Leaflet 1.9.4" in out.read_text(encoding="utf-8")
 
 

@@ -5,6 +5,9 @@ Every export holds the same tables, in WGS84 longitude/latitude:
 ``routes``
     the routes with their analysis: ``length_km`` and ``<mode>_km`` (geodesic), ``countries`` (the
     sequence the analysis finds; ``declared_countries`` is the one in ``geo/``) and ``crossings_count``;
+    the estimates of ``corridors compare``: ``customs_borders``, ``transshipments``,
+    ``transit_days_low``/``_high`` and ``co2_kg_per_tonne_low``/``_high`` (empty where a factor is
+    missing), as of ``estimates_as_of``;
 ``segments``, ``places``, ``airports``
     the features of ``geo/``;
 ``crossings``
@@ -16,9 +19,10 @@ Every feature also carries ``citations`` (how many) and ``citations_text`` (read
 List-valued properties (``segments``, ``countries``, ``declared_countries``, ``aliases``) are written
 as text joined with ``;``, e.g. ``AZE;ARM;AZE``.
 
-The GeoPackage has one table per kind, plus QGIS styles in ``layer_styles``. GeoJSON, FlatGeobuf and
+The GeoPackage has one table per kind, plus a countries context layer, QGIS and SLD styles in
+``layer_styles``, citation relations and a QGIS project (:mod:`corridors.export.qgis`). GeoJSON, FlatGeobuf and
 GeoParquet hold every feature in one layer, told apart by the ``kind`` column (route, segment, place,
-airport, crossing). KML has a folder per table when GDAL has the LIBKML driver, else one folder.
+airport, crossing). KML (:mod:`corridors.export.kml`) has a folder per table.
 """
 
 from __future__ import annotations
@@ -27,20 +31,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pyogrio
 
 from ..boundaries import Boundaries
 from ..dataset import Dataset
 from ..errors import InvalidData, UsageError
+from ..estimates import FactorTable
 from ..geojson import frames_text
 from ..io import atomic_path, check_writable, write_text_atomic
-from ..vocab import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
+from ..vocab import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, LIST_SEPARATOR, STDOUT
 from .gpkg import write_gpkg
-from .kml import kml_driver, write_kml
-from .qml import qml_style
-from .tables import LIST_SEPARATOR, TABLE_DESCRIPTIONS, TABLES, ExportTables, export_tables
+from .kml import write_kml
+from .pmtiles import write_pmtiles
+from .tables import DATASET_DESCRIPTION, DATASET_TITLE, TABLE_DESCRIPTIONS, TABLES, ExportTables, export_tables
 
 __all__ = [
+    "DATASET_DESCRIPTION",
+    "DATASET_TITLE",
     "FORMATS",
     "LIST_SEPARATOR",
     "REQUIRED_SUFFIX",
@@ -50,19 +58,18 @@ __all__ = [
     "check_target",
     "export",
     "export_tables",
-    "kml_driver",
-    "qml_style",
     "write",
     "write_fgb",
     "write_geojson",
     "write_gpkg",
     "write_kml",
     "write_parquet",
+    "write_pmtiles",
 ]
 
 FORMATS = EXPORT_FORMATS
 #: File name suffix each GDAL driver needs: without it, LIBKML and FlatGeobuf write a directory.
-REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb"}
+REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb", "pmtiles": ".pmtiles"}
 
 
 def export(
@@ -73,6 +80,7 @@ def export(
     *,
     boundaries: Boundaries | None = None,
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+    factors: FactorTable | None = None,
 ) -> ExportTables:
     """Export the dataset (or some corridor layers) to a GIS file.
 
@@ -92,6 +100,8 @@ def export(
         Country polygons for the analysis (default: Natural Earth).
     min_excursion_km
         Tolerance of the crossing analysis.
+    factors
+        The estimate factors (default: ``geo/factors.csv``).
 
     Returns
     -------
@@ -106,7 +116,7 @@ def export(
     check_target(fmt, target)
     if str(target) != STDOUT:
         check_writable(target)
-    tables = export_tables(data, layers, boundaries=boundaries, min_excursion_km=min_excursion_km)
+    tables = export_tables(data, layers, boundaries=boundaries, min_excursion_km=min_excursion_km, factors=factors)
     _WRITERS[fmt](tables, target)
     return tables
 
@@ -144,6 +154,9 @@ def write(tables: ExportTables, fmt: str, target: str | Path) -> Path | None:
     return _WRITERS[fmt](tables, target)
 
 
+# --- GeoJSON, FlatGeobuf and GeoParquet ----------------------------------------------------------
+
+
 def write_geojson(tables: ExportTables, target: str | Path) -> Path | None:
     """Every feature as RFC 7946 GeoJSON (:func:`corridors.geojson.frames_text`), to a file or standard output.
 
@@ -176,15 +189,26 @@ def write_fgb(tables: ExportTables, target: str | Path) -> Path:
         first = frame["id"][missing].iloc[0]
         raise InvalidData(target, "FlatGeobuf cannot store a feature without geometry", feature=first)
     with atomic_path(target) as temporary:  # GDAL names the layer from the header, not the (temporary) file
-        pyogrio.write_dataframe(frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True)
+        pyogrio.write_dataframe(
+            frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True, use_arrow=True,
+            layer_options={"TITLE": DATASET_TITLE, "DESCRIPTION": DATASET_DESCRIPTION},
+        )
     return Path(target)
 
 
 def write_parquet(tables: ExportTables, target: str | Path) -> Path:
-    """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON."""
+    """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON.
+
+    The file's key-value metadata also holds ``title`` and ``description`` (:data:`DATASET_TITLE`).
+    """
     with atomic_path(target) as temporary:
         tables.combined().to_parquet(temporary, index=False)
+        table = pq.read_table(temporary)
+        described = {b"title": DATASET_TITLE.encode(), b"description": DATASET_DESCRIPTION.encode()}
+        metadata = {**table.schema.metadata, **described}
+        pq.write_table(table.replace_schema_metadata(metadata), temporary)
     return Path(target)
 
 
-_WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet}
+_WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet,
+            "pmtiles": write_pmtiles}

@@ -1,4 +1,4 @@
-"""GeoPackage: a table per kind, the citations table, and a default QGIS style per layer."""
+"""GeoPackage: a table per kind, the citations table, and the QGIS extras (styles, relations, project)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pyogrio
 
 from ..io import atomic_path
-from .qml import qml_style
+from .qgis import add_to_geopackage
 from .tables import TABLE_DESCRIPTIONS, ExportTables
 
 #: GeoPackage 1.2, which GDAL 3.x and every QGIS 3 release read without a version warning.
@@ -23,6 +23,7 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
             pyogrio.write_dataframe(
                 frame, temporary, driver="GPKG", layer=name, promote_to_multi=name == "routes",
                 dataset_options=_GPKG_VERSION, layer_options={"DESCRIPTION": TABLE_DESCRIPTIONS[name]},
+                use_arrow=True,  # dates as DATE columns
             )
         if len(tables.citations):
             pyogrio.write_dataframe(
@@ -32,29 +33,10 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
         with contextlib.closing(sqlite3.connect(temporary)) as db, db:
             if len(tables.citations):
                 db.execute("CREATE INDEX citations_feature_id ON citations (feature_id)")
-            _add_styles(db, list(tables.layers))
+        add_qgis_extras(temporary, tables, Path(target).name)
     return Path(target)
 
 
-def _add_styles(db: sqlite3.Connection, layers: list[str]) -> None:
-    """Create ``layer_styles`` as QGIS does, register it in ``gpkg_contents`` and store a QML per layer."""
-    db.execute(
-        "CREATE TABLE layer_styles ("
-        "id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, f_table_catalog TEXT(256), f_table_schema TEXT(256), "
-        "f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
-        "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-        "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
-    )
-    db.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
-        "VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), 0)",
-        ("layer_styles", "layer_styles", "QGIS default styles, one per layer"),
-    )
-    for name in layers:
-        (column,) = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (name,)).fetchone()
-        db.execute(
-            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-            "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-            "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL)",
-            (name, column, name, qml_style(name), TABLE_DESCRIPTIONS[name]),
-        )
+def add_qgis_extras(path: Path, tables: ExportTables, file_name: str) -> None:
+    """Countries, styles (QML and SLD), citation relations and the QGIS project: see :mod:`corridors.export.qgis`."""
+    add_to_geopackage(path, tables, file_name)

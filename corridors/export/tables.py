@@ -1,7 +1,8 @@
-"""What an export holds: the chosen layers' features with their analysis, the crossings, the citations."""
+"""What an export holds: the chosen layers' features with their analysis and estimates, crossings, citations."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,12 +12,21 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import analyze_routes, crossing_points
-from ..boundaries import Boundaries
+from ..boundaries import Boundaries, default_boundaries
 from ..dataset import Dataset, select
 from ..errors import InvalidData
-from ..vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, MODES
+from ..estimates import FactorTable, estimate_routes, factors_path, load_factors
+from ..published import source_text
+from ..timeline import parse_date
+from ..vocab import DEFAULT_MIN_EXCURSION_KM, GEOMETRY_QUALITIES, KM_DECIMALS, LIST_SEPARATOR, MODES
 
-LIST_SEPARATOR = ";"
+#: Typed companions of ``opened`` and ``closed`` (text at the precision the sources give).
+DATE_COLUMNS = ("opened_date", "opened_year", "closed_date", "closed_year")
+DATASET_TITLE = "South Caucasus transport corridors"
+DATASET_DESCRIPTION = (
+    "Routes with geodesic lengths (km, per mode) and border crossings, their segments, places, airports and "
+    "crossings, every cited attribute with its source (corridors package). WGS84 longitude/latitude."
+)
 TABLES = ("routes", "segments", "places", "airports", "crossings")
 TABLE_DESCRIPTIONS = {
     "routes": "Routes in travel order, with geodesic lengths (km, total and per mode), countries and border crossings",
@@ -51,12 +61,25 @@ class ExportTables:
         return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
+#: The route columns of the estimates (corridors.estimates), empty where a factor is missing.
+ESTIMATE_COLUMNS = (
+    "customs_borders",
+    "transshipments",
+    "transit_days_low",
+    "transit_days_high",
+    "co2_kg_per_tonne_low",
+    "co2_kg_per_tonne_high",
+    "estimates_as_of",
+)
+
+
 def export_tables(
     data: Dataset,
     layers: Sequence[str] | None = None,
     *,
     boundaries: Boundaries | None = None,
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+    factors: FactorTable | None = None,
 ) -> ExportTables:
     """The tables to export: the chosen layers' features, their analysis, crossings and citations.
 
@@ -76,6 +99,20 @@ def export_tables(
         data, list(routes.index), boundaries=boundaries, min_excursion_km=min_excursion_km
     )
     by_id = {a.id: a for a in analyses}
+    today = dt.date.today()
+    found = estimate_routes(
+        data,
+        analyses,
+        factors if factors is not None else load_factors(factors_path()),
+        today,
+        boundaries=boundaries or default_boundaries(),
+    )
+    estimated = {a.id: e for a, e in zip(analyses, found)}
+
+    def bound(route_id: str, measure: str, end: str) -> float | None:
+        value = getattr(estimated[route_id], measure)  # transit_days or co2_kg_per_tonne
+        return round(getattr(value, end), 2) if value is not None else None
+
     routes = routes.assign(
         declared_countries=routes["countries"],
         countries=[by_id[i].countries for i in routes.index],
@@ -85,6 +122,20 @@ def export_tables(
             for mode in MODES
         },
         crossings_count=[by_id[i].crossings_count for i in routes.index],
+        geometry_quality=[by_id[i].geometry_quality for i in routes.index],
+        **{
+            f"segments_{quality}": [by_id[i].segments_by_geometry_quality[quality] for i in routes.index]
+            for quality in GEOMETRY_QUALITIES
+        },
+        **_published_columns([by_id[i] for i in routes.index]),
+        customs_borders=[estimated[i].customs_borders for i in routes.index],
+        transshipments=[estimated[i].transshipments for i in routes.index],
+        **{
+            f"{column}_{end}": pd.array([bound(i, column, end) for i in routes.index], dtype="Float64")
+            for column in ("transit_days", "co2_kg_per_tonne")
+            for end in ("low", "high")
+        },
+        estimates_as_of=today.isoformat(),
     )
     kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
                                            ("airport", airports)) for fid in frame.index}
@@ -104,17 +155,50 @@ def export_tables(
         ],
         columns=["feature_id", "kind", "attribute", "value", "document", "document_title", "quote"],
     )
+    routes, segments = _with_dates(routes), _with_dates(segments)
     return ExportTables(
         routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
-                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count"]),
-        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "opened", "closed", "from", "to"]),
+                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count",
+                               "geometry_quality", *(f"segments_{q}" for q in GEOMETRY_QUALITIES), *PUBLISHED_COLUMNS,
+                               *ESTIMATE_COLUMNS, *DATE_COLUMNS]),
+        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "geometry_quality", "opened",
+                                   "closed", "from", "to", *DATE_COLUMNS]),
         places=_table(  # pandas reads integers with nulls as floats
             places.astype({"geonameid": "Int64"}), ["id", "kind", "name", "place_type", "country", "geonameid"]
         ),
-        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves"]),
+        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves", "opened", "opened_source"]),
         crossings=_crossings_table(crossing_points(analyses)),
         citations=citations,
     )
+
+
+def _with_dates(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``opened`` and ``closed`` as written, plus ``<column>_date`` (a date, when the full day is known) and
+    ``<column>_year`` (always, when there is a date), so GIS clients can filter and animate by time."""
+    columns = {}
+    for column in ("opened", "closed"):
+        values = frame[column] if column in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        written = [None if pd.isna(v) else str(v) for v in values]
+        columns[f"{column}_date"] = pd.Series(
+            [parse_date(v) if v and len(v) == len("YYYY-MM-DD") else None for v in written], index=frame.index,
+            dtype=object,
+        )
+        columns[f"{column}_year"] = pd.array([parse_date(v).year if v else None for v in written], dtype="Int32")
+    return frame.assign(**columns)
+
+
+#: Route columns holding the published length beside ours (empty where none is published).
+PUBLISHED_COLUMNS = ("published_km", "published_source", "deviation_pct")
+
+
+def _published_columns(analyses: Sequence[Any]) -> dict[str, list[Any]]:
+    """``published_km``, ``published_source`` (outlet, date, URL) and ``deviation_pct`` per route."""
+    figures = [a.to_dict() for a in analyses]
+    return {
+        "published_km": [f["published_km"] for f in figures],
+        "published_source": [source_text(f["published_source"]) or None for f in figures],
+        "deviation_pct": [f["deviation_pct"] for f in figures],
+    }
 
 
 def _selection(

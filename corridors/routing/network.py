@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -216,24 +216,27 @@ class Network:
 
     # ----------------------------------------------------------------- search
 
-    def search_graph(self, segment_ids: Iterable[str]) -> nx.Graph:
+    def search_graph(self, segment_ids: Iterable[str], weights: Mapping[str, float] | None = None) -> nx.Graph:
         """A simple graph in which each segment is a node between its two places.
 
         Paths in it are distinct exactly when their segments differ, even where two segments join
         the same places (a road and a railway bridge), which a graph of places alone would merge.
+        Each segment weighs its km, or its value in ``weights``.
         """
         graph = nx.Graph()
         graph.add_nodes_from(("place", p) for p in self.graph.nodes)
         for u, v, key, attrs in self.graph.edges(keys=True, data=True):
             if key in segment_ids:
-                half = attrs["length_km"] / 2.0
+                half = (weights[key] if weights is not None else attrs["length_km"]) / 2.0
                 graph.add_edge(("place", u), ("segment", key), weight=half)
                 graph.add_edge(("segment", key), ("place", v), weight=half)
         return graph
 
-    def paths(self, origin: str, destination: str, segment_ids: set[str]) -> Iterator[list[Step]]:
-        """Simple paths from ``origin`` to ``destination``, shortest first, as ``(segment id, forward)``."""
-        graph = self.search_graph(segment_ids)
+    def paths(
+        self, origin: str, destination: str, segment_ids: set[str], weights: Mapping[str, float] | None = None
+    ) -> Iterator[list[Step]]:
+        """Simple paths from ``origin`` to ``destination``, lightest first, as ``(segment id, forward)``."""
+        graph = self.search_graph(segment_ids, weights)
         try:
             for nodes in nx.shortest_simple_paths(graph, ("place", origin), ("place", destination), weight="weight"):
                 yield self._steps(nodes)
@@ -249,8 +252,10 @@ class Network:
         ends = self.data.segment_ends
         return [Step(nodes[i][1], ends[nodes[i][1]][0] == nodes[i - 1][1]) for i in range(1, len(nodes) - 1, 2)]
 
-    def shortest_paths(self, stops: Sequence[str], allowed: set[str], wanted: int) -> list[list[Step]]:
-        """Up to a few more than ``wanted`` shortest paths through the stops, shortest first, distinct by segments.
+    def shortest_paths(
+        self, stops: Sequence[str], allowed: set[str], wanted: int, weights: Mapping[str, float] | None = None
+    ) -> list[list[Step]]:
+        """Up to a few more than ``wanted`` lightest paths through the stops, lightest first, distinct by segments.
 
         Parameters
         ----------
@@ -261,6 +266,8 @@ class Network:
         wanted
             How many paths the caller wants; two spare ones are kept for paths the whole-path
             analysis rejects.
+        weights
+            A search weight per segment instead of its km (see :func:`corridors.routing.find_routes`).
 
         Returns
         -------
@@ -268,10 +275,10 @@ class Network:
             Possibly empty.
         """
         room = wanted + 2
-        legs = [list(itertools.islice(self.paths(a, b, allowed), room)) for a, b in itertools.pairwise(stops)]
+        legs = [list(itertools.islice(self.paths(a, b, allowed, weights), room)) for a, b in itertools.pairwise(stops)]
         if not all(legs):
             return []
-        lengths = {s: self.edge(s)["length_km"] for s in allowed}
+        lengths = weights or {s: self.edge(s)["length_km"] for s in allowed}
         combined = sorted(
             (sum(lengths[s] for s, _ in steps), steps)
             for steps in ([step for leg in choice for step in leg] for choice in itertools.product(*legs))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..analysis import RouteAnalysis, clip_to
@@ -12,10 +13,14 @@ from ..crossings import analyze_tracks
 from ..dataset import Dataset
 from ..errors import BadParameter, NoRoute, UsageError
 from ..geojson import line_geometry
+from ..timeline import status_on
 from ..tracks import Step, places_passed, segments_track, step_ends
 from ..vocab import KM_DECIMALS, furthest_from_service
 from .explain import explain
 from .network import Constraints, Network
+
+#: Extra candidate paths searched when the paths are ranked by a whole-path value (``rank``).
+RERANK_SPARES = 6
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ def find_routes(
     constraints: Constraints | None = None,
     *,
     alternatives: int = 1,
+    weights: Mapping[str, float] | None = None,
+    rank: Callable[[RoutePath], float] | None = None,
 ) -> RouteAnswer:
     """The shortest path (or the ``alternatives`` shortest ones) between two places, by name or id.
 
@@ -83,6 +90,13 @@ def find_routes(
         Countries to avoid, modes allowed, date, places to pass (see the module docstring).
     alternatives
         How many paths to return at most: the K shortest simple paths, distinct by their segments.
+    weights
+        A search weight per segment id instead of its km (e.g. hours or CO₂ from
+        :func:`corridors.estimates.segment_weights`).
+    rank
+        The value to order the paths found by, lowest first (ties by km); the search then keeps a few
+        more candidates, since a path's whole value (mode changes, borders) is not the sum of its
+        segments' weights.
 
     Raises
     ------
@@ -114,8 +128,16 @@ def find_routes(
         if a == b:
             raise UsageError(f"the route starts and ends at {network.places.names[a]} ({a}): nothing to find")
     allowed = network.allowed(constraints)
-    candidates = network.shortest_paths(stops, allowed, alternatives)
-    paths = _analyse(network, candidates, constraints, alternatives, stops, requested)
+    if rank is None:
+        candidates = network.shortest_paths(stops, allowed, alternatives, weights)
+        paths = _analyse(network, candidates, constraints, alternatives, stops, requested)
+    else:
+        candidates = network.shortest_paths(stops, allowed, alternatives + RERANK_SPARES, weights)
+        found = _analyse(network, candidates, constraints, len(candidates), stops, requested)
+        ordered = sorted(found, key=lambda p: (rank(p), p.analysis.length_km))[:alternatives]
+        paths = [
+            replace(p, rank=n, analysis=replace(p.analysis, id=f"path-{n}")) for n, p in enumerate(ordered, start=1)
+        ]
     if not paths:
         raise NoRoute(explain(network, stops, constraints, rejected=len(candidates)))
     return RouteAnswer(stops[0], stops[-1], constraints, paths, notes)
@@ -140,7 +162,7 @@ def _analyse(
         if set(constraints.avoid) & set(result.countries):
             continue
         rank = len(paths) + 1
-        legs = [_leg(network, step) for step in steps]
+        legs = [_leg(network, step, constraints.as_of) for step in steps]
         layers = {leg["layer"] for leg in legs}
         analysis = RouteAnalysis(
             id=f"path-{rank}",
@@ -148,6 +170,7 @@ def _analyse(
             layer=layers.pop() if len(layers) == 1 else None,
             status=furthest_from_service(leg["status"] for leg in legs),
             line=result,
+            segment_qualities=tuple(leg["geometry_quality"] for leg in legs),
         )
         places = places_passed(steps, data.segment_ends)
         paths.append(RoutePath(rank, steps, places, analysis, legs, constraints, dict(requested)))
@@ -156,8 +179,8 @@ def _analyse(
     return paths
 
 
-def _leg(network: Network, step: Step) -> dict[str, Any]:
-    """One segment of a path as JSON, in the direction travelled."""
+def _leg(network: Network, step: Step, as_of: dt.date | None) -> dict[str, Any]:
+    """One segment of a path as JSON, in the direction travelled, with its status on ``as_of`` if given."""
     row = network.data.segments.loc[step.segment]
     edge = network.edge(step.segment)
     start, end = step_ends(step, network.data.segment_ends)
@@ -166,7 +189,8 @@ def _leg(network: Network, step: Step) -> dict[str, Any]:
         "name": row["name"],
         "layer": row["layer"],
         "mode": row["mode"],
-        "status": row["status"],
+        "geometry_quality": row["geometry_quality"],
+        "status": status_on(row, as_of) if as_of else row["status"],
         "opened": edge["opened"],
         "closed": edge["closed"],
         "from": start,
