@@ -438,9 +438,9 @@ def test_warnings_reach_stderr_and_never_stdout(countries, tmp_path):
 
 def test_dask_engine_gives_identical_results(analyze, tmp_path, monkeypatch):
     pytest.importorskip("dask_geopandas", reason="the dask extra is not installed")
-    import corridors.userdata
+    import corridors.userdata.engine
 
-    monkeypatch.setattr(corridors.userdata, "CHUNK_VERTICES", 20)  # several partitions from a small file
+    monkeypatch.setattr(corridors.userdata.engine, "CHUNK_VERTICES", 20)  # several partitions from a small file
     rng = np.random.default_rng(7)
     features = [
         line(f"r{i}", rng.uniform([-0.5, -1.2], [3.5, 1.2], (int(rng.integers(2, 9)), 2)).tolist()) for i in range(60)
@@ -454,12 +454,12 @@ def test_dask_engine_gives_identical_results(analyze, tmp_path, monkeypatch):
 
 def test_a_failing_dask_worker_exits_1_in_one_line(analyze, tmp_path, monkeypatch):
     pytest.importorskip("dask_geopandas", reason="the dask extra is not installed")
-    import corridors.userdata
+    import corridors.userdata.engine
 
     def broken(*args):
         raise MemoryError("worker ran out of memory")
 
-    monkeypatch.setattr(corridors.userdata, "analyze_geometries", broken)
+    monkeypatch.setattr(corridors.userdata.engine, "analyze_geometries", broken)
     result = analyze(
         write(tmp_path / "r.geojson", line("r", ACROSS)), "--engine", "dask", "-o", str(tmp_path / "o.json")
     )

@@ -1,0 +1,235 @@
+"""Checks of a user's lines, feature by feature: problems (the first one wins) and safe repairs.
+
+Problems that have one safe fix are repaired with a warning naming the file and the feature; the
+rest stop the run, or are skipped with a warning when ``skip_invalid`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import LineString, MultiLineString
+
+from ..errors import BadParameter
+
+log = logging.getLogger(__name__)
+
+#: Problems listed one by one on stderr before the rest are counted.
+MAX_LISTED = 20
+
+_LINE_TYPES = (1, 2, 5)  # LineString, LinearRing, MultiLineString
+_COLLECTION = 7
+
+
+class Checks:
+    """Per-feature problems (the first one wins) and repairs, reported with the file and feature."""
+
+    def __init__(self, path: str, ids: list[Any], rows: np.ndarray) -> None:
+        self.path = path
+        self.ids = ids
+        self.rows = rows
+        self.problems = np.full(len(rows), None, dtype=object)
+        self.repairs: dict[int, list[str]] = {}
+
+    @property
+    def open(self) -> np.ndarray:
+        """Features without a problem so far."""
+        return np.equal(self.problems, None)
+
+    def problem(self, mask: np.ndarray, messages: str | Sequence[str]) -> None:
+        mask = np.asarray(mask, dtype=bool) & self.open
+        for index in np.flatnonzero(mask):
+            self.problems[index] = messages if isinstance(messages, str) else messages[index]
+
+    def repair(self, mask: np.ndarray, notes: str | Sequence[str]) -> None:
+        for index in np.flatnonzero(np.asarray(mask, dtype=bool) & self.open):
+            self.repairs.setdefault(int(index), []).append(notes if isinstance(notes, str) else notes[index])
+
+    def where(self, index: int) -> str:
+        row = int(self.rows[index])
+        key = self.ids[index]
+        return f"{self.path}: feature {key!r} (#{row})" if key is not None else f"{self.path}: feature #{row}"
+
+    def finish(self, skip_invalid: bool) -> np.ndarray:
+        """Report repairs and problems; the mask of features to keep."""
+        bad = np.flatnonzero(~self.open)
+        if len(bad) and not skip_invalid:
+            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+            raise BadParameter(
+                "skip_invalid", f"{self.where(bad[0])}: {self.problems[bad[0]]}{more}; fix it or use {{parameter}}"
+            )
+        repaired = [i for i in sorted(self.repairs) if self.problems[i] is None]
+        _report([f"{self.where(i)}: repaired: {'; '.join(self.repairs[i])}" for i in repaired], "repaired")
+        _report([f"{self.where(i)}: skipped: {self.problems[i]}" for i in bad], "skipped")
+        return self.open
+
+
+def _report(lines: list[str], verb: str) -> None:
+    for line in lines[:MAX_LISTED]:
+        log.warning("%s", line)
+    if len(lines) > MAX_LISTED:
+        log.warning("... and %d more features %s", len(lines) - MAX_LISTED, verb)
+
+
+def check_ids(checks: Checks, keys: list[Any]) -> None:
+    checks.problem(np.array([k is None for k in keys], dtype=bool), "has no id")
+    first: dict[Any, int] = {}
+    messages = [""] * len(keys)
+    duplicate = np.zeros(len(keys), dtype=bool)
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        if key in first:
+            duplicate[index] = True
+            messages[index] = f"duplicate id (feature #{checks.rows[first[key]]} has it too)"
+        else:
+            first[key] = index
+    checks.problem(duplicate, messages)
+
+
+def check_geometry(checks: Checks, geometries: np.ndarray) -> np.ndarray:
+    """Lines only: collections reduced to their lines, empty parts dropped, rings made lines."""
+    geometries = geometries.copy()
+    types = shapely.get_type_id(geometries)
+    collection = (types == _COLLECTION) & checks.open
+    for index in np.flatnonzero(collection):
+        geometries[index] = _as_line(_line_parts(geometries[index]))
+    checks.repair(collection & ~shapely.is_missing(geometries), "kept the lines of a GeometryCollection")
+    checks.problem(
+        ~np.isin(types, _LINE_TYPES) & ~collection,
+        [f"is a {getattr(g, 'geom_type', None)}, not a line" for g in geometries],
+    )
+    checks.problem(collection & shapely.is_missing(geometries), "is a GeometryCollection without lines")
+    checks.problem(shapely.is_empty(geometries), "has an empty geometry")
+
+    multi = np.flatnonzero((types == 5) & checks.open)
+    parts, owner = shapely.get_parts(geometries[multi], return_index=True)
+    holey = np.unique(owner[shapely.is_empty(parts)])
+    for index in multi[holey]:
+        geometries[index] = _as_line(_line_parts(geometries[index]))
+    checks.repair(np.isin(np.arange(len(geometries)), multi[holey]), "dropped the empty parts of a MultiLineString")
+    for index in np.flatnonzero((types == 2) & checks.open):
+        geometries[index] = LineString(geometries[index].coords)  # a ring is a closed line
+
+    coords, owner = shapely.get_coordinates(geometries, return_index=True)
+    checks.problem(
+        _any_vertex(~np.isfinite(coords).all(axis=1), owner, len(geometries)), "has a NaN or infinite coordinate"
+    )
+    return geometries
+
+
+def _any_vertex(flags: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    """Per geometry, whether any of its vertices is flagged (``owner`` from ``get_coordinates``)."""
+    rows = np.zeros(count, dtype=bool)
+    rows[owner[flags]] = True
+    return rows
+
+
+def _line_parts(geometry: Any) -> list[LineString]:
+    """The non-empty lines inside any geometry, in order."""
+    if geometry is None or geometry.is_empty:
+        return []
+    if geometry.geom_type in ("LineString", "LinearRing"):
+        return [LineString(geometry.coords)]
+    if geometry.geom_type in ("MultiLineString", "GeometryCollection"):
+        return [line for part in geometry.geoms for line in _line_parts(part)]
+    return []
+
+
+def _as_line(parts: list[LineString]) -> Any:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else MultiLineString(parts)
+
+
+def to_lonlat(checks: Checks, geometries: np.ndarray, source: Any, crs: str | None, path: str) -> np.ndarray:
+    """Reproject to EPSG:4326; a file without a CRS is taken as lon/lat if its coordinates fit."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    if crs is not None:
+        if source is not None:
+            raise BadParameter(
+                "crs", f"{path}: {{parameter}} is only for files without a CRS; this one is in {source.to_string()}"
+            )
+        try:
+            source = CRS.from_user_input(crs)
+        except CRSError:
+            raise BadParameter("crs", f"{{parameter}}: unknown CRS {crs!r}") from None
+    if source is None:
+        coords, owner = shapely.get_coordinates(geometries, return_index=True)
+        outside = ~((np.abs(coords[:, 0]) <= 360) & (np.abs(coords[:, 1]) <= 90)) & np.isfinite(coords).all(axis=1)
+        outside &= checks.open[owner]
+        if outside.any():
+            index = int(owner[np.flatnonzero(outside)[0]])
+            x, y = coords[np.flatnonzero(outside)[0]]
+            raise BadParameter(
+                "crs",
+                f"{checks.where(index)}: the file has no CRS and ({x:g}, {y:g}) is not lon/lat; "
+                "give its CRS with {parameter}",
+            )
+        log.warning("%s: no CRS; coordinates taken as lon/lat (EPSG:4326)", path)
+        return geometries
+    source = CRS.from_user_input(source)
+    if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        return geometries
+    series = gpd.GeoSeries(geometries, crs=source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        projected = np.asarray(series.to_crs("EPSG:4326").values, dtype=object)
+    coords, owner = shapely.get_coordinates(projected, return_index=True)
+    failed = _any_vertex(~np.isfinite(coords).all(axis=1), owner, len(projected))
+    checks.problem(failed, f"cannot be reprojected from {source.to_string()} to lon/lat")
+    return projected
+
+
+def check_range(checks: Checks, geometries: np.ndarray) -> np.ndarray:
+    coords, owner = shapely.get_coordinates(geometries, return_index=True)
+    checks.problem(_any_vertex(np.abs(coords[:, 1]) > 90, owner, len(geometries)), "has a latitude beyond ±90°")
+    checks.problem(_any_vertex(np.abs(coords[:, 0]) > 360, owner, len(geometries)), "has a longitude beyond ±360°")
+    past = _any_vertex(np.abs(coords[:, 0]) > 180, owner, len(geometries)) & checks.open
+    if not past.any():
+        return geometries
+    checks.repair(past, "longitudes past ±180° wrapped (antimeridian)")
+    geometries = geometries.copy()
+    geometries[past] = shapely.transform(geometries[past], _wrap, include_z=None)
+    return geometries
+
+
+def _wrap(coords: np.ndarray) -> np.ndarray:
+    coords = coords.copy()
+    x = coords[:, 0]
+    beyond = np.abs(x) > 180
+    x[beyond] = (x[beyond] + 180.0) % 360.0 - 180.0
+    return coords
+
+
+def check_validity(checks: Checks, geometries: np.ndarray) -> np.ndarray:
+    candidates = np.flatnonzero(checks.open)
+    invalid = candidates[~shapely.is_valid(geometries[candidates])]
+    if not len(invalid):
+        return geometries
+    geometries = geometries.copy()
+    reasons = shapely.is_valid_reason(geometries[invalid])
+    fixed = shapely.make_valid(geometries[invalid])
+    unfixable = np.zeros(len(geometries), dtype=bool)
+    repaired = np.zeros(len(geometries), dtype=bool)
+    messages = [""] * len(geometries)
+    for index, reason, geometry in zip(invalid, reasons, fixed):
+        line = _as_line(_line_parts(geometry))
+        if line is None:
+            unfixable[index] = True
+            messages[index] = f"has zero length, so cannot be repaired ({reason})"
+        else:
+            geometries[index] = line
+            repaired[index] = True
+            messages[index] = f"invalid ({reason}), fixed with make_valid"
+    checks.problem(unfixable, messages)
+    checks.repair(repaired, messages)
+    return geometries

@@ -1,0 +1,219 @@
+"""Reading a user's line file: any OGR format, GeoParquet or CSV with WKT; ids; the checks in order."""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..errors import BadParameter, UsageError
+from ..geojson import plain
+from .checks import Checks, check_geometry, check_ids, check_range, check_validity, to_lonlat
+
+WKT_COLUMNS = ("wkt", "geometry")
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+_NO_GEOMETRY = "has no geometry, or one that cannot be read"
+
+
+@dataclass(frozen=True)
+class UserLines:
+    """Valid lines in EPSG:4326 ready for analysis, in file order (or the order asked).
+
+    ``frame`` keeps the file's attributes; ``keys`` holds each feature's id (the id field's value,
+    or its 1-based position in the file when there is no id field).
+    """
+
+    path: str
+    frame: gpd.GeoDataFrame
+    keys: list[Any]
+
+
+def read_lines(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    id_field: str | None = None,
+    crs: str | None = None,
+    select: Sequence[str] | None = None,
+    skip_invalid: bool = False,
+) -> UserLines:
+    """Read a line layer, check every feature, repair what is safe to repair.
+
+    Repaired, with a warning: a GeometryCollection holding lines (its lines are kept), empty parts
+    of a MultiLineString, longitudes within ±360° written past ±180° (wrapped), invalid lines that
+    ``shapely.make_valid`` turns into lines (a degenerate part dropped). Self-intersecting lines
+    are valid routes (a loop) and are analysed as drawn.
+
+    Not repairable: no or unreadable geometry, a geometry that is not a line, an empty line, NaN or
+    infinite coordinates, latitudes beyond ±90°, coordinates that cannot be reprojected, a missing
+    or duplicate id.
+
+    Parameters
+    ----------
+    path
+        The file to read.
+    layer
+        Layer of a multi-layer source (GeoPackage, ...); required when there are several.
+    id_field
+        Field identifying features; default ``id`` when present, else the 1-based row number.
+    crs
+        CRS of a file that declares none (a CSV); default: EPSG:4326 if the coordinates fit.
+    select
+        Only these ids (as strings), in this order.
+    skip_invalid
+        Skip, with a warning, the features that cannot be repaired, instead of failing.
+
+    Raises
+    ------
+    UsageError
+        For an unreadable file or bad option, or an unrepairable feature without ``skip_invalid``.
+    """
+    name = str(path)
+    frame, unreadable = _read(Path(path), layer)
+    if frame.empty:
+        raise UsageError(f"{name}: no features")
+    frame = frame.reset_index(drop=True)
+    spatial = isinstance(frame, gpd.GeoDataFrame)  # pyogrio gives a DataFrame for a table without geometry
+    source_crs = frame.crs if spatial else None
+    attributes = frame.drop(columns=frame.geometry.name) if spatial else frame
+    geometries = np.asarray(frame.geometry.values, dtype=object) if spatial else np.full(len(frame), None, dtype=object)
+    field = _id_field(attributes, id_field, name)
+    keys = _keys(attributes[field]) if field else list(range(1, len(frame) + 1))
+    rows = np.arange(len(frame)) if select is None else _selected(keys, select, name)
+    checks = Checks(name, [keys[r] if field else None for r in rows], rows + 1)
+    geometries = geometries[rows]
+    checks.problem(
+        np.isin(rows, list(unreadable)) | shapely.is_missing(geometries),
+        [unreadable.get(int(r), _NO_GEOMETRY) for r in rows],
+    )
+    if field:
+        check_ids(checks, [keys[r] for r in rows])
+    geometries = check_geometry(checks, geometries)
+    geometries = to_lonlat(checks, geometries, source_crs, crs, name)
+    geometries = check_range(checks, geometries)
+    geometries = check_validity(checks, geometries)
+
+    keep = checks.finish(skip_invalid)
+    kept_rows = rows[keep]
+    result = gpd.GeoDataFrame(
+        attributes.iloc[kept_rows].reset_index(drop=True), geometry=list(geometries[keep]), crs="EPSG:4326"
+    )
+    if result.empty:
+        raise UsageError(f"{name}: no line features to analyse ({int((~keep).sum())} skipped)")
+    return UserLines(name, result, [keys[r] for r in kept_rows])
+
+
+def _read(path: Path, layer: str | None) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The raw table (geometry may be None) and, per row, why its geometry could not be read."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", *PARQUET_SUFFIXES) and layer is not None:
+        raise BadParameter("layer", f"{path}: {{parameter}} does not apply to {suffix[1:].upper()} files")
+    if suffix == ".csv":
+        return _read_csv(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # unreadable geometries are reported per feature below
+            if suffix in PARQUET_SUFFIXES:
+                return gpd.read_parquet(path), {}
+            import pyogrio
+
+            layer = _layer(path, layer, pyogrio.list_layers(path))
+            return pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore"), {}
+    except UsageError:
+        raise
+    except Exception as exc:  # pyogrio, pyarrow and GEOS raise many types for unreadable files
+        raise UsageError(f"{path}: cannot read ({_first_line(exc, path)})") from None
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[int, str]]:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception as exc:  # parser, decoding and empty-file errors
+        raise UsageError(f"{path}: cannot read ({_first_line(exc, path)})") from None
+    by_name = {str(c).strip().lower(): c for c in table.columns}
+    column = next((by_name[n] for n in WKT_COLUMNS if n in by_name), None)
+    if column is None:
+        raise UsageError(f"{path}: no WKT column (wkt or geometry); columns: {', '.join(map(str, table.columns))}")
+    text = table[column].to_numpy(dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        geometries = shapely.from_wkt(text, on_invalid="ignore")
+    unreadable = {
+        int(row): "has no WKT geometry" if not str(text[row]).strip() else "has WKT that cannot be parsed"
+        for row in np.flatnonzero(shapely.is_missing(geometries))
+    }
+    return gpd.GeoDataFrame(table.drop(columns=[column]), geometry=geometries), unreadable
+
+
+def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
+    names = [str(n) for n in layers[:, 0]] if len(layers) else []
+    if layer is not None:
+        if layer not in names:
+            close = difflib.get_close_matches(layer, names, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else f" (layers: {', '.join(names)})"
+            raise UsageError(f"{path}: no layer {layer!r}{hint}")
+        return layer
+    if len(names) > 1:
+        listed = ", ".join(names)
+        raise BadParameter("layer", f"{path}: has {len(names)} layers ({listed}); choose one with {{parameter}}")
+    return None
+
+
+def _first_line(exc: Exception, path: Path) -> str:
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return (
+        lines[0]
+        .split("; It might help")[0]
+        .replace(f"'{path}' ", "")
+        .replace(f"{path}: ", "")
+        .replace(str(path), "the file")
+    )
+
+
+def _id_field(attributes: pd.DataFrame, id_field: str | None, path: str) -> str | None:
+    fields = [str(c) for c in attributes.columns]
+    if id_field is None:
+        return "id" if "id" in fields else None
+    if id_field not in fields:
+        close = difflib.get_close_matches(id_field, fields, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else f" (fields: {', '.join(fields) or 'none'})"
+        raise UsageError(f"{path}: no field {id_field!r}{hint}")
+    return id_field
+
+
+def _keys(values: pd.Series) -> list[Any]:
+    """Ids as plain JSON values: integers stay integers (also when read as floats), None when missing."""
+
+    def key(value: Any) -> Any:
+        value = plain(value)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            return value if value.strip() else None
+        return value if value is None or isinstance(value, (int, float)) else str(value)
+
+    return [key(v) for v in values.to_numpy(dtype=object)]
+
+
+def _selected(keys: list[Any], select: Sequence[str], path: str) -> np.ndarray:
+    by_text: dict[str, list[int]] = {}
+    for row, key in enumerate(keys):
+        by_text.setdefault(str(key), []).append(row)
+    rows = []
+    for wanted in dict.fromkeys(select):  # naming an id twice asks for it once
+        if wanted not in by_text:
+            close = difflib.get_close_matches(wanted, list(by_text), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UsageError(f"{path}: unknown feature id {wanted!r}{hint}")
+        rows.extend(by_text[wanted])
+    return np.asarray(rows, dtype=int)
