@@ -15,5 +15,5 @@ MODES = ("rail", "road", "sea", "ferry")
 #: How closely a segment's line follows the real one: within about 1 km, or only through its known towns.
 GEOMETRY_QUALITIES = ("traced", "schematic")
 #: Formats ``corridors export`` writes, and the target that means standard output (GeoJSON only).
-EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet")
+EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet", "annotations")
 STDOUT = "-"

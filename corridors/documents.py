@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import InvalidData
 from .paths import seeds_dir
+from .timeline import is_iso_date
 
 METADATA_FILE = "documents.toml"
 
@@ -36,6 +37,11 @@ class Document:
     authors: tuple[str, ...] = ()
     publisher: str | None = None
     date: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    licence: str | None = None
+    established: str | None = None
+    sha256: str | None = None
 
     @cached_property
     def folded(self) -> str:
@@ -87,6 +93,8 @@ def load_documents(root: Path | None = None) -> dict[str, Document]:
         digest = hashlib.sha256(data).hexdigest()
         if digest != entry["sha256"]:
             raise InvalidData(path, f"sha256 {digest} does not match documents.toml", feature=doc_id)
+        if entry.get("date") and not is_iso_date(str(entry["date"])):
+            raise InvalidData(meta_path, f"date {entry['date']!r} is not an ISO date", feature=doc_id)
         documents[doc_id] = Document(
             id=doc_id,
             title=entry["title"],
@@ -95,6 +103,11 @@ def load_documents(root: Path | None = None) -> dict[str, Document]:
             authors=tuple(entry.get("authors", ())),
             publisher=entry.get("publisher"),
             date=str(entry["date"]) if entry.get("date") else None,
+            outlet=entry.get("outlet"),
+            url=entry.get("url"),
+            licence=entry.get("licence"),
+            established=entry.get("established"),
+            sha256=digest,
         )
     return documents
 

@@ -14,7 +14,9 @@ from .options import dataset, echo_json, format_option, render_table
 @format_option("table", "json")
 @click.pass_context
 def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
-    """Show a route, segment, place or airport by id, with its cited attributes."""
+    """Show a route, segment, place, airport or concept by id, with its cited attributes."""
+    from ..attributes import claim_label, grouped_by_quote
+
     data = dataset(ctx)
     info = data.feature(feature_id)
     if fmt == "json":
@@ -25,10 +27,10 @@ def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
     click.echo(render_table(["property", "value"], facts))
     if info.attributes:
         click.echo(f"\nCited attributes ({len(info.attributes)}):")
-        for cite in info.attributes:
-            title = data.documents[cite.document].title
-            click.echo(f"- {cite.name}: {cite.value}")
-            click.echo(textwrap.indent(textwrap.fill(f"“{cite.quote}” — {title}", 96), "    "))
+        for group in grouped_by_quote(info.attributes, data.documents):
+            click.echo(textwrap.fill(group.text, 100, initial_indent="- ", subsequent_indent="  "))
+            for cite in group.claims:
+                click.echo(textwrap.fill(claim_label(cite), 100, initial_indent="    · ", subsequent_indent="      "))
     click.echo(
         f"\nMentioned in {len(info.mentions)} sentence(s) of {len({m.document for m in info.mentions})} document(s)."
     )
