@@ -52,8 +52,8 @@ from .attributes import Citation, according_to, claim_label
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
 from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
-from .errors import InvalidData, UsageError
 from .documents import Document
+from .errors import InvalidData, UsageError
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import (
     AIRPORTS_LAYER,
@@ -78,7 +78,8 @@ TABLE_DESCRIPTIONS = {
     "places": "Towns, ports, checkpoints, junctions and stations",
     "airports": "Airports by ICAO code, with the place each serves",
     "crossings": "Where each route leaves one country for the next (at sea: where it leaves the first coast)",
-    "citations": "Cited attributes: the claim, who states it and when, the document and the anchored quote, keyed by feature_id",
+    "citations": "Cited attributes: the claim, who states it and when, the document and the anchored quote, "
+    "keyed by feature_id",
 }
 
 #: Colours shared by the QGIS and KML styles.

@@ -21,7 +21,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .attributes import STATUSES, Citation, Mention, claim_label, grouped_by_quote, in_lifetime, load_citations, mention_index
+from .attributes import (
+    STATUSES,
+    Citation,
+    Mention,
+    claim_label,
+    grouped_by_quote,
+    in_lifetime,
+    load_citations,
+    mention_index,
+)
 from .concepts import CONCEPTS_FILE, CONCEPTS_LAYER, Concepts, load_concepts
 from .defaults import GEOMETRY_QUALITIES, MODES
 from .documents import Document, load_documents

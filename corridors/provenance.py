@@ -57,9 +57,12 @@ def annotation(cite: Citation, document: Document) -> dict[str, Any]:
     ]
     if cite.qualifier:
         body.append({"type": "TextualBody", "purpose": "classifying", "value": cite.qualifier})
-    notes = [f"refers to {cite.refers_to}" if cite.refers_to else "", f"stated by {cite.stated_by}" if cite.stated_by else ""]
-    if any(notes):
-        body.append({"type": "TextualBody", "purpose": "commenting", "value": "; ".join(n for n in notes if n)})
+    notes = [
+        *([f"refers to {cite.refers_to}"] if cite.refers_to else []),
+        *([f"stated by {cite.stated_by}"] if cite.stated_by else []),
+    ]
+    if notes:
+        body.append({"type": "TextualBody", "purpose": "commenting", "value": "; ".join(notes)})
     source: dict[str, Any] = {
         "id": document_uri(document),
         "type": "Text",
