@@ -104,7 +104,7 @@ def annotations_text(citations: Iterable[Citation], documents: Mapping[str, Docu
 def datapackage_descriptor(documents: Mapping[str, Document]) -> dict[str, Any]:
     """The Frictionless Data Package descriptor of the repository's data (paths relative to its root)."""
     string = {"type": "string"}
-    attribute_fields = [
+    attribute_fields: list[dict[str, Any]] = [
         {"name": name, **string, "description": description}
         for name, description in (
             ("feature_id", "id of a layer feature or a concept (geo/concepts.toml)"),
