@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,7 +36,8 @@ from .defaults import GEOMETRY_QUALITIES, MODES
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
 from .paths import data_dir, geo_dir
-from .timeline import is_iso_date
+from .published import PUBLISHED_FILE, PublishedLength, load_published
+from .timeline import closing_problem, is_iso_date
 
 #: The corridor layers, in display order, with their titles.
 CORRIDOR_LAYERS = {
@@ -65,7 +66,7 @@ COLUMNS = {
     "place": ("place_type", "country", "geonameid", "source", "aliases"),
     "segment": ("layer", "mode", "status", "geometry_quality", "opened", "closed", "from", "to", "source"),
     "route": ("layer", "segments", "countries", "status", "opened", "closed", "aliases"),
-    "airport": ("iata", "country", "serves", "source", "aliases"),
+    "airport": ("iata", "country", "serves", "opened", "opened_source", "source", "aliases"),
 }
 _GEOMETRY_FOR_KIND = {
     "place": ("Point",),
@@ -126,8 +127,9 @@ class Dataset:
     """The validated layers with their citations: places, segments, routes and airports.
 
     Each GeoDataFrame is indexed by feature id, in EPSG:4326, and carries ``citations`` (how many cited
-    attributes the feature has) and ``citations_text`` (them, readable, grouped by quote). The
-    concepts (features without geometry, see :mod:`corridors.concepts`) are looked up like features.
+    attributes the feature has) and ``citations_text`` (them, readable, grouped by quote). ``published``
+    holds the published lengths of the routes (:mod:`corridors.published`). The concepts (features
+    without geometry, see :mod:`corridors.concepts`) are looked up like features.
     """
 
     def __init__(
@@ -138,10 +140,12 @@ class Dataset:
         routes: gpd.GeoDataFrame,
         airports: gpd.GeoDataFrame,
         citations: list[Citation],
+        published: list[PublishedLength] | None = None,
         concepts: Concepts | None = None,
     ) -> None:
         self.documents = documents
         self.citations = citations
+        self.published = list(published or [])
         self.concepts = concepts or Concepts()
         by_feature: dict[str, list[Citation]] = {}
         for cite in citations:
@@ -238,6 +242,10 @@ class Dataset:
             for k, v in row.items()
             if k not in ("id", "geometry", "citations", "citations_text", "name", "kind", "layer")
         }
+        if kind == "route":  # derived from its segments', so that show, compare and exports agree
+            qualities = list(self.segments.loc[row["segments"], "geometry_quality"])
+            properties["geometry_quality"] = line_geometry_quality(qualities)
+            properties["segments_by_geometry_quality"] = {q: qualities.count(q) for q in GEOMETRY_QUALITIES}
         layer = PLACES_LAYER if kind == "place" else AIRPORTS_LAYER if kind == "airport" else row["layer"]
         return FeatureInfo(
             id=feature_id,
@@ -279,6 +287,13 @@ class Dataset:
                 )
             )
         return rows
+
+
+def line_geometry_quality(qualities: Sequence[str]) -> str | None:
+    """A line's quality from its segments': ``traced`` only when every segment is, else ``schematic``."""
+    if not qualities:
+        return None
+    return "traced" if all(q == "traced" for q in qualities) else "schematic"
 
 
 def _plain(value: Any) -> Any:
@@ -351,8 +366,10 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
     citations = load_citations(
         documents, ids + list(concepts.concepts), folder / "attributes.csv", lifetimes=concepts.lifetimes
     )
+    published = load_published(folder / PUBLISHED_FILE, frames["route"].index)
     return Dataset(
-        documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations, concepts
+        documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations, published,
+        concepts,
     )
 
 
@@ -420,6 +437,8 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
         return "a place without a GeoNames id needs a 'source' for its coordinates"
     if kind == "airport" and not ICAO.match(str(props["id"])):
         return "airport id must be its four-letter ICAO code"
+    if kind == "airport" and bool(props.get("opened")) != bool(props.get("opened_source")):
+        return "an airport's 'opened' date and its 'opened_source' go together"
     return None
 
 
@@ -459,7 +478,9 @@ def _parse_geometry(geometry: dict[str, Any]) -> Any:
 
 def _check_references(folder: Path, places: list[dict], corridor_features: list[dict]) -> None:
     place_ids = {p["properties"]["id"] for p in places}
-    segment_ids = {f["properties"]["id"] for f in corridor_features if f["properties"]["kind"] == "segment"}
+    segments = {
+        f["properties"]["id"]: f["properties"] for f in corridor_features if f["properties"]["kind"] == "segment"
+    }
     for feature in corridor_features:
         props = feature["properties"]
         path = folder / f"{props['layer']}.geojson"
@@ -468,9 +489,12 @@ def _check_references(folder: Path, places: list[dict], corridor_features: list[
                 if props.get(end) not in place_ids:
                     raise InvalidData(path, f"{end} place {props.get(end)!r} is not in places.geojson", props["id"])
         else:
-            missing = [s for s in props["segments"] if s not in segment_ids]
+            missing = [s for s in props["segments"] if s not in segments]
             if missing:
                 raise InvalidData(path, f"unknown segment {missing[0]!r}", feature=props["id"])
+            problem = closing_problem(props, {s: segments[s].get("closed") for s in props["segments"]})
+            if problem:
+                raise InvalidData(path, problem, feature=props["id"])
 
 
 def _frame(kind: str, features: list[dict[str, Any]]) -> gpd.GeoDataFrame:

@@ -29,15 +29,29 @@ from .concepts import CONCEPTS_FILE
 from .documents import Document
 from .io import write_text_atomic
 from .paths import data_dir
+from .published import COLUMNS as PUBLISHED_COLUMNS
+from .published import PUBLISHED_FILE
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 DATAPACKAGE_FILE = "datapackage.json"
 REVIEW_FILE = "attributes-review.csv"
-PUBLISHED_FILE = "published.csv"
 #: Names the annotation ids are derived from, so an unchanged citation keeps its id.
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/corridors/citations")
 _LAYER_FILES = ("places", "middle-corridor", "tripp-zangezur", "lachin-road", "north-south", "airports")
 _ISO_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+#: Field types of geo/published.csv beyond plain text (its columns are :data:`corridors.published.COLUMNS`).
+_PUBLISHED_FIELDS: dict[str, dict[str, Any]] = {
+    "route_id": {"name": "route_id", "type": "string", "constraints": {"required": True}},
+    "country": {"name": "country", "type": "string", "constraints": {"pattern": "^[A-Z]{3}$"}},
+    "km": {"name": "km", "type": "number", "constraints": {"required": True, "minimum": 0}},
+    "source_outlet": {"name": "source_outlet", "type": "string", "constraints": {"required": True}},
+    "source_title": {"name": "source_title", "type": "string", "constraints": {"required": True}},
+    "source_date": {
+        "name": "source_date", "type": "string", "constraints": {"required": True, "pattern": _ISO_DATE_PATTERN},
+    },
+    "source_url": {"name": "source_url", "type": "string", "constraints": {"required": True, "pattern": "https?://.+"}},
+    "tolerance_pct": {"name": "tolerance_pct", "type": "number", "constraints": {"minimum": 0}},
+}
 #: Licence of the seed texts: none of their pages states one; they are quoted for citation only.
 _CLOSED = {"name": "other-closed", "title": "No licence stated by the publisher; the text is quoted for citation"}
 
@@ -183,20 +197,7 @@ def datapackage_descriptor(documents: Mapping[str, Document]) -> dict[str, Any]:
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "description": "Lengths the routes' builders and the press publish, to compare with ours",
-            "schema": {
-                "fields": [
-                    {"name": "route_id", **string, "constraints": {"required": True}},
-                    {"name": "section", **string},
-                    {"name": "country", **string},
-                    {"name": "km", "type": "number", "constraints": {"required": True, "minimum": 0}},
-                    {"name": "source_outlet", **string},
-                    {"name": "source_title", **string},
-                    {"name": "source_date", **string, "constraints": {"pattern": _ISO_DATE_PATTERN}},
-                    {"name": "source_url", **string},
-                    {"name": "quote", **string},
-                    {"name": "tolerance_pct", "type": "number", "constraints": {"minimum": 0}},
-                ]
-            },
+            "schema": {"fields": [_PUBLISHED_FIELDS.get(name, {"name": name, **string}) for name in PUBLISHED_COLUMNS]},
         },
     ]
     for document in documents.values():
