@@ -294,9 +294,16 @@ def selector_matches(text: str, cite: Citation) -> int:
     return sum(1 for _ in re.finditer(f"(?={re.escape(needle)})", text))
 
 
+def quote_offset(document: Document, cite: Citation) -> int:
+    """Where the quote starts in the document's text (-1 when its selector does not match)."""
+    found = document.text.find(cite.prefix + cite.quote + cite.suffix)
+    return found + len(cite.prefix) if found >= 0 else -1
+
+
 def claim_date(cite: Citation, document: Document) -> str | None:
-    """The date a claim is about: its ``refers_to``, else the date of its document, else None."""
-    return cite.refers_to or document.date or None
+    """The date a claim is about: its ``refers_to``, else the date of the part of the document that
+    says it, else the document's date (which bounds its parts from above), else None."""
+    return cite.refers_to or document.byline_at(quote_offset(document, cite))[1] or document.date or None
 
 
 def _outside_lifetime(cite: Citation, document: Document, lifetime: tuple[str | None, str | None] | None) -> str | None:
@@ -337,7 +344,7 @@ class QuoteGroup:
 
     @property
     def source(self) -> str:
-        return according_to(self.document)
+        return according_to(self.document, quote_offset(self.document, self.claims[0]))
 
     @property
     def text(self) -> str:
@@ -345,10 +352,17 @@ class QuoteGroup:
         return f"{self.source}: “{self.quote}”"
 
 
-def according_to(document: Document) -> str:
-    """Who says it and when: ``according to <outlet or author>, <date>``, so no claim is the tool's."""
-    who = document.outlet or ", ".join(document.authors) or document.publisher or f"“{document.title}”"
-    return f"according to {who}, {document.date or 'undated'}"
+def according_to(document: Document, offset: int = -1) -> str:
+    """Who says it and when, so no claim is the tool's: ``according to <author> (<outlet>), <date>``.
+
+    The author and date are those of the part of the document at ``offset`` when it has parts (a page
+    of several articles); without an author, the outlet alone; without either, the title.
+    """
+    authors, date = document.byline_at(offset) if offset >= 0 else (document.authors, document.date)
+    author = ", ".join(authors)
+    outlet = document.outlet or document.publisher
+    who = f"{author} ({outlet})" if author and outlet else author or outlet or f"“{document.title}”"
+    return f"according to {who}, {date or 'undated'}"
 
 
 def claim_label(cite: Citation) -> str:

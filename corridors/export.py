@@ -48,7 +48,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
 from .analysis import analyze_routes, crossing_points
-from .attributes import Citation, according_to, claim_label
+from .attributes import Citation, according_to, claim_label, quote_offset
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
 from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, STDOUT
@@ -259,7 +259,7 @@ def export_tables(
                 "refers_to": c.refers_to or None,
                 "stated_by": c.stated_by or None,
                 "claim": claim_label(c),
-                "source": according_to(data.documents[c.document]),
+                "source": according_to(data.documents[c.document], quote_offset(data.documents[c.document], c)),
                 "document": c.document,
                 "document_title": data.documents[c.document].title,
                 "document_url": data.documents[c.document].url,

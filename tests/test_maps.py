@@ -17,7 +17,7 @@ from conftest import SYNTHETIC_TEXT, edit_json
 
 import corridors
 from corridors.analysis import analyze_routes
-from corridors.attributes import according_to
+from corridors.attributes import according_to, quote_offset
 from corridors.boundaries import Boundaries
 from corridors.errors import UnknownFeature, UnknownLayer, UsageError
 from corridors.layers import CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYERS
@@ -380,7 +380,8 @@ def test_real_overview_shows_every_route_airport_layer_and_citation(real_maps, d
         name = html.escape(data.routes.at[route_id, "name"])
         popup = next(p for p in popups if p.startswith(f"<h3>{name}</h3><p class=\"meta\">Route"))
         for cite in data.citations_for(route_id):
-            source = according_to(data.documents[cite.document])
+            document = data.documents[cite.document]
+            source = according_to(document, quote_offset(document, cite))
             assert html.escape(cite.quote) in popup and html.escape(source) in popup
             assert popup.count(f"“{html.escape(cite.quote)}”") == 1  # each quote shown once
 
