@@ -5,6 +5,9 @@ Every export holds the same tables, in WGS84 longitude/latitude:
 ``routes``
     the routes with their analysis: ``length_km`` and ``<mode>_km`` (geodesic), ``countries`` (the
     sequence the analysis finds; ``declared_countries`` is the one in ``geo/``) and ``crossings_count``;
+    the estimates of ``corridors compare``: ``customs_borders``, ``transshipments``,
+    ``transit_days_low``/``_high`` and ``co2_kg_per_tonne_low``/``_high`` (empty where a factor is
+    missing), as of ``estimates_as_of``;
 ``segments``, ``places``, ``airports``
     the features of ``geo/``;
 ``crossings``
@@ -28,6 +31,7 @@ airport, crossing). KML has a folder per table when GDAL has the LIBKML driver, 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import html
 import json
 import math
@@ -47,13 +51,14 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
-from .analysis import analyze_routes, crossing_points
+from .analysis import analyze_routes, crossing_points, default_boundaries
 from .attributes import Citation, according_to, claim_label, quote_offset
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
 from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, STDOUT
 from .documents import Document
 from .errors import InvalidData, UsageError
+from .estimates import FactorTable, estimate_routes, factors_path, load_factors
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import (
     AIRPORTS_LAYER,
@@ -130,6 +135,16 @@ class ExportTables:
         return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
+#: The route columns of the estimates (corridors.estimates), empty where a factor is missing.
+ESTIMATE_COLUMNS = (
+    "customs_borders",
+    "transshipments",
+    "transit_days_low",
+    "transit_days_high",
+    "co2_kg_per_tonne_low",
+    "co2_kg_per_tonne_high",
+    "estimates_as_of",
+)
 def export(
     data: Dataset,
     fmt: str,
@@ -138,6 +153,7 @@ def export(
     *,
     boundaries: Boundaries | None = None,
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+    factors: FactorTable | None = None,
 ) -> Path | None:
     """Export the dataset (or some corridor layers) to a GIS file.
 
@@ -162,7 +178,7 @@ def export(
     check_target(fmt, target)
     if str(target) != STDOUT:
         check_writable(target)
-    tables = export_tables(data, layers, boundaries=boundaries, min_excursion_km=min_excursion_km)
+    tables = export_tables(data, layers, boundaries=boundaries, min_excursion_km=min_excursion_km, factors=factors)
     return _WRITERS[fmt](tables, target)
 
 
@@ -208,6 +224,7 @@ def export_tables(
     *,
     boundaries: Boundaries | None = None,
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+    factors: FactorTable | None = None,
 ) -> ExportTables:
     """The tables to export: the chosen layers' features, their analysis, crossings and citations.
 
@@ -227,6 +244,20 @@ def export_tables(
         data, list(routes.index), boundaries=boundaries, min_excursion_km=min_excursion_km
     )
     by_id = {a.id: a for a in analyses}
+    today = dt.date.today()
+    found = estimate_routes(
+        data,
+        analyses,
+        factors if factors is not None else load_factors(factors_path()),
+        today,
+        boundaries=boundaries or default_boundaries(),
+    )
+    estimated = {a.id: e for a, e in zip(analyses, found)}
+
+    def bound(route_id: str, measure: str, end: str) -> float | None:
+        value = getattr(estimated[route_id], measure)  # transit_days or co2_kg_per_tonne
+        return round(getattr(value, end), 2) if value is not None else None
+
     routes = routes.assign(
         declared_countries=routes["countries"],
         countries=[by_id[i].countries for i in routes.index],
@@ -242,6 +273,14 @@ def export_tables(
             for quality in GEOMETRY_QUALITIES
         },
         **_published_columns([by_id[i] for i in routes.index]),
+        customs_borders=[estimated[i].customs_borders for i in routes.index],
+        transshipments=[estimated[i].transshipments for i in routes.index],
+        **{
+            f"{column}_{end}": pd.array([bound(i, column, end) for i in routes.index], dtype="Float64")
+            for column in ("transit_days", "co2_kg_per_tonne")
+            for end in ("low", "high")
+        },
+        estimates_as_of=today.isoformat(),
     )
     kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
                                            ("airport", airports)) for fid in frame.index}
@@ -275,7 +314,8 @@ def export_tables(
     return ExportTables(
         routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
                                "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count",
-                               "geometry_quality", *(f"segments_{q}" for q in GEOMETRY_QUALITIES), *PUBLISHED_COLUMNS]),
+                               "geometry_quality", *(f"segments_{q}" for q in GEOMETRY_QUALITIES), *PUBLISHED_COLUMNS,
+                               *ESTIMATE_COLUMNS]),
         segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "geometry_quality", "opened",
                                    "closed", "from", "to"]),
         places=_table(  # pandas reads integers with nulls as floats

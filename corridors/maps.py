@@ -46,6 +46,7 @@ from .boundaries import Boundaries
 from .crossings import Crossing
 from .defaults import GEOMETRY_QUALITY_MEANINGS
 from .errors import UsageError
+from .estimates import Estimate, FactorTable, estimate_routes, factors_path, load_factors
 from .geodesy import path_length_km
 from .io import atomic_path
 from .layers import AIRPORTS_LAYER, CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYER_COLOURS, LAYERS, Dataset, check_layers
@@ -172,6 +173,7 @@ def corridor_map(
     analyses: Iterable[RouteAnalysis] = (),
     boundaries: Boundaries | None = None,
     title: str | None = None,
+    factors: FactorTable | None = None,
 ) -> folium.Map:
     """A map of some features, some layers, or (by default) everything.
 
@@ -196,6 +198,9 @@ def corridor_map(
         Country polygons for the countries layer and the missing analyses (default: Natural Earth).
     title
         The page title; by default one is made from what is shown.
+    factors
+        The cited factors of the estimates in the route popups (default: ``geo/factors.csv``), taken
+        as of ``as_of`` or today.
 
     Raises
     ------
@@ -208,6 +213,13 @@ def corridor_map(
     missing = [r for r in chosen.routes if r not in known]
     known.update({a.id: a for a in analyze_routes(data, missing, boundaries=boundaries)} if missing else {})
     route_analyses = [known[r] for r in chosen.routes]
+    estimates = estimate_routes(
+        data,
+        route_analyses,
+        factors if factors is not None else load_factors(factors_path()),
+        as_of or dt.date.today(),
+        boundaries=boundaries,
+    )
 
     fmap = folium.Map(location=None, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     if offline:
@@ -241,8 +253,8 @@ def corridor_map(
     }
     for segment_id, group in chosen.segments.items():
         _add_segment(data, segment_id, groups[group], chosen)
-    for route_id, analysis in zip(chosen.routes, route_analyses):
-        _add_route(data, route_id, analysis, groups[data.routes.at[route_id, "layer"]], chosen)
+    for route_id, analysis, found in zip(chosen.routes, route_analyses, estimates):
+        _add_route(data, route_id, analysis, found, groups[data.routes.at[route_id, "layer"]], chosen)
     for airport_id in chosen.airports:
         _add_airport(data, airport_id, groups[AIRPORTS_LAYER])
     if crossings:
@@ -273,6 +285,7 @@ def write_maps(
     *,
     offline: bool = False,
     analyses: Iterable[RouteAnalysis] | None = None,
+    factors: FactorTable | None = None,
 ) -> list[tuple[Path, int]]:
     """Write ``overview.html`` and one ``<layer>.html`` per layer that has features into ``folder``.
 
@@ -295,11 +308,13 @@ def write_maps(
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{folder}: directory is not writable")
     shared = list(analyses) if analyses is not None else analyze_routes(data)
+    factors = factors if factors is not None else load_factors(factors_path())
     maps = {"overview": None, **{name: [name] for name in LAYERS if not data.layer(name).empty}}
     written = []
     for stem, layers in maps.items():
         path = folder / f"{stem}.html"
-        written.append((path, save_map(corridor_map(data, layers=layers, offline=offline, analyses=shared), path)))
+        fmap = corridor_map(data, layers=layers, offline=offline, analyses=shared, factors=factors)
+        written.append((path, save_map(fmap, path)))
     return written
 
 
@@ -508,13 +523,18 @@ def _add_segment(data: Dataset, segment_id: str, group: folium.FeatureGroup, cho
 
 
 def _add_route(
-    data: Dataset, route_id: str, analysis: RouteAnalysis, group: folium.FeatureGroup, chosen: Selection
+    data: Dataset,
+    route_id: str,
+    analysis: RouteAnalysis,
+    found: Estimate,
+    group: folium.FeatureGroup,
+    chosen: Selection,
 ) -> None:
     row = data.routes.loc[route_id]
     band = route_band(chosen.status(data, "route", route_id), LAYER_COLOURS[row["layer"]])
     line = folium.PolyLine(_locations(row.geometry), **band)
     line.add_to(group)
-    _bind(line, row["name"], route_popup(data, route_id, analysis, chosen.as_of))
+    _bind(line, row["name"], route_popup(data, route_id, analysis, chosen.as_of, found))
 
 
 def _add_airport(data: Dataset, airport_id: str, group: folium.FeatureGroup) -> None:
@@ -643,9 +663,15 @@ def _header(name: str, what: str) -> str:
     return f"<h3>{_e(name)}</h3><p class=\"meta\">{_e(what)}</p>"
 
 
-def route_popup(data: Dataset, route_id: str, analysis: RouteAnalysis, as_of: dt.date | None = None) -> str:
+def route_popup(
+    data: Dataset,
+    route_id: str,
+    analysis: RouteAnalysis,
+    as_of: dt.date | None = None,
+    found: Estimate | None = None,
+) -> str:
     """Popup HTML of a route: status (on ``as_of`` when given), lengths, published length, geometry
-    quality, countries, crossings, legs and citations."""
+    quality, countries, crossings, estimates, legs and citations."""
     row = data.routes.loc[route_id]
     by_mode = " · ".join(f"{_e(mode)} {_km(km)}" for mode, km in analysis.length_by_mode_km.items())
     counts = analysis.segments_by_geometry_quality
@@ -670,8 +696,29 @@ def route_popup(data: Dataset, route_id: str, analysis: RouteAnalysis, as_of: dt
     )
     return (
         f"{_header(row['name'], 'Route · ' + LAYERS[row['layer']])}{summary}{per_country}{crossings_block}"
+        f"{estimates_html(found, analysis.crossings_count) if found else ''}"
         f"<h4>Legs</h4><ol>{legs}</ol>{citations_html(data, route_id)}"
     )
+
+
+def estimates_html(found: Estimate, crossings: int) -> str:
+    """The estimates block of a route popup: days, customs borders, transshipments, CO₂, missing factors."""
+
+    def span(value: Any, unit: str, digits: int) -> str:
+        if value is None:
+            return '<span class="none">unknown (missing factor)</span>'
+        low, high = f"{value.low:,.{digits}f}", f"{value.high:,.{digits}f}"
+        return f"{low} {unit}" if low == high else f"{low}–{high} {unit}"
+
+    rows = _rows([
+        ("Transit", span(found.transit_days, "days", 1)),
+        ("Customs borders", f"{found.customs_borders} of {crossings} border crossings"),
+        ("Transshipments", str(found.transshipments)),
+        ("CO₂", span(found.co2_kg_per_tonne, "kg per tonne", 0)),
+    ])
+    missing = "; ".join(found.missing_factors)
+    missing = f"<p class=\"note\">Missing factors: {_e(missing)}</p>" if missing else ""
+    return f"<h4>Estimates (as of {found.as_of.isoformat()}; geo/factors.csv)</h4>{rows}{missing}"
 
 
 def _crossing_text(crossing: Crossing) -> str:

@@ -29,6 +29,11 @@ COMPARE_KEYS = {
     "published_tolerance_pct",
     "published_by_country_km",
     "deviation_by_country_pct",
+    "transit_days",
+    "transshipments",
+    "customs_borders",
+    "co2_kg_per_tonne",
+    "estimates",
 }
 
 

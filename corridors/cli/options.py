@@ -42,6 +42,44 @@ def dataset(ctx: click.Context) -> Dataset:
     return obj["dataset"]
 
 
+def factor_table(ctx: click.Context):
+    """The cited factors of the estimates (``geo/factors.csv`` of ``--data-dir``), loaded once."""
+    from ..estimates import factors_path, load_factors
+
+    obj = ctx.find_root().obj
+    if "factors" not in obj:
+        obj["factors"] = load_factors(factors_path(obj["data_dir"]))
+    return obj["factors"]
+
+
+def estimate_columns(estimates: Sequence[Any]) -> tuple[list[str], list[list[str]]]:
+    """Table columns for estimates: customs borders, transshipments, days (low–high), CO₂ kg per tonne."""
+    headers = ["customs", "transship", "days", "CO2 kg/t"]
+
+    def span(value: Any, digits: int) -> str:
+        if value is None:
+            return "?"
+        low, high = round(value.low, digits), round(value.high, digits)
+        return f"{low:.{digits}f}" if low == high else f"{low:.{digits}f}–{high:.{digits}f}"
+
+    rows = [
+        [e.customs_borders, e.transshipments, span(e.transit_days, 1), span(e.co2_kg_per_tonne, 0)] for e in estimates
+    ]
+    return headers, rows
+
+
+def estimates_note(estimates: Sequence[Any], ids: Sequence[str]) -> str:
+    """The footnote under estimate columns: what they are, and the factors a ``?`` lacks."""
+    lines = [
+        "Days: moving time plus dwell at customs borders, gauge breaks and transshipments (low–high); "
+        "CO2: kg per tonne of cargo; factors and sources in geo/factors.csv."
+    ]
+    for line_id, e in zip(ids, estimates):
+        if e.missing_factors:
+            lines.append(f"{line_id}: missing factors: {'; '.join(e.missing_factors)}")
+    return "\n".join(lines)
+
+
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
