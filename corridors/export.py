@@ -13,9 +13,13 @@ Every export holds the same tables, in WGS84 longitude/latitude:
 ``crossings``
     a point per border crossing of the routes;
 ``citations``
-    (GeoPackage only) one row per cited attribute, keyed by ``feature_id``.
+    (GeoPackage only) one row per cited attribute, keyed by ``feature_id``: the claim (value,
+    qualifier, refers_to, stated_by), who says it (``source``: "according to <outlet or author>,
+    <date>"), the document and its quote selector (prefix, quote, suffix).
 
-Every feature also carries ``citations`` (how many) and ``citations_text`` (readable, one per line).
+Every feature also carries ``citations`` (how many) and ``citations_text`` (readable, grouped by quote).
+``annotations`` writes the citations alone, as W3C Web Annotations in JSON-LD
+(:mod:`corridors.provenance`).
 List-valued properties (``segments``, ``countries``, ``declared_countries``, ``aliases``) are written
 as text joined with ``;``, e.g. ``AZE;ARM;AZE``.
 
@@ -33,8 +37,8 @@ import json
 import math
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +52,11 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
 from .analysis import analyze_routes, crossing_points, default_boundaries
+from .attributes import Citation, according_to, claim_label, quote_offset
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
 from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, LIST_SEPARATOR, STDOUT
+from .documents import Document
 from .errors import InvalidData, UsageError
 from .estimates import FactorTable, estimate_routes, factors_path, load_factors
 from .io import atomic_path, check_writable, write_text_atomic
@@ -81,7 +87,8 @@ TABLE_DESCRIPTIONS = {
     "places": "Towns, ports, checkpoints, junctions and stations",
     "airports": "Airports by ICAO code, with the place each serves",
     "crossings": "Where each route leaves one country for the next (at sea: where it leaves the first coast)",
-    "citations": "Cited attributes: value, source document and verbatim quote, keyed by feature_id",
+    "citations": "Cited attributes: the claim, who states it and when, the document and the anchored quote, "
+    "keyed by feature_id",
 }
 
 #: Colours shared by the QGIS and KML styles.
@@ -108,6 +115,8 @@ class ExportTables:
     airports: gpd.GeoDataFrame
     crossings: gpd.GeoDataFrame
     citations: pd.DataFrame
+    claims: tuple[Citation, ...] = ()
+    documents: Mapping[str, Document] = field(default_factory=dict)
 
     @property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
@@ -272,6 +281,9 @@ def export_tables(
     )
     kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
                                            ("airport", airports)) for fid in frame.index}
+    if layers is None:  # concepts belong to no layer: they come with everything
+        kinds |= {concept_id: "concept" for concept_id in data.concepts.concepts}
+    claims = tuple(c for c in data.citations if c.feature_id in kinds)
     citations = pd.DataFrame(
         [
             {
@@ -279,14 +291,22 @@ def export_tables(
                 "kind": kinds[c.feature_id],
                 "attribute": c.name,
                 "value": c.value,
+                "qualifier": c.qualifier or None,
+                "refers_to": c.refers_to or None,
+                "stated_by": c.stated_by or None,
+                "claim": claim_label(c),
+                "source": according_to(data.documents[c.document], quote_offset(data.documents[c.document], c)),
                 "document": c.document,
                 "document_title": data.documents[c.document].title,
+                "document_url": data.documents[c.document].url,
+                "prefix": c.prefix,
                 "quote": c.quote,
+                "suffix": c.suffix,
             }
-            for c in data.citations
-            if c.feature_id in kinds
+            for c in claims
         ],
-        columns=["feature_id", "kind", "attribute", "value", "document", "document_title", "quote"],
+        columns=["feature_id", "kind", "attribute", "value", "qualifier", "refers_to", "stated_by", "claim", "source",
+                 "document", "document_title", "document_url", "prefix", "quote", "suffix"],
     )
     routes, segments = _with_dates(routes), _with_dates(segments)
     return ExportTables(
@@ -302,6 +322,8 @@ def export_tables(
         airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves", "opened", "opened_source"]),
         crossings=_crossings_table(crossing_points(analyses)),
         citations=citations,
+        claims=claims,
+        documents=data.documents,
     )
 
 
@@ -564,5 +586,15 @@ def write_pmtiles(tables: ExportTables, target: str | Path) -> Path:
     return write(tables, target)
 
 
-_WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet,
-            "pmtiles": write_pmtiles}
+def write_annotations(tables: ExportTables, target: str | Path) -> Path:
+    """The citations as W3C Web Annotations, one JSON-LD AnnotationCollection (see :mod:`corridors.provenance`)."""
+    from .provenance import annotations_text
+
+    write_text_atomic(target, annotations_text(tables.claims, tables.documents))
+    return Path(target)
+
+
+_WRITERS = {
+    "gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet,
+    "pmtiles": write_pmtiles, "annotations": write_annotations,
+}

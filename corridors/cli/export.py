@@ -11,7 +11,8 @@ from .options import boundaries_from, boundary_options, dataset, factor_table
 @click.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="gpkg: a table per kind with a QGIS project and styles; geojson, fgb, parquet: one layer "
-              "with a kind column; kml: a folder per table, for Google Earth; pmtiles: vector tiles for web maps.")
+              "with a kind column; kml: a folder per table, for Google Earth; pmtiles: vector tiles for web maps; "
+              "annotations: the citations as W3C Web Annotations (JSON-LD).")
 @click.option("--output", "-o", "output", required=True, metavar="PATH",
               help=f"File to write (replaced atomically); '{STDOUT}' writes GeoJSON to standard output.")
 @click.option("--layer", "layers", multiple=True, metavar="LAYER",
@@ -39,6 +40,8 @@ def export(ctx, fmt, output, layers, boundaries_path, iso_field, min_excursion_k
         min_excursion_km=min_excursion_km, factors=factor_table(ctx),
     )
     path = write(tables, fmt, output)
-    if path is not None:
+    if path is not None and fmt == "annotations":
+        click.echo(f"Wrote {path}: {len(tables.claims)} annotations.", err=True)
+    elif path is not None:
         counts = ", ".join(f"{len(frame)} {name}" for name, frame in tables.layers.items())
         click.echo(f"Wrote {path}: {counts}.", err=True)
