@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from .attributes import load_citations
+from .concepts import CONCEPTS_FILE, load_concepts
 from .dataset import Dataset
 from .documents import load_documents
 from .errors import InvalidData
@@ -81,10 +82,21 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         kind: _frame(kind, [f for f in all_features if f["properties"]["kind"] == kind])
         for kind in ("place", "segment", "route", "airport")
     }
-    citations = load_citations(documents, [f["properties"]["id"] for f in all_features], folder / "attributes.csv")
+    concepts = load_concepts(folder / CONCEPTS_FILE)
+    ids = [f["properties"]["id"] for f in all_features]
+    clashing = sorted(set(ids) & set(concepts.concepts))
+    if clashing:
+        raise InvalidData(folder / CONCEPTS_FILE, "concept id is also a layer feature", feature=clashing[0])
+    unknown = sorted(set(concepts.lifetimes) - set(ids) - set(concepts.concepts))
+    if unknown:
+        raise InvalidData(folder / CONCEPTS_FILE, "lifetime of a feature no layer has", feature=unknown[0])
+    citations = load_citations(
+        documents, ids + list(concepts.concepts), folder / "attributes.csv", lifetimes=concepts.lifetimes
+    )
     published = load_published(folder / PUBLISHED_FILE, frames["route"].index)
     return Dataset(
-        documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations, published
+        documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations, published,
+        concepts,
     )
 
 

@@ -14,8 +14,9 @@ from .dataset import Dataset
 from .errors import UnknownFeature, UsageError
 from .routing import normalize_name
 
-#: Kinds of feature, in the order a name shared across kinds is resolved (a route before its segment).
-KINDS = ("route", "segment", "place", "airport")
+#: Kinds of feature, in the order a name shared across kinds is resolved (a route before its segment,
+#: a feature before the concept it grew out of: "Zangezur corridor" names TRIPP, ``zangezur-corridor`` the idea).
+KINDS = ("route", "segment", "place", "airport", "concept")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ def entries(data: Dataset, kinds: Sequence[str] = KINDS) -> list[Entry]:
     found = []
     for kind in KINDS:
         if kind not in kinds:
+            continue
+        if kind == "concept":
+            found.extend(Entry(c.id, kind, c.name, "concepts", c.aliases) for c in data.concepts.concepts.values())
             continue
         frame = data.frames[kind]
         group = frame["layer"] if "layer" in frame.columns else frame["country"]

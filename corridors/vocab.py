@@ -155,7 +155,7 @@ KM_DECIMALS = 3
 #: Decimals of coordinates in GeoJSON output (about 1 cm).
 COORDINATE_DECIMALS = 7
 #: Formats ``corridors export`` writes, and the target that means standard output (GeoJSON only).
-EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet", "pmtiles")
+EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet", "pmtiles", "annotations")
 STDOUT = "-"
 #: Joins list values (countries, segments, aliases) in CSV output and in every export: ``AZE;ARM;AZE``.
 LIST_SEPARATOR = ";"

@@ -143,7 +143,8 @@ def test_gpkg_has_a_table_per_kind_in_wgs84_with_citations(run_export, out):
     assert routes.loc[0, "countries"] == "AAA;BBB" and QUOTE in routes.loc[0, "citations_text"]
     citations = pyogrio.read_dataframe(target, layer="citations", read_geometry=False)
     assert list(citations.columns) == [
-        "feature_id", "kind", "attribute", "value", "document", "document_title", "quote",
+        "feature_id", "kind", "attribute", "value", "qualifier", "refers_to", "stated_by", "claim", "source",
+        "document", "document_title", "document_url", "prefix", "quote", "suffix",
     ]
     assert citations.loc[0, ["feature_id", "quote"]].tolist() == ["test-road", QUOTE]
 

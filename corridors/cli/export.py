@@ -13,7 +13,8 @@ from .options import boundaries_from, boundary_options, dataset, factor_table
 @click.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="gpkg: a table per kind with a QGIS project and styles; geojson, fgb, parquet: one layer "
-              "with a kind column; kml: a folder per table, for Google Earth; pmtiles: vector tiles for web maps.")
+              "with a kind column; kml: a folder per table, for Google Earth; pmtiles: vector tiles for web maps; "
+              "annotations: the citations as W3C Web Annotations (JSON-LD).")
 @click.option("--output", "-o", "output", required=True, metavar="PATH",
               help=f"File to write (replaced atomically); '{STDOUT}' writes GeoJSON to standard output.")
 @click.option("--layer", "layers", multiple=True, metavar="LAYER",
@@ -36,6 +37,8 @@ def export(ctx, fmt, output, layers, boundaries_path, iso_field, min_excursion_k
         dataset(ctx), fmt, output, layers or None, boundaries=boundaries_from(boundaries_path, iso_field),
         min_excursion_km=min_excursion_km, factors=factor_table(ctx),
     )
-    if output != STDOUT:
+    if output != STDOUT and fmt == "annotations":
+        click.echo(f"Wrote {Path(output)}: {len(tables.claims)} annotations.", err=True)
+    elif output != STDOUT:
         counts = ", ".join(f"{len(frame)} {name}" for name, frame in tables.layers.items())
         click.echo(f"Wrote {Path(output)}: {counts}.", err=True)

@@ -7,7 +7,7 @@ import click
 from .options import dataset, echo_json, format_option, render_table
 
 #: What ``corridors list`` takes, and the feature kind each stands for.
-LISTS = {"routes": "route", "segments": "segment", "places": "place", "airports": "airport"}
+LISTS = {"routes": "route", "segments": "segment", "places": "place", "airports": "airport", "concepts": "concept"}
 
 
 @click.command("list")
@@ -15,7 +15,7 @@ LISTS = {"routes": "route", "segments": "segment", "places": "place", "airports"
 @format_option("table", "json")
 @click.pass_context
 def list_command(ctx: click.Context, what: str | None, fmt: str) -> None:
-    """List routes, segments, places or airports (default: all) with their ids, names and aliases.
+    """List routes, segments, places, airports or concepts (default: all) with their ids, names and aliases.
 
     Any id, name or alias listed here names the feature in other commands, in any case and with or
     without diacritics.

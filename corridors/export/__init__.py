@@ -13,9 +13,13 @@ Every export holds the same tables, in WGS84 longitude/latitude:
 ``crossings``
     a point per border crossing of the routes;
 ``citations``
-    (GeoPackage only) one row per cited attribute, keyed by ``feature_id``.
+    (GeoPackage only) one row per cited attribute, keyed by ``feature_id``: the claim (value,
+    qualifier, refers_to, stated_by), who says it (``source``: "according to <outlet or author>,
+    <date>"), the document and its quote selector (prefix, quote, suffix).
 
-Every feature also carries ``citations`` (how many) and ``citations_text`` (readable, one per line).
+Every feature also carries ``citations`` (how many) and ``citations_text`` (readable, grouped by quote).
+``annotations`` writes the citations alone, as W3C Web Annotations in JSON-LD
+(:mod:`corridors.provenance`).
 List-valued properties (``segments``, ``countries``, ``declared_countries``, ``aliases``) are written
 as text joined with ``;``, e.g. ``AZE;ARM;AZE``.
 
@@ -210,5 +214,15 @@ def write_parquet(tables: ExportTables, target: str | Path) -> Path:
     return Path(target)
 
 
-_WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet,
-            "pmtiles": write_pmtiles}
+def write_annotations(tables: ExportTables, target: str | Path) -> Path:
+    """The citations as W3C Web Annotations, one JSON-LD AnnotationCollection (see :mod:`corridors.provenance`)."""
+    from ..provenance import annotations_text
+
+    write_text_atomic(target, annotations_text(tables.claims, tables.documents))
+    return Path(target)
+
+
+_WRITERS = {
+    "gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet,
+    "pmtiles": write_pmtiles, "annotations": write_annotations,
+}

@@ -268,10 +268,12 @@ def _description(
         )
         parts.append(f"<p>Border crossings ({len(crossings)}):</p><ol>{items}</ol>")
     if sources is not None:
+        # One item per quote: "according to <source>: “quote”", then every value that sentence supports.
         items = "".join(
-            f"<li><b>{html.escape(str(c.attribute))}</b>: {html.escape(str(c.value))} — “{html.escape(str(c.quote))}” "
-            f"<i>({html.escape(str(c.document_title))})</i></li>"
-            for c in sources.itertuples()
+            f"<li>{html.escape(str(source))}: “{html.escape(str(quote))}”<ul>"
+            + "".join(f"<li>{html.escape(str(claim))}</li>" for claim in group["claim"])
+            + "</ul></li>"
+            for (source, quote), group in sources.groupby(["source", "quote"], sort=False)
         )
         parts.append(f"<p>Sources:</p><ul>{items}</ul>")
     return "".join(parts)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import analyze_routes, crossing_points
+from ..attributes import Citation, according_to, claim_label, quote_offset
 from ..boundaries import Boundaries, default_boundaries
 from ..dataset import Dataset, select
+from ..documents import Document
 from ..errors import InvalidData
 from ..estimates import FactorTable, estimate_routes, factors_path, load_factors
 from ..published import source_text
@@ -34,7 +36,8 @@ TABLE_DESCRIPTIONS = {
     "places": "Towns, ports, checkpoints, junctions and stations",
     "airports": "Airports by ICAO code, with the place each serves",
     "crossings": "Where each route leaves one country for the next (at sea: where it leaves the first coast)",
-    "citations": "Cited attributes: value, source document and verbatim quote, keyed by feature_id",
+    "citations": "Cited attributes: the claim, who states it and when, the document and the anchored quote, "
+    "keyed by feature_id",
 }
 
 
@@ -48,6 +51,8 @@ class ExportTables:
     airports: gpd.GeoDataFrame
     crossings: gpd.GeoDataFrame
     citations: pd.DataFrame
+    claims: tuple[Citation, ...] = ()
+    documents: Mapping[str, Document] = field(default_factory=dict)
 
     @property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
@@ -139,6 +144,9 @@ def export_tables(
     )
     kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
                                            ("airport", airports)) for fid in frame.index}
+    if layers is None:  # concepts belong to no layer: they come with everything
+        kinds |= {concept_id: "concept" for concept_id in data.concepts.concepts}
+    claims = tuple(c for c in data.citations if c.feature_id in kinds)
     citations = pd.DataFrame(
         [
             {
@@ -146,14 +154,22 @@ def export_tables(
                 "kind": kinds[c.feature_id],
                 "attribute": c.name,
                 "value": c.value,
+                "qualifier": c.qualifier or None,
+                "refers_to": c.refers_to or None,
+                "stated_by": c.stated_by or None,
+                "claim": claim_label(c),
+                "source": according_to(data.documents[c.document], quote_offset(data.documents[c.document], c)),
                 "document": c.document,
                 "document_title": data.documents[c.document].title,
+                "document_url": data.documents[c.document].url,
+                "prefix": c.prefix,
                 "quote": c.quote,
+                "suffix": c.suffix,
             }
-            for c in data.citations
-            if c.feature_id in kinds
+            for c in claims
         ],
-        columns=["feature_id", "kind", "attribute", "value", "document", "document_title", "quote"],
+        columns=["feature_id", "kind", "attribute", "value", "qualifier", "refers_to", "stated_by", "claim", "source",
+                 "document", "document_title", "document_url", "prefix", "quote", "suffix"],
     )
     routes, segments = _with_dates(routes), _with_dates(segments)
     return ExportTables(
@@ -169,6 +185,8 @@ def export_tables(
         airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves", "opened", "opened_source"]),
         crossings=_crossings_table(crossing_points(analyses)),
         citations=citations,
+        claims=claims,
+        documents=data.documents,
     )
 
 
