@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
-from .options import ARROW, boundaries_from, boundary_options, format_option, lengths_csv, render_table, tolerance_note
+from .helpers import ARROW, boundaries_from, destination, lengths_csv, render_table, tolerance_note
+from .options import boundary_options, format_option
 
 #: Runs with more lines than this show a progress bar when stderr is a terminal.
 PROGRESS_MIN_LINES = 1000
@@ -75,7 +75,7 @@ def analyze(
     from ..userdata import analyze_lines, read_lines
 
     fmt = fmt or _FORMAT_BY_SUFFIX.get(_suffix(output), "table")
-    with _destination(output) as write:
+    with destination(output) as write:
         lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
         boundaries = boundaries_from(boundaries_path, iso_field) or default_boundaries()
         stderr = sys.stderr
@@ -132,19 +132,3 @@ def _cell(value: object) -> str:
 
 def _suffix(output: str | None) -> str:
     return Path(output).suffix.lower() if output and output != "-" else ""
-
-
-@contextlib.contextmanager
-def _destination(output: str | None) -> Iterator[Callable[[str], None]]:
-    """A writer for stdout, or for ``output`` replaced atomically when the block succeeds.
-
-    The target is checked before the block runs, so an unwritable path fails before any work.
-    """
-    if output in (None, "-"):
-        stdout = sys.stdout
-        yield stdout.write  # not click.echo, which strips escape codes from data when piped
-        return
-    from ..io import atomic_path
-
-    with atomic_path(output) as temporary:
-        yield lambda text: temporary.write_text(text, encoding="utf-8")

@@ -7,9 +7,7 @@ from pathlib import Path
 import click
 
 from ..paths import data_dir, maps_dir
-from .layers import layers
-from .map import human_size
-from .options import dataset, factor_table, render_table
+from .helpers import comparison_table, dataset, factor_table, human_size, layers_table, render_table
 
 
 @click.command()
@@ -28,10 +26,9 @@ def build(ctx: click.Context, output_dir: str | None, offline: bool) -> None:
     """
     from ..analysis import analyze_routes
     from ..maps import write_maps
-    from .compare import comparison_table
 
-    ctx.invoke(layers, fmt="table")
     data = dataset(ctx)
+    click.echo(layers_table(data))
     analyses = analyze_routes(data)
     folder = Path(output_dir) if output_dir else maps_dir(data_dir(ctx.find_root().obj["data_dir"]))
     written = write_maps(data, folder, offline=offline, analyses=analyses, factors=factor_table(ctx))

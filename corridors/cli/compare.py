@@ -7,33 +7,25 @@ import sys
 
 import click
 
-from .options import (
-    ARROW,
+from .helpers import (
     boundaries_from,
-    boundary_options,
-    complete_ids,
+    comparison_table,
+    crossings_table,
     dataset,
     echo_json,
-    estimate_columns,
     estimates_note,
     factor_table,
-    format_option,
     lengths_csv,
-    render_table,
     tolerance_note,
 )
+from .options import as_of_option, boundary_options, complete_ids, format_option
 
 
 @click.command()
 @click.argument("route_ids", nargs=-1, shell_complete=complete_ids("route"))
 @click.option("--all", "all_routes", is_flag=True, help="Compare every route.")
 @click.option("--crossings", "show_crossings", is_flag=True, help="Also print a table of border crossings.")
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="DATE",
-    help="Only routes open on DATE (YYYY[-MM[-DD]]); planned ones count only from a known opening date.",
-)
+@as_of_option("Only routes open on DATE (YYYY[-MM[-DD]]); planned ones count only from a known opening date.")
 @click.option(
     "--published",
     "show_published",
@@ -82,14 +74,14 @@ def compare(
     from ..dataset import routes_on
     from ..estimates import estimate_routes
     from ..lookup import resolve_feature
-    from ..timeline import parse_date, undated_segments
+    from ..timeline import undated_segments
 
     if bool(route_ids) == all_routes:
         raise click.UsageError("give route ids or --all (not both)")
     data = dataset(ctx)
     ids = None if all_routes else [resolve_feature(data, route_id, ["route"]) for route_id in route_ids]
     left_out = 0
-    date = parse_date(as_of, "--as-of") if as_of is not None else None
+    date = as_of
     if date is not None:
         ids, left_out = routes_on(data, ids, date)
     boundaries = boundaries_from(boundaries_path, iso_field)
@@ -112,63 +104,15 @@ def compare(
         if estimates:
             click.echo(estimates_note(estimates, [a.id for a in analyses]))
         if left_out:
-            click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out; status is as on that date.")
+            click.echo(
+                f"As of {as_of.written}: {left_out} route(s) not open on that date left out; status is as on that date."
+            )
     if undated:
         click.echo(
-            f"Note: as of {as_of}, {', '.join(undated)} counted open although some of their segments have no "
+            f"Note: as of {as_of.written}, {', '.join(undated)} counted open although some of their segments have no "
             "opening date (a built line without one counts as open on any date).",
             err=fmt != "table",
         )
-
-
-def comparison_table(analyses, published: bool = False, estimates=None) -> str:
-    """The table form; with ``published``, the published length, our deviation and the source; with
-    ``estimates`` (one per analysis), customs borders, transshipments, days and CO2."""
-    modes = sorted({m for a in analyses for m in a.length_by_mode_km})
-    headers = ["route", "layer", "status", "km", *(f"{m} km" for m in modes), "countries", "crossings"]
-    numeric = [False, False, False, True, *([True] * len(modes)), False, True]
-    if published:
-        headers += ["published km", "deviation %", "source"]
-        numeric += [True, True, False]
-    rows = []
-    for a in analyses:
-        row = [
-            a.id,
-            a.layer,
-            a.status,
-            f"{a.length_km:.1f}",
-            *(f"{a.length_by_mode_km.get(m, 0):.1f}" for m in modes),
-            ARROW.join(a.countries),
-            a.crossings_count,
-        ]
-        if published:
-            figures = a.to_dict()
-            row += [
-                "" if figures["published_km"] is None else f"{figures['published_km']:g}",
-                "" if figures["deviation_pct"] is None else f"{figures['deviation_pct']:+.1f}",
-                _short_source(figures["published_source"]),
-            ]
-        rows.append(row)
-    if estimates is not None:
-        extra_headers, extra_rows = estimate_columns(estimates)
-        headers += extra_headers
-        rows = [row + extra for row, extra in zip(rows, extra_rows)]
-        numeric += [True] * len(extra_headers)
-    return render_table(headers, rows, numeric)
-
-
-def _short_source(source) -> str:
-    return f"{source['outlet']}, {source['date']}" if source else ""
-
-
-def crossings_table(analyses) -> str:
-    headers = ["route", "#", "from", "to", "lon", "lat", "at km", "by sea"]
-    rows = [
-        [a.id, n, c.origin, c.destination, f"{c.lon:.4f}", f"{c.lat:.4f}", f"{c.at_km:.1f}", "yes" if c.by_sea else ""]
-        for a in analyses
-        for n, c in enumerate(a.border_crossings, start=1)
-    ]
-    return render_table(headers, rows, [False, True, False, False, True, True, True, False])
 
 
 def write_csv(analyses, estimates=None) -> None:

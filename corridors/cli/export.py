@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..vocab import EXPORT_FORMATS, STDOUT
-from .options import boundaries_from, boundary_options, dataset, factor_table
+from .helpers import boundaries_from, dataset, factor_table
+from .options import boundary_options
 
 
 @click.command()

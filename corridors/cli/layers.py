@@ -6,7 +6,8 @@ import dataclasses
 
 import click
 
-from .options import dataset, echo_json, format_option, render_table
+from .helpers import dataset, echo_json, layers_table
+from .options import format_option
 
 
 @click.command()
@@ -20,10 +21,8 @@ def layers(ctx: click.Context, fmt: str) -> None:
       corridors layers
       corridors layers -f json
     """
-    summary = dataset(ctx).summary()
+    data = dataset(ctx)
     if fmt == "json":
-        echo_json([dataclasses.asdict(s) | {"features": s.features} for s in summary])
+        echo_json([dataclasses.asdict(s) | {"features": s.features} for s in data.summary()])
         return
-    headers = ["layer", "title", "routes", "segments", "airports", "cited", "mentions"]
-    rows = [[s.name, s.title, s.routes, s.segments, s.airports, s.cited_attributes, s.mentions] for s in summary]
-    click.echo(render_table(headers, rows))
+    click.echo(layers_table(data))

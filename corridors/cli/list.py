@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .options import dataset, echo_json, format_option, render_table
+from .helpers import dataset, echo_json, render_table
+from .options import format_option
 
 #: What ``corridors list`` takes, and the feature kind each stands for.
 LISTS = {"routes": "route", "segments": "segment", "places": "place", "airports": "airport", "concepts": "concept"}

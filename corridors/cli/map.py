@@ -5,12 +5,8 @@ from __future__ import annotations
 import click
 
 from ..errors import UsageError
-from .options import complete_ids, dataset, factor_table
-
-
-def human_size(size: int) -> str:
-    """``1.2 MB`` / ``340.5 kB`` (decimal units, as browsers and file managers show them)."""
-    return f"{size / 1e6:.2f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
+from .helpers import dataset, factor_table, human_size
+from .options import as_of_option, complete_ids
 
 
 @click.command("map")
@@ -19,7 +15,7 @@ def human_size(size: int) -> str:
 @click.option("--all", "all_layers", is_flag=True, help="Map every layer.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
 @click.option("--offline", is_flag=True, help="Inline Leaflet and every asset, draw no tiles: opens with no network.")
-@click.option("--as-of", "as_of", metavar="DATE", help="Show only routes and segments open on DATE (YYYY[-MM[-DD]]).")
+@as_of_option("Show only routes and segments open on DATE (YYYY[-MM[-DD]]).")
 @click.pass_context
 def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_of) -> None:
     """Write a map of route, segment or airport IDs (or names, aliases), of --layer L ..., or of --all layers.
@@ -33,19 +29,17 @@ def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_o
     from ..io import check_writable
     from ..lookup import resolve_feature
     from ..maps import corridor_map, save_map
-    from ..timeline import parse_date
 
     if sum(map(bool, (feature_ids, layer_names, all_layers))) != 1:
         raise UsageError("give feature ids, --layer or --all (exactly one of them)")
     check_writable(output)
-    date = parse_date(as_of, "--as-of") if as_of is not None else None
     data = dataset(ctx)
     feature_ids = [resolve_feature(data, f, ["route", "segment", "airport"]) for f in feature_ids]
     fmap = corridor_map(
         data,
         feature_ids or None,
         layers=layer_names or None,
-        as_of=date,
+        as_of=as_of,
         offline=offline,
         factors=factor_table(ctx),
     )

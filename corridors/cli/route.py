@@ -5,29 +5,23 @@ from __future__ import annotations
 import click
 
 from ..vocab import MODES
-from .compare import comparison_table, crossings_table
-from .options import (
+from .helpers import (
     ARROW,
     boundaries_from,
-    boundary_options,
-    complete_ids,
+    comparison_table,
+    crossings_table,
     dataset,
     echo_json,
     estimate_columns,
     estimates_note,
     factor_table,
-    format_option,
     render_table,
     tolerance_note,
 )
+from .options import as_of_option, boundary_options, cb_split, complete_ids, format_option
 
 #: What ``--minimize`` may rank paths by (corridors.estimates.MEASURES; here so --help loads no library).
 MEASURES = ("km", "days", "co2", "customs")
-
-
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    """``--avoid ARM,IRN --avoid TUR`` and ``--avoid "ARM, IRN"`` alike."""
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 @click.command()
@@ -37,18 +31,18 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option(
     "--avoid",
     multiple=True,
+    callback=cb_split,
     metavar="ISO3,...",
     help="Countries the path must not enter; a sea leg counts as its ports' countries.",
 )
 @click.option(
-    "--modes", multiple=True, metavar="MODE,...", help=f"Modes allowed: {', '.join(MODES)} (default: all)."
+    "--modes",
+    multiple=True,
+    callback=cb_split,
+    metavar="MODE,...",
+    help=f"Modes allowed: {', '.join(MODES)} (default: all).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="DATE",
-    help="Use only segments open on DATE (YYYY[-MM[-DD]]); planned lines count only from a known opening date.",
-)
+@as_of_option("Use only segments open on DATE (YYYY[-MM[-DD]]); planned lines count only from a known opening date.")
 @click.option(
     "--alternatives",
     "-k",
@@ -104,14 +98,13 @@ def route(
 
     from ..estimates import PathEstimates, segment_weights
     from ..routing import Constraints, Network, find_routes, to_geojson
-    from ..timeline import parse_date
 
     data = dataset(ctx)
     network = Network(data, boundaries=boundaries_from(boundaries_path, iso_field), min_excursion_km=min_excursion_km)
     constraints = Constraints(
-        avoid=_split(avoid),
-        modes=_split(modes),
-        as_of=parse_date(as_of, "--as-of") if as_of is not None else None,
+        avoid=avoid,
+        modes=modes,
+        as_of=as_of,
         via=tuple(via),
     )
     on = constraints.as_of or dt.date.today()

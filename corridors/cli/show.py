@@ -6,7 +6,8 @@ import textwrap
 
 import click
 
-from .options import complete_ids, dataset, echo_json, format_option, render_table
+from .helpers import dataset, echo_json, render_table
+from .options import complete_ids, format_option
 
 
 @click.command()
