@@ -11,7 +11,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from .boundaries import Boundaries, natural_earth
+from .boundaries import Boundaries
+from .boundaries import default as standard_boundaries
 from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
 from .defaults import DEFAULT_MIN_EXCURSION_KM
 from .errors import InvalidData, UsageError
@@ -64,8 +65,8 @@ class RouteAnalysis:
 
 @lru_cache(maxsize=1)
 def default_boundaries() -> Boundaries:
-    """Natural Earth 10m admin-0, read once per process."""
-    return natural_earth()
+    """OpenStreetMap borders in the South Caucasus and Natural Earth 10m elsewhere, read once per process."""
+    return standard_boundaries()
 
 
 def route_track(data: Dataset, route_id: str) -> Track:

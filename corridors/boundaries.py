@@ -75,6 +75,11 @@ def natural_earth() -> Boundaries:
     return _from_frame(frame, NATURAL_EARTH_ISO_FIELD, f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE})")
 
 
+def default() -> Boundaries:
+    """The default boundaries: the OpenStreetMap extract inside :data:`REGION`, Natural Earth 10m outside."""
+    return inset(natural_earth(), regional(), REGION)
+
+
 def regional() -> Boundaries:
     """The committed OpenStreetMap-derived extract for :data:`REGION` (ODbL, © OpenStreetMap contributors)."""
     frame = gpd.read_file(REGIONAL_BORDERS_FILE, columns=[REGIONAL_ISO_FIELD])
