@@ -138,7 +138,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--package", type=Path, help=f"{PACKAGE} {VERSION}: unpacked directory, tarball or map.geo.json (default: npm pack)"
+        "--package",
+        type=Path,
+        help=f"{PACKAGE} {VERSION}: unpacked directory, tarball or map.geo.json (default: npm pack it)",
     )
     parser.add_argument("--out", type=Path, default=REGIONAL_BORDERS_FILE, help="output file")
     args = parser.parse_args(argv)

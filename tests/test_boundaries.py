@@ -79,7 +79,11 @@ def test_a_line_across_lake_sevan_stays_in_armenia_without_sea():
 
 @pytest.mark.parametrize(
     "coords, country",
-    [([(50.5, 36.5), (51.5, 36.5)], "IRN"), ([(50.0, 36.5), (50.0, 35.5)], "IRN"), ([(44.0, 38.0), (44.0, 35.5)], None)],
+    [
+        ([(50.5, 36.5), (51.5, 36.5)], "IRN"),
+        ([(50.0, 36.5), (50.0, 35.5)], "IRN"),
+        ([(44.0, 38.0), (44.0, 35.5)], None),
+    ],
     ids=["east edge in Iran", "south edge in Iran", "south edge across Iran and Iraq"],
 )
 def test_a_line_across_the_seam_gets_the_same_km_as_natural_earth_there(coords, country):

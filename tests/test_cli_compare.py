@@ -7,9 +7,8 @@ import io
 import json
 
 import geopandas as gpd
-from shapely.geometry import box
-
 from conftest import AWAITING_ALIGNMENTS
+from shapely.geometry import box
 
 COMPARE_KEYS = {
     "id",

@@ -7,13 +7,12 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import AWAITING_ALIGNMENTS
 
 from corridors.analysis import analyze_routes
 from corridors.errors import UsageError
 from corridors.routing import Constraints, Network, NoRoute, find_routes, normalize_name, to_geojson
 from corridors.timeline import active_on
-
-from conftest import AWAITING_ALIGNMENTS
 
 NEW_ROUTES = ["northern-route", "suez-sea-route", "araz-corridor", "araz-railway"]
 
