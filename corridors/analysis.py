@@ -13,7 +13,7 @@ import shapely
 
 from .boundaries import Boundaries
 from .boundaries import default as standard_boundaries
-from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
+from .crossings import Absorbed, Crossing, LineAnalysis, Track, analyze_tracks
 from .defaults import DEFAULT_MIN_EXCURSION_KM
 from .errors import InvalidData, UsageError
 from .layers import Dataset
@@ -53,6 +53,14 @@ class RouteAnalysis:
     @property
     def tolerance_km(self) -> float:
         return self.line.tolerance_km
+
+    @property
+    def absorbed(self) -> list[Absorbed]:
+        return self.line.absorbed
+
+    @property
+    def absorbed_km(self) -> float:
+        return self.line.absorbed_km
 
     @property
     def crossings_count(self) -> int:

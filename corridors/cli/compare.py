@@ -60,7 +60,7 @@ def compare(
         if show_crossings:
             click.echo("\n" + crossings_table(analyses))
         if analyses:
-            click.echo("\n" + tolerance_note(analyses[0].tolerance_km))
+            click.echo("\n" + tolerance_note(analyses))
         if left_out:
             click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out.")
 

@@ -118,6 +118,5 @@ def route_report(answer, network, wanted: int) -> str:
             blocks.append("\n" + crossings_table([path.analysis]))
     if wanted > len(answer.paths):
         blocks.append(f"\nOnly {len(answer.paths)} path(s) satisfy the constraints.")
-    tolerance = answer.paths[0].analysis.tolerance_km
-    blocks.append("\n" + tolerance_note(tolerance))
+    blocks.append("\n" + tolerance_note([path.analysis for path in answer.paths]))
     return "\n".join(blocks)
