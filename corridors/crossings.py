@@ -49,7 +49,7 @@ _PAIR_BATCH = 1 << 20
 _SEGMENT_BLOCK = 8
 #: Slack on the segment parameters, so a line touching an outline at a vertex is still cut there.
 _T_EPS = 1e-12
-_GAP = ""
+_NO_COUNTRY = ""
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def analyze_tracks(
     # Gaps on rail and road legs, and short gaps, take piece by piece the nearest country; others are water.
     raw = labels.copy()  # what the borders alone say, for the absorbed record
     runs = _Runs(labels, piece_track, cum)
-    gap = runs.label == _GAP
+    gap = runs.label == _NO_COUNTRY
     fillable = (runs.end_km - runs.start_km < min_excursion_km) | np.not_equal(modes[runs.first], None)
     filled = np.zeros(n_tracks, dtype=bool)
     if len(boundaries.codes):  # with no country near, a gap is water
@@ -399,16 +399,16 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     new_edge = np.concatenate([[True], piece_edge[1:] != piece_edge[:-1]])
     first = (new_edge & edge_first[piece_edge]) | np.concatenate([[True], stretch[1:] != stretch[:-1]])
     mid = (p0[first] + p1[first]) / 2.0
-    found = np.full(len(mid), _GAP, dtype=object)
+    found = np.full(len(mid), _NO_COUNTRY, dtype=object)
     point_idx, country_idx = boundaries.polygon_tree.query(shapely.points(mid))
     for country in np.unique(country_idx):
         candidates = point_idx[country_idx == country]
         inside = shapely.contains_xy(boundaries.polygons[country], mid[candidates, 0], mid[candidates, 1])
         chosen = candidates[inside]
-        found[chosen[found[chosen] == _GAP]] = boundaries.codes[country]
+        found[chosen[found[chosen] == _NO_COUNTRY]] = boundaries.codes[country]
     label = found[np.cumsum(first) - 1]
     piece_mode = edge_mode[piece_edge]
-    at_sea = (label == _GAP) & np.isin(piece_mode, list(SEA_MODES))
+    at_sea = (label == _NO_COUNTRY) & np.isin(piece_mode, list(SEA_MODES))
     label[at_sea] = SEA
 
     piece_track = edge_track[piece_edge]
@@ -613,7 +613,7 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
 def _absorbed(raw: np.ndarray, cum: np.ndarray, runs: list[list[Any]]) -> list[Absorbed]:
     """Where the final runs of one track count km differently from its raw piece labels.
 
-    ``raw`` holds the label of each piece before cleaning (``_GAP`` outside every polygon) and
+    ``raw`` holds the label of each piece before cleaning (``_NO_COUNTRY`` outside every polygon) and
     ``cum`` the km at each piece boundary; ``runs`` are the final [label, start_km, end_km].
     """
     change = np.flatnonzero(raw[1:] != raw[:-1]) + 1
@@ -628,9 +628,9 @@ def _absorbed(raw: np.ndarray, cum: np.ndarray, runs: list[list[Any]]) -> list[A
         r = j
         while r < len(runs) and runs[r][1] < end:
             overlap = min(end, runs[r][2]) - max(start, runs[r][1])
-            water = label == _GAP and runs[r][0] == SEA  # a gap is water unless cleaning gave it a country
+            water = label == _NO_COUNTRY and runs[r][0] == SEA  # a gap is water unless cleaning gave it a country
             if runs[r][0] != label and overlap > 0 and not water:
-                kind, country = (GAP, None) if label == _GAP else (SLIVER, str(label))
+                kind, country = (GAP, None) if label == _NO_COUNTRY else (SLIVER, str(label))
                 found.append(Absorbed(kind, country, str(runs[r][0]), overlap, max(start, runs[r][1])))
             r += 1
     return found
