@@ -46,7 +46,7 @@ from shapely.geometry.polygon import orient
 from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
-from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
+from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, STDOUT
 from .errors import InvalidData, UsageError
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import (
@@ -59,6 +59,7 @@ from .layers import (
     Dataset,
     check_layers,
 )
+from .published import source_text
 from .timeline import NOT_BUILT
 
 FORMATS = EXPORT_FORMATS
@@ -226,6 +227,12 @@ def export_tables(
             for mode in MODES
         },
         crossings_count=[by_id[i].crossings_count for i in routes.index],
+        geometry_quality=[by_id[i].geometry_quality for i in routes.index],
+        **{
+            f"segments_{quality}": [by_id[i].segments_by_geometry_quality[quality] for i in routes.index]
+            for quality in GEOMETRY_QUALITIES
+        },
+        **_published_columns([by_id[i] for i in routes.index]),
     )
     kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
                                            ("airport", airports)) for fid in frame.index}
@@ -247,15 +254,31 @@ def export_tables(
     )
     return ExportTables(
         routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
-                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count"]),
-        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "opened", "closed", "from", "to"]),
+                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count",
+                               "geometry_quality", *(f"segments_{q}" for q in GEOMETRY_QUALITIES), *PUBLISHED_COLUMNS]),
+        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "geometry_quality", "opened",
+                                   "closed", "from", "to"]),
         places=_table(  # pandas reads integers with nulls as floats
             places.astype({"geonameid": "Int64"}), ["id", "kind", "name", "place_type", "country", "geonameid"]
         ),
-        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves"]),
+        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves", "opened", "opened_source"]),
         crossings=_crossings_table(crossing_points(analyses)),
         citations=citations,
     )
+
+
+#: Route columns holding the published length beside ours (empty where none is published).
+PUBLISHED_COLUMNS = ("published_km", "published_source", "deviation_pct")
+
+
+def _published_columns(analyses: Sequence[Any]) -> dict[str, list[Any]]:
+    """``published_km``, ``published_source`` (outlet, date, URL) and ``deviation_pct`` per route."""
+    figures = [a.to_dict() for a in analyses]
+    return {
+        "published_km": [f["published_km"] for f in figures],
+        "published_source": [source_text(f["published_source"]) or None for f in figures],
+        "deviation_pct": [f["deviation_pct"] for f in figures],
+    }
 
 
 def _selection(
@@ -567,7 +590,10 @@ def _kml_frame(table: str, frame: gpd.GeoDataFrame, citations: pd.DataFrame) -> 
 
 
 def _kml_description(row: dict[str, Any], sources: pd.DataFrame | None) -> str:
-    facts = [str(row[key]) for key in ("kind", "layer", "mode", "status") if _json_value(row.get(key)) is not None]
+    keys = ("kind", "layer", "mode", "status", "geometry_quality")
+    facts = [str(row[key]) for key in keys if _json_value(row.get(key)) is not None]
+    if _json_value(row.get("opened")) is not None:
+        facts.append(f"opened {row['opened']}")
     text = f"<p>{html.escape(' · '.join(facts))}</p>"
     if sources is not None:
         items = "".join(

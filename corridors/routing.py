@@ -45,10 +45,8 @@ from .crossings import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, analyze_tracks
 from .errors import CorridorsError, UsageError
 from .geodesy import GEOD, path_length_km
 from .layers import ISO3, MODES, Dataset
-from .timeline import active_on, why_not_on
+from .timeline import STATUS_ORDER, active_on, status_on, why_not_on
 
-#: Statuses from least to most out of service: a path takes the last status any of its segments has.
-STATUS_ORDER = ("operational", "under_construction", "planned", "historical")
 #: A place that no segment touches is served by a port, station, junction or checkpoint of the
 #: same country at most this far away (a city and its port: Aktau and the Port of Aktau).
 ACCESS_KM = 25.0
@@ -527,7 +525,8 @@ def _analyse(
                     "name": row["name"],
                     "layer": row["layer"],
                     "mode": row["mode"],
-                    "status": row["status"],
+                    "geometry_quality": row["geometry_quality"],
+                    "status": status_on(row, constraints.as_of) if constraints.as_of else row["status"],
                     "opened": edge["opened"],
                     "closed": edge["closed"],
                     "from": start,
@@ -545,6 +544,7 @@ def _analyse(
             layer=layers.pop() if len(layers) == 1 else None,
             status=max((leg["status"] for leg in legs), key=STATUS_ORDER.index),
             line=result,
+            segment_qualities=tuple(leg["geometry_quality"] for leg in legs),
         )
         paths.append(RoutePath(rank, steps, places, analysis, legs, constraints, dict(requested)))
         if len(paths) == wanted:

@@ -23,6 +23,14 @@ COMPARE_KEYS = {
     "crossings_count",
     "tolerance_km",
     "absorbed",
+    "geometry_quality",
+    "segments_by_geometry_quality",
+    "published_km",
+    "published_source",
+    "deviation_pct",
+    "published_tolerance_pct",
+    "published_by_country_km",
+    "deviation_by_country_pct",
 }
 
 

@@ -29,44 +29,75 @@ from .options import (
     metavar="DATE",
     help="Only routes open on DATE (YYYY[-MM[-DD]]); planned ones count only from a known opening date.",
 )
+@click.option(
+    "--published",
+    "show_published",
+    is_flag=True,
+    help="Add the published length, our deviation from it and its source to the table.",
+)
 @format_option("table", "json", "csv")
 @boundary_options
 @click.pass_context
 def compare(
-    ctx, route_ids, all_routes, show_crossings, as_of, fmt, boundaries_path, iso_field, min_excursion_km
+    ctx,
+    route_ids,
+    all_routes,
+    show_crossings,
+    as_of,
+    show_published,
+    fmt,
+    boundaries_path,
+    iso_field,
+    min_excursion_km,
 ) -> None:
-    """Compare routes: geodesic length per mode and country, country sequence, crossings."""
+    """Compare routes: geodesic length per mode and country, country sequence, crossings.
+
+    JSON and CSV also give each route's geometry quality and, where a length is published
+    (geo/published.csv), that length, its source and our deviation from it.
+    """
     from ..analysis import analyze_routes
+    from ..timeline import parse_date, undated_segments
 
     if bool(route_ids) == all_routes:
         raise click.UsageError("give route ids or --all (not both)")
     data = dataset(ctx)
     ids = None if all_routes else list(route_ids)
     left_out = 0
-    if as_of is not None:
-        ids, left_out = routes_open_on(data, ids, as_of)
+    date = parse_date(as_of, "--as-of") if as_of is not None else None
+    if date is not None:
+        ids, left_out = routes_open_on(data, ids, date)
     analyses = analyze_routes(
         data,
         ids,
         boundaries=boundaries_from(boundaries_path, iso_field),
         min_excursion_km=min_excursion_km,
+        as_of=date,
     )
+    undated = [a.id for a in analyses if undated_segments(data.routes.loc[a.id], data.segments)] if date else []
     if fmt == "json":
         echo_json([a.to_dict() for a in analyses])
     elif fmt == "csv":
         write_csv(analyses)
     else:
-        click.echo(comparison_table(analyses))
+        click.echo(comparison_table(analyses, show_published))
         if show_crossings:
             click.echo("\n" + crossings_table(analyses))
         if analyses:
             click.echo("\n" + tolerance_note(analyses))
         if left_out:
-            click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out.")
+            click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out; status is as on that date.")
+    if undated:
+        click.echo(
+            f"Note: as of {as_of}, {', '.join(undated)} counted open although some of their segments have no "
+            "opening date (a built line without one counts as open on any date).",
+            err=fmt != "table",
+        )
 
 
-def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
-    """The routes among ``ids`` (every route when None) that exist on the ``--as-of`` date, and how many were left out.
+def routes_open_on(data, ids, date) -> tuple[list[str], int]:
+    """The routes among ``ids`` (every route when None) that exist on ``date``, and how many were left out.
+
+    A route exists when it and all its segments do (:func:`corridors.timeline.active_on`).
 
     Raises
     ------
@@ -74,10 +105,9 @@ def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
         For a route named on the command line that does not exist on that date, or when none does.
     """
     from ..errors import UsageError
-    from ..timeline import active_on, parse_date, why_not_on
+    from ..timeline import active_on, why_not_on
 
-    date = parse_date(as_of, "--as-of")
-    is_open = active_on(data.routes, date)
+    is_open = active_on(data.routes, date, data.segments)
     if ids is None:
         chosen = [i for i in data.routes.index if is_open[i]]
         if not chosen:
@@ -85,16 +115,22 @@ def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
         return chosen, len(data.routes) - len(chosen)
     for route_id in ids:
         if route_id in data.routes.index and not is_open[route_id]:
-            why = why_not_on(data.routes.loc[route_id], date)
+            why = why_not_on(data.routes.loc[route_id], date, data.segments)
             raise UsageError(f"route {route_id!r} does not exist on {date.isoformat()} ({why})")
     return ids, 0
 
 
-def comparison_table(analyses) -> str:
+def comparison_table(analyses, published: bool = False) -> str:
+    """The table form; with ``published``, the published length, our deviation and the source."""
     modes = sorted({m for a in analyses for m in a.length_by_mode_km})
     headers = ["route", "layer", "status", "km", *(f"{m} km" for m in modes), "countries", "crossings"]
-    rows = [
-        [
+    numeric = [False, False, False, True, *([True] * len(modes)), False, True]
+    if published:
+        headers += ["published km", "deviation %", "source"]
+        numeric += [True, True, False]
+    rows = []
+    for a in analyses:
+        row = [
             a.id,
             a.layer,
             a.status,
@@ -103,10 +139,19 @@ def comparison_table(analyses) -> str:
             ARROW.join(a.countries),
             a.crossings_count,
         ]
-        for a in analyses
-    ]
-    numeric = [False, False, False, True, *([True] * len(modes)), False, True]
+        if published:
+            figures = a.to_dict()
+            row += [
+                "" if figures["published_km"] is None else f"{figures['published_km']:g}",
+                "" if figures["deviation_pct"] is None else f"{figures['deviation_pct']:+.1f}",
+                _short_source(figures["published_source"]),
+            ]
+        rows.append(row)
     return render_table(headers, rows, numeric)
+
+
+def _short_source(source) -> str:
+    return f"{source['outlet']}, {source['date']}" if source else ""
 
 
 def crossings_table(analyses) -> str:
@@ -120,6 +165,24 @@ def crossings_table(analyses) -> str:
 
 
 def write_csv(analyses) -> None:
-    """One row per route; per-mode and per-country lengths flattened into columns."""
-    rows = (([a.id, a.name, a.layer, a.status], a) for a in analyses)
-    sys.stdout.write(lengths_csv(rows, ["id", "name", "layer", "status"]))
+    """One row per route; per-mode and per-country lengths flattened into columns, then the geometry
+    quality and the published figures (empty where none)."""
+    from ..published import source_text
+
+    rows = [([a.id, a.name, a.layer, a.status], a) for a in analyses]
+    trailing = []
+    for a in analyses:
+        figures = a.to_dict()
+        trailing.append(
+            {
+                "geometry_quality": a.geometry_quality,
+                **{f"segments_{q}": n for q, n in a.segments_by_geometry_quality.items()},
+                "published_km": figures["published_km"],
+                "published_source": source_text(figures["published_source"]),
+                "deviation_pct": figures["deviation_pct"],
+                "published_tolerance_pct": figures["published_tolerance_pct"],
+                **{f"published_{c}_km": km for c, km in (figures["published_by_country_km"] or {}).items()},
+                **{f"deviation_{c}_pct": p for c, p in (figures["deviation_by_country_pct"] or {}).items()},
+            }
+        )
+    sys.stdout.write(lengths_csv(rows, ["id", "name", "layer", "status"], trailing))

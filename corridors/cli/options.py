@@ -107,15 +107,22 @@ def tolerance_note(analyses: Sequence[Any]) -> str:
     )
 
 
-def lengths_csv(rows: Iterable[tuple[Sequence[Any], Any]], leading: Sequence[str]) -> str:
+def lengths_csv(
+    rows: Iterable[tuple[Sequence[Any], Any]],
+    leading: Sequence[str],
+    trailing: Sequence[dict[str, Any]] | None = None,
+) -> str:
     """CSV text with one row per analysed line, per-mode and per-country lengths flattened into columns.
 
     ``rows`` holds, per line, the values of the ``leading`` columns and its analysis (a
     :class:`~corridors.analysis.RouteAnalysis` or a :class:`~corridors.crossings.LineAnalysis`).
     The columns are the leading ones, ``length_km``, ``mode_<m>_km``, ``country_<c>_km``,
-    ``countries``, ``crossings_count`` and ``tolerance_km``.
+    ``countries``, ``crossings_count`` and ``tolerance_km``, then the keys of ``trailing`` (one
+    mapping per line; a missing key or None is an empty cell).
     """
     rows = list(rows)
+    extra = list(trailing) if trailing is not None else [{} for _ in rows]
+    extra_columns = list(dict.fromkeys(k for e in extra for k in e))
     modes = sorted({m for _, a in rows for m in a.length_by_mode_km})
     places = sorted({c for _, a in rows for c in a.length_by_country_km})
     buffer = io.StringIO()
@@ -129,9 +136,10 @@ def lengths_csv(rows: Iterable[tuple[Sequence[Any], Any]], leading: Sequence[str
             "countries",
             "crossings_count",
             "tolerance_km",
+            *extra_columns,
         ]
     )
-    for values, a in rows:
+    for (values, a), more in zip(rows, extra):
         crossings = a.border_crossings if hasattr(a, "border_crossings") else a.crossings
         writer.writerow(
             [
@@ -142,6 +150,7 @@ def lengths_csv(rows: Iterable[tuple[Sequence[Any], Any]], leading: Sequence[str
                 " ".join(a.countries),
                 len(crossings),
                 a.tolerance_km,
+                *("" if more.get(k) is None else more[k] for k in extra_columns),
             ]
         )
     return buffer.getvalue()
