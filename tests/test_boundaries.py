@@ -119,3 +119,13 @@ def test_a_line_ending_5_5_km_inside_armenia_reaches_armenia(tolerance):
 
 def test_the_default_tolerance_is_one_km_or_less():
     assert 0 < DEFAULT_MIN_EXCURSION_KM <= 1.0
+
+
+def test_by_country_gives_one_shape_per_country_without_losing_area():
+    area = default_boundaries().clipped((38.0, 35.0, 53.0, 45.0), margin=0)
+    merged = area.by_country()
+    assert sorted(merged.codes) == sorted(set(area.codes))
+    turkey = area.polygons[area.codes == "TUR"]
+    assert len(turkey) == 2  # Natural Earth west of the region, OpenStreetMap inside it
+    [merged_turkey] = merged.polygons[merged.codes == "TUR"]
+    assert merged_turkey.area == pytest.approx(shapely.area(turkey).sum(), rel=1e-9)
