@@ -68,7 +68,7 @@ def regional_countries(source: str) -> tuple[list[str], np.ndarray]:
     """Codes and polygons of the countries in the region: clipped, valid, inland water filled."""
     import pyogrio
 
-    pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": "0"})  # one feature is over 200 MB of text
+    pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": "0"})  # else GDAL refuses objects this large
     frame = pyogrio.read_dataframe(source, columns=[SOURCE_ISO_FIELD], bbox=REGION.bounds)
     clipped = shapely.make_valid(shapely.intersection(np.asarray(frame.geometry.values, dtype=object), REGION))
     codes = frame[SOURCE_ISO_FIELD].astype(str).to_numpy()
