@@ -75,15 +75,40 @@ def regional_countries(source: str) -> tuple[list[str], np.ndarray]:
     polygons = np.array([_polygonal(g) for g in clipped], dtype=object)
     keep = ~shapely.is_empty(polygons)
     codes, polygons = codes[keep], polygons[keep]
+    order = np.argsort(codes, kind="stable")
+    codes, polygons = codes[order], polygons[order]
     filled = []
     for index, polygon in enumerate(polygons):
         others = shapely.union_all(np.delete(polygons, index))
         water = shapely.difference(_without_holes(polygon), polygon)
         filled.append(shapely.union(polygon, shapely.difference(water, others)))
     snapped = shapely.set_precision(np.array(filled, dtype=object), GRID_DEG)
-    polygons = np.array([_polygonal(shapely.make_valid(g)) for g in snapped], dtype=object)
-    order = np.argsort(codes, kind="stable")
-    return [str(c) for c in codes[order]], polygons[order]
+    return [str(c) for c in codes], _partition(_exclaves_cut_out(snapped))
+
+
+def _exclaves_cut_out(polygons: np.ndarray) -> np.ndarray:
+    """Cut each country's exclaves out of the country around them.
+
+    The source draws Artsvashen (Armenia) and Azerbaijan's exclaves in Armenia as parts of their
+    own country without a hole in the surrounding one: a part mostly inside another country's
+    polygon is that part's country.
+    """
+    result = polygons.copy()
+    for owner, polygon in enumerate(polygons):
+        for part in shapely.get_parts(polygon):
+            for other in range(len(polygons)):
+                if other != owner and shapely.area(shapely.intersection(part, polygons[other])) > 0.5 * part.area:
+                    result[other] = shapely.difference(result[other], part, grid_size=GRID_DEG)
+    return result
+
+
+def _partition(polygons: np.ndarray) -> np.ndarray:
+    """No point in two countries: where the source's borders overlap by a few metres, the earlier code keeps it."""
+    result = []
+    for index, polygon in enumerate(polygons):
+        earlier = shapely.union_all(polygons[:index], grid_size=GRID_DEG) if index else shapely.Polygon()
+        result.append(_polygonal(shapely.make_valid(shapely.difference(polygon, earlier, grid_size=GRID_DEG))))
+    return np.array(result, dtype=object)
 
 
 def _without_holes(geometry: Any) -> Any:

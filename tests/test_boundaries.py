@@ -129,3 +129,22 @@ def test_by_country_gives_one_shape_per_country_without_losing_area():
     assert len(turkey) == 2  # Natural Earth west of the region, OpenStreetMap inside it
     [merged_turkey] = merged.polygons[merged.codes == "TUR"]
     assert merged_turkey.area == pytest.approx(shapely.area(turkey).sum(), rel=1e-9)
+
+
+def test_no_point_of_the_extract_is_in_two_countries():
+    extract = regional()
+    for index, polygon in enumerate(extract.polygons):
+        others = shapely.union_all(extract.polygons[index + 1 :])
+        assert shapely.area(shapely.intersection(polygon, others)) < 1e-12, extract.codes[index]
+
+
+@pytest.mark.parametrize(
+    "lon, lat, country",
+    [(45.517, 40.634, "ARM"), (45.004, 41.067, "AZE"), (45.211, 40.998, "AZE")],
+    ids=["Artsvashen", "Yukhari Askipara", "Barkhudarly"],
+)
+def test_an_exclave_belongs_to_its_own_country(lon, lat, country):
+    extract = regional()
+    assert [str(c) for c, p in zip(extract.codes, extract.polygons) if p.contains(shapely.Point(lon, lat))] == [
+        country
+    ]
