@@ -7,7 +7,7 @@ atomically. What the map shows:
   line; sea and ferry: dotted) and by status (under construction and planned dashed, historical grey);
 * routes as a translucent band in their layer's colour over their segments, with a tooltip (the
   name) and a popup (length, km per mode and per country, border crossings, legs, status with dates,
-  cited attributes with document title and quote);
+  cited attributes, each quote once with who says it and when);
 * airports and border-crossing points as markers, over a light, simplified countries layer;
 * one layer-control entry per layer, a legend, measure / full-screen / minimap controls.
 
@@ -41,10 +41,12 @@ from jinja2 import Template
 from shapely.ops import polylabel
 
 from .analysis import RouteAnalysis, analyze_routes, default_boundaries
+from .attributes import claim_label, grouped_by_quote
 from .boundaries import Boundaries
 from .crossings import Crossing
 from .defaults import GEOMETRY_QUALITY_MEANINGS
 from .errors import UsageError
+from .estimates import Estimate, FactorTable, estimate_routes, factors_path, load_factors
 from .geodesy import path_length_km
 from .io import atomic_path
 from .layers import AIRPORTS_LAYER, CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYER_COLOURS, LAYERS, Dataset, check_layers
@@ -171,6 +173,7 @@ def corridor_map(
     analyses: Iterable[RouteAnalysis] = (),
     boundaries: Boundaries | None = None,
     title: str | None = None,
+    factors: FactorTable | None = None,
 ) -> folium.Map:
     """A map of some features, some layers, or (by default) everything.
 
@@ -195,6 +198,9 @@ def corridor_map(
         Country polygons for the countries layer and the missing analyses (default: Natural Earth).
     title
         The page title; by default one is made from what is shown.
+    factors
+        The cited factors of the estimates in the route popups (default: ``geo/factors.csv``), taken
+        as of ``as_of`` or today.
 
     Raises
     ------
@@ -207,6 +213,13 @@ def corridor_map(
     missing = [r for r in chosen.routes if r not in known]
     known.update({a.id: a for a in analyze_routes(data, missing, boundaries=boundaries)} if missing else {})
     route_analyses = [known[r] for r in chosen.routes]
+    estimates = estimate_routes(
+        data,
+        route_analyses,
+        factors if factors is not None else load_factors(factors_path()),
+        as_of or dt.date.today(),
+        boundaries=boundaries,
+    )
 
     fmap = folium.Map(location=None, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     if offline:
@@ -240,8 +253,8 @@ def corridor_map(
     }
     for segment_id, group in chosen.segments.items():
         _add_segment(data, segment_id, groups[group], chosen)
-    for route_id, analysis in zip(chosen.routes, route_analyses):
-        _add_route(data, route_id, analysis, groups[data.routes.at[route_id, "layer"]], chosen)
+    for route_id, analysis, found in zip(chosen.routes, route_analyses, estimates):
+        _add_route(data, route_id, analysis, found, groups[data.routes.at[route_id, "layer"]], chosen)
     for airport_id in chosen.airports:
         _add_airport(data, airport_id, groups[AIRPORTS_LAYER])
     if crossings:
@@ -272,6 +285,7 @@ def write_maps(
     *,
     offline: bool = False,
     analyses: Iterable[RouteAnalysis] | None = None,
+    factors: FactorTable | None = None,
 ) -> list[tuple[Path, int]]:
     """Write ``overview.html`` and one ``<layer>.html`` per layer that has features into ``folder``.
 
@@ -294,11 +308,13 @@ def write_maps(
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{folder}: directory is not writable")
     shared = list(analyses) if analyses is not None else analyze_routes(data)
+    factors = factors if factors is not None else load_factors(factors_path())
     maps = {"overview": None, **{name: [name] for name in LAYERS if not data.layer(name).empty}}
     written = []
     for stem, layers in maps.items():
         path = folder / f"{stem}.html"
-        written.append((path, save_map(corridor_map(data, layers=layers, offline=offline, analyses=shared), path)))
+        fmap = corridor_map(data, layers=layers, offline=offline, analyses=shared, factors=factors)
+        written.append((path, save_map(fmap, path)))
     return written
 
 
@@ -507,13 +523,18 @@ def _add_segment(data: Dataset, segment_id: str, group: folium.FeatureGroup, cho
 
 
 def _add_route(
-    data: Dataset, route_id: str, analysis: RouteAnalysis, group: folium.FeatureGroup, chosen: Selection
+    data: Dataset,
+    route_id: str,
+    analysis: RouteAnalysis,
+    found: Estimate,
+    group: folium.FeatureGroup,
+    chosen: Selection,
 ) -> None:
     row = data.routes.loc[route_id]
     band = route_band(chosen.status(data, "route", route_id), LAYER_COLOURS[row["layer"]])
     line = folium.PolyLine(_locations(row.geometry), **band)
     line.add_to(group)
-    _bind(line, row["name"], route_popup(data, route_id, analysis, chosen.as_of))
+    _bind(line, row["name"], route_popup(data, route_id, analysis, chosen.as_of, found))
 
 
 def _add_airport(data: Dataset, airport_id: str, group: folium.FeatureGroup) -> None:
@@ -623,17 +644,17 @@ def _given(value: Any) -> bool:
 
 
 def citations_html(data: Dataset, feature_id: str) -> str:
-    """The cited attributes: name, value, the quote and the document's title (escaped)."""
+    """The cited attributes, one block per quote: ``according to <source>, <date>: “quote”`` and the
+    values it supports (everything escaped)."""
     citations = data.citations_for(feature_id)
     if not citations:
         return '<p class="none">No cited attributes.</p>'
     items = []
-    for cite in citations:
-        document = data.documents[cite.document]
-        source = _e(document.title) + (f", {_e(document.date)}" if document.date else "")
+    for group in grouped_by_quote(citations, data.documents):
+        claims = "".join(f"<li>{_e(claim_label(cite))}</li>" for cite in group.claims)
         items.append(
-            f'<li class="corridors-citation"><b>{_e(cite.name.replace("_", " "))}</b>: {_e(cite.value)}'
-            f"<blockquote>“{_e(cite.quote)}”</blockquote><cite>{source}</cite></li>"
+            f'<li class="corridors-citation"><cite>{_e(group.source)}</cite>:'
+            f"<blockquote>“{_e(group.quote)}”</blockquote><ul>{claims}</ul></li>"
         )
     return f"<h4>Cited attributes ({len(citations)})</h4><ul class=\"citations\">{''.join(items)}</ul>"
 
@@ -642,9 +663,15 @@ def _header(name: str, what: str) -> str:
     return f"<h3>{_e(name)}</h3><p class=\"meta\">{_e(what)}</p>"
 
 
-def route_popup(data: Dataset, route_id: str, analysis: RouteAnalysis, as_of: dt.date | None = None) -> str:
+def route_popup(
+    data: Dataset,
+    route_id: str,
+    analysis: RouteAnalysis,
+    as_of: dt.date | None = None,
+    found: Estimate | None = None,
+) -> str:
     """Popup HTML of a route: status (on ``as_of`` when given), lengths, published length, geometry
-    quality, countries, crossings, legs and citations."""
+    quality, countries, crossings, estimates, legs and citations."""
     row = data.routes.loc[route_id]
     by_mode = " · ".join(f"{_e(mode)} {_km(km)}" for mode, km in analysis.length_by_mode_km.items())
     counts = analysis.segments_by_geometry_quality
@@ -669,8 +696,29 @@ def route_popup(data: Dataset, route_id: str, analysis: RouteAnalysis, as_of: dt
     )
     return (
         f"{_header(row['name'], 'Route · ' + LAYERS[row['layer']])}{summary}{per_country}{crossings_block}"
+        f"{estimates_html(found, analysis.crossings_count) if found else ''}"
         f"<h4>Legs</h4><ol>{legs}</ol>{citations_html(data, route_id)}"
     )
+
+
+def estimates_html(found: Estimate, crossings: int) -> str:
+    """The estimates block of a route popup: days, customs borders, transshipments, CO₂, missing factors."""
+
+    def span(value: Any, unit: str, digits: int) -> str:
+        if value is None:
+            return '<span class="none">unknown (missing factor)</span>'
+        low, high = f"{value.low:,.{digits}f}", f"{value.high:,.{digits}f}"
+        return f"{low} {unit}" if low == high else f"{low}–{high} {unit}"
+
+    rows = _rows([
+        ("Transit", span(found.transit_days, "days", 1)),
+        ("Customs borders", f"{found.customs_borders} of {crossings} border crossings"),
+        ("Transshipments", str(found.transshipments)),
+        ("CO₂", span(found.co2_kg_per_tonne, "kg per tonne", 0)),
+    ])
+    missing = "; ".join(found.missing_factors)
+    missing = f"<p class=\"note\">Missing factors: {_e(missing)}</p>" if missing else ""
+    return f"<h4>Estimates (as of {found.as_of.isoformat()}; geo/factors.csv)</h4>{rows}{missing}"
 
 
 def _crossing_text(crossing: Crossing) -> str:
