@@ -11,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 
 from .boundaries import Boundaries, default_boundaries
-from .crossings import Crossing, LineAnalysis, analyze_tracks
+from .crossings import Absorbed, Crossing, LineAnalysis, analyze_tracks
 from .dataset import Dataset
 from .errors import InvalidData, UsageError
 from .published import PublishedComparison, compare_with_published
@@ -66,6 +66,14 @@ class RouteAnalysis:
     @property
     def tolerance_km(self) -> float:
         return self.line.tolerance_km
+
+    @property
+    def absorbed(self) -> list[Absorbed]:
+        return self.line.absorbed
+
+    @property
+    def absorbed_km(self) -> float:
+        return self.line.absorbed_km
 
     @property
     def crossings_count(self) -> int:

@@ -147,7 +147,7 @@ def is_icao(value: object) -> bool:
 #: Natural Earth 10m puts Julfa and Agarak a few km inside Iran and leaves the Astara and Batumi
 #: waterfronts outside every polygon; along our routes the longest such artefact is about 5 km. The
 #: shortest real passage we must keep, TRIPP through Armenia, is over 30 km. 10 km sits between them.
-DEFAULT_MIN_EXCURSION_KM = 10.0
+DEFAULT_MIN_EXCURSION_KM = 1.0
 #: Country code field of the Natural Earth admin-0 boundaries (and the ``--iso-field`` default).
 NATURAL_EARTH_ISO_FIELD = "ADM0_A3"
 #: Decimals of km in JSON output: metres.

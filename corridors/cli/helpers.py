@@ -174,7 +174,7 @@ def estimates_note(estimates: Sequence[Any], ids: Sequence[str]) -> str:
 
 
 def boundaries_from(path: str | None, iso_field: str) -> Boundaries | None:
-    """The boundaries named on the command line, or None for the default Natural Earth ones."""
+    """The boundaries named on the command line, or None for the default ones."""
     if path is None:
         return None
     from ..boundaries import from_file
@@ -182,11 +182,18 @@ def boundaries_from(path: str | None, iso_field: str) -> Boundaries | None:
     return from_file(path, iso_field)
 
 
-def tolerance_note(km: float) -> str:
-    """The footnote under a table of lengths: the ellipsoid, and the tolerance used."""
+def tolerance_note(analyses: Sequence[Any]) -> str:
+    """The footnote under a table of lengths: the ellipsoid, the tolerance used and what it absorbed.
+
+    ``analyses`` are :class:`~corridors.analysis.RouteAnalysis` or
+    :class:`~corridors.crossings.LineAnalysis` objects, all with the same tolerance.
+    """
+    absorbed = [record for a in analyses for record in a.absorbed]
+    moved_km = sum(a.absorbed_km for a in analyses)
     return (
-        f"Lengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under {km:g} km "
-        "ignored (--min-excursion-km)."
+        f"Lengths in km on the WGS84 ellipsoid. Tolerance {analyses[0].tolerance_km:g} km (--min-excursion-km): "
+        f"{len(absorbed)} slivers, gaps and landfalls absorbed, {moved_km:.1f} km moved to a neighbour "
+        "(each listed under \"absorbed\" with -f json)."
     )
 
 

@@ -65,8 +65,8 @@ def boundary_options(command: Command) -> Command:
         type=click.FloatRange(min=0),
         default=DEFAULT_MIN_EXCURSION_KM,
         show_default=True,
-        help="Ignore passages into a third country, and gaps between countries, shorter than this "
-        "(generalised borders put river towns on the wrong bank).",
+        help="Give passages into a third country, and gaps between countries, shorter than this to their "
+        "neighbours (each one is listed under \"absorbed\" in JSON).",
     )(command)
     command = click.option(
         "--iso-field",
@@ -78,7 +78,8 @@ def boundary_options(command: Command) -> Command:
         "--boundaries",
         "boundaries_path",
         type=click.Path(dir_okay=False, exists=True),
-        help="Country polygons to use instead of Natural Earth 10m (any OGR polygon layer).",
+        help="Country polygons to use instead of the default ones (OpenStreetMap in the South Caucasus, "
+        "Natural Earth 10m elsewhere); any OGR polygon layer.",
     )(command)
 
 
