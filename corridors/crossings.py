@@ -79,11 +79,11 @@ class Crossing:
             "at_km": round(self.at_km, 3),
             "by_sea": self.by_sea,
         }
-        if self.by_sea:
+        if self.by_sea:  # a sea passage always has its landfall
             record |= {
-                "landfall_lon": round(self.landfall_lon, 6),
-                "landfall_lat": round(self.landfall_lat, 6),
-                "landfall_km": round(self.landfall_km, 3),
+                "landfall_lon": round(float(self.landfall_lon or 0.0), 6),
+                "landfall_lat": round(float(self.landfall_lat or 0.0), 6),
+                "landfall_km": round(float(self.landfall_km or 0.0), 3),
             }
         return record
 
@@ -219,7 +219,7 @@ def analyze_tracks(
     raw = labels.copy()  # what the borders alone say, for the absorbed record
     runs = _Runs(labels, piece_track, cum)
     gap = runs.label == _NO_COUNTRY
-    fillable = (runs.end_km - runs.start_km < min_excursion_km) | np.not_equal(modes[runs.first], None)
+    fillable = (runs.end_km - runs.start_km < min_excursion_km) | np.asarray(modes[runs.first] != None)  # noqa: E711
     filled = np.zeros(n_tracks, dtype=bool)
     if len(boundaries.codes):  # with no country near, a gap is water
         fill = runs.pieces(gap & fillable)
@@ -261,7 +261,7 @@ def analyze_tracks(
     run_x, run_y = start_xy[:, 0].tolist(), start_xy[:, 1].tolist()
     run_label, start_km, end_km = runs.label.tolist(), runs.start_km.tolist(), runs.end_km.tolist()
 
-    moded = np.bincount(piece_track[np.not_equal(modes, None)], minlength=n_tracks) > 0
+    moded = np.bincount(piece_track[np.asarray(modes != None)], minlength=n_tracks)  # noqa: E711 > 0
     results = []
     for k in range(n_tracks):
         lo, hi = track_start[k], track_start[k + 1]
@@ -273,10 +273,10 @@ def analyze_tracks(
         if cleaning[k] or filled[k]:
             absorbed = _absorbed(raw[lo:hi], cum[lo + k : hi + k + 1], track_runs_k)
         if cleaning[k]:
-            for side, run in ((0, 0), (1, -1)):
+            for side, end_run in ((0, 0), (1, -1)):
                 if landfall[side][k] is not None:
                     country, offshore_km = landfall[side][k]
-                    at = track_runs_k[run][1] if side == 0 else track_runs_k[run][2]
+                    at = track_runs_k[end_run][1] if side == 0 else track_runs_k[end_run][2]
                     track_runs_k.insert(len(track_runs_k) if side else 0, [country, at, at])
                     absorbed.append(Absorbed(LANDFALL, None, country, offshore_km, at))
 

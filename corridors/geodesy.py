@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from pyproj import Geod
 
 GEOD = Geod(ellps="WGS84")
 
 
-def edge_lengths_m(lon0, lat0, lon1, lat1) -> np.ndarray:
+def edge_lengths_m(lon0: ArrayLike, lat0: ArrayLike, lon1: ArrayLike, lat1: ArrayLike) -> np.ndarray:
     """Geodesic length in metres of each edge, vectorised over arrays of endpoints."""
     lon0, lat0, lon1, lat1 = (np.asarray(a, dtype=float) for a in (lon0, lat0, lon1, lat1))
     if lon0.size == 0:
@@ -17,7 +18,7 @@ def edge_lengths_m(lon0, lat0, lon1, lat1) -> np.ndarray:
     return np.asarray(dist, dtype=float)
 
 
-def path_length_km(coords) -> float:
+def path_length_km(coords: ArrayLike) -> float:
     """Geodesic length in km of a path given as an (n, 2) array of lon/lat."""
     xy = np.asarray(coords, dtype=float)
     if len(xy) < 2:
@@ -25,7 +26,7 @@ def path_length_km(coords) -> float:
     return float(edge_lengths_m(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]).sum() / 1000.0)
 
 
-def densify(coords, max_spacing_km: float) -> np.ndarray:
+def densify(coords: ArrayLike, max_spacing_km: float) -> np.ndarray:
     """Insert points along the geodesic of each edge so no two neighbours are further apart than the spacing."""
     xy = np.asarray(coords, dtype=float)
     out = [xy[:1]]

@@ -32,7 +32,7 @@ class Entry:
 
 def entries(data: Dataset, kinds: Sequence[str] = KINDS) -> list[Entry]:
     """Every feature of the given kinds, in :data:`KINDS` order then in layer order."""
-    found = []
+    found: list[Entry] = []
     for kind in KINDS:
         if kind not in kinds:
             continue

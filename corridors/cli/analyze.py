@@ -5,12 +5,19 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .helpers import ARROW, boundaries_from, destination, lengths_csv, render_table, tolerance_note
 from .options import boundary_options, format_option
+
+if TYPE_CHECKING:  # the library loads geopandas: imported inside the command, when it runs
+    from ..crossings import LineAnalysis
+    from ..userdata import UserLines
+
 
 #: Runs with more lines than this show a progress bar when stderr is a terminal.
 PROGRESS_MIN_LINES = 1000
@@ -45,19 +52,19 @@ _FORMAT_BY_SUFFIX = {".json": "json", ".geojson": "geojson", ".csv": "csv"}
 )
 @boundary_options
 def analyze(
-    path,
-    ids,
-    layer,
-    id_field,
-    crs,
-    fmt,
-    output,
-    engine,
-    skip_invalid,
-    progress,
-    boundaries_path,
-    iso_field,
-    min_excursion_km,
+    path: str,
+    ids: tuple[str, ...],
+    layer: str | None,
+    id_field: str | None,
+    crs: str | None,
+    fmt: str | None,
+    output: str | None,
+    engine: str,
+    skip_invalid: bool,
+    progress: bool | None,
+    boundaries_path: str | None,
+    iso_field: str,
+    min_excursion_km: float,
 ) -> None:
     """Lengths per country and border crossings of every line in FILE (or only the IDS given).
 
@@ -94,7 +101,7 @@ def analyze(
         click.echo(f"Wrote {output}: {len(results)} line(s), {fmt}.", err=True)
 
 
-def render(fmt: str, lines, results) -> str:
+def render(fmt: str, lines: UserLines, results: Sequence[LineAnalysis]) -> str:
     """The analysis as text in the given format, ending with a newline."""
     from ..userdata import analysis_record, feature_collection
 
@@ -111,7 +118,7 @@ def render(fmt: str, lines, results) -> str:
     return _table(lines.keys, results)
 
 
-def _table(keys, results) -> str:
+def _table(keys: Sequence[Any], results: Sequence[LineAnalysis]) -> str:
     headers = ["id", "km", "countries", "crossings"]
     rows = [
         [_cell(key), f"{r.length_km:.1f}", ARROW.join(r.countries), len(r.crossings)] for key, r in zip(keys, results)
@@ -120,7 +127,7 @@ def _table(keys, results) -> str:
     return render_table(headers, rows, [False, True, False, True]) + "\n" + note + "\n"
 
 
-def _csv(keys, results) -> str:
+def _csv(keys: Sequence[Any], results: Sequence[LineAnalysis]) -> str:
     return lengths_csv((([key], r) for key, r in zip(keys, results)), ["id"])
 
 

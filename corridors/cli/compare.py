@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,7 +20,12 @@ from .helpers import (
     lengths_csv,
     tolerance_note,
 )
-from .options import as_of_option, boundary_options, complete_ids, format_option
+from .options import WrittenDate, as_of_option, boundary_options, complete_ids, format_option
+
+if TYPE_CHECKING:  # the library loads geopandas: imported inside the command, when it runs
+    from ..analysis import RouteAnalysis
+    from ..estimates import Estimate
+
 
 
 @click.command()
@@ -43,17 +50,17 @@ from .options import as_of_option, boundary_options, complete_ids, format_option
 @boundary_options
 @click.pass_context
 def compare(
-    ctx,
-    route_ids,
-    all_routes,
-    show_crossings,
-    as_of,
-    show_published,
-    show_estimates,
-    fmt,
-    boundaries_path,
-    iso_field,
-    min_excursion_km,
+    ctx: click.Context,
+    route_ids: tuple[str, ...],
+    all_routes: bool,
+    show_crossings: bool,
+    as_of: WrittenDate | None,
+    show_published: bool,
+    show_estimates: bool,
+    fmt: str,
+    boundaries_path: str | None,
+    iso_field: str,
+    min_excursion_km: float,
 ) -> None:
     """Compare routes: geodesic length per mode and country, country sequence, crossings.
 
@@ -82,6 +89,7 @@ def compare(
     ids = None if all_routes else [resolve_feature(data, route_id, ["route"]) for route_id in route_ids]
     left_out = 0
     date = as_of
+    written = as_of.written if as_of is not None else ""
     if date is not None:
         ids, left_out = routes_on(data, ids, date)
     boundaries = boundaries_from(boundaries_path, iso_field)
@@ -105,17 +113,17 @@ def compare(
             click.echo(estimates_note(estimates, [a.id for a in analyses]))
         if left_out:
             click.echo(
-                f"As of {as_of.written}: {left_out} route(s) not open on that date left out; status is as on that date."
+                f"As of {written}: {left_out} route(s) not open on that date left out; status is as on that date."
             )
     if undated:
         click.echo(
-            f"Note: as of {as_of.written}, {', '.join(undated)} counted open although some of their segments have no "
+            f"Note: as of {written}, {', '.join(undated)} counted open although some of their segments have no "
             "opening date (a built line without one counts as open on any date).",
             err=fmt != "table",
         )
 
 
-def write_csv(analyses, estimates=None) -> None:
+def write_csv(analyses: Sequence[RouteAnalysis], estimates: Sequence[Estimate] | None = None) -> None:
     """One row per route; per-mode and per-country lengths flattened into columns, then the geometry
     quality, the published figures (empty where none) and, with ``estimates``, their columns (empty
     where a factor is missing)."""
@@ -141,7 +149,7 @@ def write_csv(analyses, estimates=None) -> None:
     sys.stdout.write(lengths_csv(rows, ["id", "name", "layer", "status"], trailing))
 
 
-def estimate_cells(found) -> dict[str, object]:
+def estimate_cells(found: Estimate) -> dict[str, object]:
     """The CSV cells of one estimate: counts, then low and high days and CO2 (None where unknown)."""
     days, co2 = found.transit_days, found.co2_kg_per_tonne
     return {

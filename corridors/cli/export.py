@@ -22,7 +22,15 @@ from .options import boundary_options
               help="Export only this layer (repeatable; `corridors layers` lists them). Default: everything.")
 @boundary_options
 @click.pass_context
-def export(ctx, fmt, output, layers, boundaries_path, iso_field, min_excursion_km) -> None:
+def export(
+    ctx: click.Context,
+    fmt: str,
+    output: str,
+    layers: tuple[str, ...],
+    boundaries_path: str | None,
+    iso_field: str,
+    min_excursion_km: float,
+) -> None:
     """Export routes with their analysis, segments, places, airports, border crossings and citations.
 
     \b

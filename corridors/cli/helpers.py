@@ -52,7 +52,7 @@ def echo_json(value: Any) -> None:
 
 
 @contextlib.contextmanager
-def destination(output: str | None) -> Iterator[Callable[[str], None]]:
+def destination(output: str | None) -> Iterator[Callable[[str], object]]:
     """A writer for stdout, or for ``output`` replaced atomically when the block succeeds.
 
     The target is checked before the block runs, so an unwritable path fails before any work.

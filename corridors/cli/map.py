@@ -6,7 +6,7 @@ import click
 
 from ..errors import UsageError
 from .helpers import dataset, factor_table, human_size
-from .options import as_of_option, complete_ids
+from .options import WrittenDate, as_of_option, complete_ids
 
 
 @click.command("map")
@@ -17,7 +17,15 @@ from .options import as_of_option, complete_ids
 @click.option("--offline", is_flag=True, help="Inline Leaflet and every asset, draw no tiles: opens with no network.")
 @as_of_option("Show only routes and segments open on DATE (YYYY[-MM[-DD]]).")
 @click.pass_context
-def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_of) -> None:
+def map_command(
+    ctx: click.Context,
+    feature_ids: tuple[str, ...],
+    layer_names: tuple[str, ...],
+    all_layers: bool,
+    output: str,
+    offline: bool,
+    as_of: WrittenDate | None,
+) -> None:
     """Write a map of route, segment or airport IDs (or names, aliases), of --layer L ..., or of --all layers.
 
     \b
@@ -34,10 +42,10 @@ def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_o
         raise UsageError("give feature ids, --layer or --all (exactly one of them)")
     check_writable(output)
     data = dataset(ctx)
-    feature_ids = [resolve_feature(data, f, ["route", "segment", "airport"]) for f in feature_ids]
+    resolved = [resolve_feature(data, f, ["route", "segment", "airport"]) for f in feature_ids]
     fmap = corridor_map(
         data,
-        feature_ids or None,
+        resolved or None,
         layers=layer_names or None,
         as_of=as_of,
         offline=offline,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import click
 
 from ..vocab import MODES
@@ -18,7 +21,12 @@ from .helpers import (
     render_table,
     tolerance_note,
 )
-from .options import as_of_option, boundary_options, cb_split, complete_ids, format_option
+from .options import WrittenDate, as_of_option, boundary_options, cb_split, complete_ids, format_option
+
+if TYPE_CHECKING:  # the library loads geopandas: imported inside the command, when it runs
+    from ..estimates import PathEstimates
+    from ..routing import Network, RouteAnswer, RoutePath
+
 
 #: What ``--minimize`` may rank paths by (corridors.estimates.MEASURES; here so --help loads no library).
 MEASURES = ("km", "days", "co2", "customs")
@@ -62,19 +70,19 @@ MEASURES = ("km", "days", "co2", "customs")
 @boundary_options
 @click.pass_context
 def route(
-    ctx,
-    origin,
-    destination,
-    via,
-    avoid,
-    modes,
-    as_of,
-    alternatives,
-    minimize,
-    fmt,
-    boundaries_path,
-    iso_field,
-    min_excursion_km,
+    ctx: click.Context,
+    origin: str,
+    destination: str,
+    via: tuple[str, ...],
+    avoid: tuple[str, ...],
+    modes: tuple[str, ...],
+    as_of: WrittenDate | None,
+    alternatives: int,
+    minimize: str,
+    fmt: str,
+    boundaries_path: str | None,
+    iso_field: str,
+    min_excursion_km: float,
 ) -> None:
     """Shortest path from FROM to TO over every corridor layer, changing mode at shared places.
 
@@ -135,7 +143,7 @@ def route(
         click.echo(f"Note: {note}.", err=True)
 
 
-def route_report(answer, network, wanted: int, estimates) -> str:
+def route_report(answer: RouteAnswer, network: Network, wanted: int, estimates: PathEstimates) -> str:
     """The table form: the paths side by side when there are several, then per path its legs, the
     compare row with its estimates, and its crossings."""
     names = network.places.names
@@ -174,7 +182,7 @@ def route_report(answer, network, wanted: int, estimates) -> str:
     return "\n".join(blocks)
 
 
-def tradeoff_table(paths, estimates) -> str:
+def tradeoff_table(paths: Sequence[RoutePath], estimates: PathEstimates) -> str:
     """The paths in one table: km, countries, crossings and the four estimates, to weigh one against another."""
     headers = ["path", "km", "countries", "crossings"]
     rows = [

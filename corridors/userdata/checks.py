@@ -40,16 +40,16 @@ class Checks:
     @property
     def open(self) -> np.ndarray:
         """Features without a problem so far."""
-        return np.equal(self.problems, None)
+        return np.asarray(self.problems == None)  # noqa: E711 - elementwise over an object array
 
     def problem(self, mask: np.ndarray, messages: str | Sequence[str]) -> None:
         mask = np.asarray(mask, dtype=bool) & self.open
         for index in np.flatnonzero(mask):
-            self.problems[index] = messages if isinstance(messages, str) else messages[index]
+            self.problems[index] = messages if isinstance(messages, str) else messages[int(index)]
 
     def repair(self, mask: np.ndarray, notes: str | Sequence[str]) -> None:
         for index in np.flatnonzero(np.asarray(mask, dtype=bool) & self.open):
-            self.repairs.setdefault(int(index), []).append(notes if isinstance(notes, str) else notes[index])
+            self.repairs.setdefault(int(index), []).append(notes if isinstance(notes, str) else notes[int(index)])
 
     def where(self, index: int) -> str:
         row = int(self.rows[index])
@@ -62,11 +62,11 @@ class Checks:
         if len(bad) and not skip_invalid:
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
             raise BadParameter(
-                "skip_invalid", f"{self.where(bad[0])}: {self.problems[bad[0]]}{more}; fix it or use {{parameter}}"
+                "skip_invalid", f"{self.where(int(bad[0]))}: {self.problems[bad[0]]}{more}; fix it or use {{parameter}}"
             )
         repaired = [i for i in sorted(self.repairs) if self.problems[i] is None]
         _report([f"{self.where(i)}: repaired: {'; '.join(self.repairs[i])}" for i in repaired], "repaired")
-        _report([f"{self.where(i)}: skipped: {self.problems[i]}" for i in bad], "skipped")
+        _report([f"{self.where(int(i))}: skipped: {self.problems[i]}" for i in bad], "skipped")
         return self.open
 
 

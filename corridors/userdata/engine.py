@@ -59,7 +59,7 @@ def analyze_lines(
 
 
 def analyze_geometries(
-    geometries: Sequence[Any], boundaries: Boundaries, min_excursion_km: float
+    geometries: Sequence[Any] | np.ndarray, boundaries: Boundaries, min_excursion_km: float
 ) -> list[LineAnalysis]:
     """Lengths and crossings of valid (Multi)LineStrings in lon/lat, in one vectorised pass."""
     return analyze_tracks([Track.from_geometry(g) for g in geometries], boundaries, min_excursion_km)
