@@ -45,38 +45,47 @@ class RouteAnalysis:
 
     @property
     def length_km(self) -> float:
+        """Total geodesic length, km."""
         return self.line.length_km
 
     @property
     def length_by_mode_km(self) -> dict[str, float]:
+        """Km per transport mode, in order of first use."""
         return self.line.length_by_mode_km
 
     @property
     def length_by_country_km(self) -> dict[str, float]:
+        """Km per country (``sea`` for water), in order along the line."""
         return self.line.length_by_country_km
 
     @property
     def countries(self) -> list[str]:
+        """The country sequence the analysis finds, repeats merged, sea left out."""
         return self.line.countries
 
     @property
     def border_crossings(self) -> list[Crossing]:
+        """Each change of country, in order along the line."""
         return self.line.crossings
 
     @property
     def tolerance_km(self) -> float:
+        """The ``min_excursion_km`` the line was analysed with."""
         return self.line.tolerance_km
 
     @property
     def absorbed(self) -> list[Absorbed]:
+        """The slivers, gaps and landfalls the tolerance gave to a neighbour."""
         return self.line.absorbed
 
     @property
     def absorbed_km(self) -> float:
+        """How many km the tolerance moved to a neighbouring country."""
         return self.line.absorbed_km
 
     @property
     def crossings_count(self) -> int:
+        """How many border crossings the line has."""
         return len(self.line.crossings)
 
     def to_dict(self) -> dict[str, Any]:

@@ -301,8 +301,11 @@ def quote_offset(document: Document, cite: Citation) -> int:
 
 
 def claim_date(cite: Citation, document: Document) -> str | None:
-    """The date a claim is about: its ``refers_to``, else the date of the part of the document that
-    says it, else the document's date (which bounds its parts from above), else None."""
+    """The date a claim is about.
+
+    Its ``refers_to``, else the date of the part of the document that says it, else the document's
+    date (which bounds its parts from above), else None.
+    """
     return cite.refers_to or document.byline_at(quote_offset(document, cite))[1] or document.date or None
 
 
@@ -344,6 +347,7 @@ class QuoteGroup:
 
     @property
     def source(self) -> str:
+        """Who states the quote and when: ``according to <outlet or author>, <date>``."""
         return according_to(self.document, quote_offset(self.document, self.claims[0]))
 
     @property

@@ -51,10 +51,12 @@ class Boundaries:
 
     @cached_property
     def outlines(self) -> np.ndarray:
+        """Each country's outline (its polygons' boundaries)."""
         return shapely.boundary(self.polygons)
 
     @cached_property
     def polygon_tree(self) -> STRtree:
+        """A spatial index of the (prepared) polygons."""
         shapely.prepare(self.polygons)
         return STRtree(self.polygons)
 
@@ -76,6 +78,7 @@ class Boundaries:
         return self._derived[build]
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """The polygons as a GeoDataFrame with an ``iso3`` column, in EPSG:4326."""
         return gpd.GeoDataFrame({"iso3": self.codes}, geometry=list(self.polygons), crs="EPSG:4326")
 
     def clipped(self, bounds: tuple[float, float, float, float], margin: float = CLIP_MARGIN_DEG) -> Boundaries:

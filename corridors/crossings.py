@@ -71,6 +71,7 @@ class Crossing:
     landfall_km: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The crossing as JSON: degrees to 6 decimals, km to metres."""
         record: dict[str, Any] = {
             "from": self.origin,
             "to": self.destination,
@@ -104,6 +105,7 @@ class Absorbed:
     at_km: float
 
     def to_dict(self) -> dict[str, Any]:
+        """The record as JSON, km rounded to metres."""
         return {
             "kind": self.kind,
             "country": self.country,

@@ -69,6 +69,8 @@ class FeatureInfo:
 
 @dataclass(frozen=True)
 class LayerSummary:
+    """What one layer holds: counts of features, cited attributes and mentions."""
+
     name: str
     title: str
     routes: int
@@ -79,6 +81,7 @@ class LayerSummary:
 
     @property
     def features(self) -> int:
+        """Routes, segments and airports together."""
         return self.routes + self.segments + self.airports
 
 
@@ -122,14 +125,18 @@ class Dataset:
 
     @property
     def frames(self) -> dict[str, gpd.GeoDataFrame]:
+        """The four frames by feature kind."""
         return {"place": self.places, "segment": self.segments, "route": self.routes, "airport": self.airports}
 
     def citations_for(self, feature_id: str) -> list[Citation]:
+        """The cited attributes of one feature, in table order."""
         return list(self._citations_by_feature.get(feature_id, ()))
 
     def citations_text(self, feature_id: str) -> str:
-        """The feature's citations, one paragraph per quote: ``according to <source>, <date>: “quote”``
-        then a line per value it supports."""
+        """The feature's citations, one paragraph per quote.
+
+        Each paragraph is ``according to <source>, <date>: “quote”``, then a line per value it supports.
+        """
         return "\n".join(
             "\n".join([group.text, *(f"  {claim_label(c)}" for c in group.claims)])
             for group in grouped_by_quote(self.citations_for(feature_id), self.documents)
@@ -163,9 +170,11 @@ class Dataset:
 
     @property
     def ids(self) -> list[str]:
+        """Every feature id: places, segments, routes, airports, then concepts."""
         return [i for frame in self.frames.values() for i in frame.index] + list(self.concepts.concepts)
 
     def kind_of(self, feature_id: str) -> str:
+        """The kind of a feature (``place``, ``segment``, ``route``, ``airport`` or ``concept``)."""
         for kind, frame in self.frames.items():
             if feature_id in frame.index:
                 return kind

@@ -60,6 +60,7 @@ class Document:
 
     @cached_property
     def folded(self) -> str:
+        """The text with white space folded, as quotes are matched against it."""
         return fold_whitespace(self.text)
 
     @cached_property

@@ -133,12 +133,15 @@ class Factor:
 
     @property
     def union(self) -> str | None:
+        """The customs union a ``union`` scope names, else None."""
         return self.scope.split(":", 1)[0] if self.scope_type == "union" else None
 
     def valid_on(self, date: dt.date) -> bool:
+        """Whether the factor applies on ``date``."""
         return (self.valid_from is None or self.valid_from <= date) and (self.valid_to is None or date <= self.valid_to)
 
     def to_dict(self) -> dict[str, Any]:
+        """The factor as JSON."""
         return {
             "id": self.id,
             "factor": self.factor,
@@ -205,9 +208,11 @@ class FactorTable:
         return found or next((f for f in rows if f.scope_type == "region" and {a, b} & f.countries), None)
 
     def ferry_crossing(self, a: str, b: str, date: dt.date) -> Factor | None:
+        """The crossing time of the ferry between ``a`` and ``b``, if cited."""
         return next((f for f in self._rows("ferry_crossing", date) if f.scope == border_key(a, b)), None)
 
     def emission(self, mode: str, date: dt.date) -> Factor | None:
+        """The CO₂ intensity of a mode on ``date``, if cited."""
         return next(iter(self._rows("emission_intensity", date, mode)), None)
 
 
@@ -328,9 +333,11 @@ class Range:
 
     @property
     def mid(self) -> float:
+        """The middle of the range."""
         return (self.low + self.high) / 2
 
     def to_dict(self, digits: int = 1, scale: float = 1.0) -> dict[str, float]:
+        """The range as JSON, scaled and rounded."""
         return {"low": round(self.low * scale, digits), "high": round(self.high * scale, digits)}
 
 
@@ -351,6 +358,7 @@ class Stop:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The stop as JSON."""
         return {
             "kind": self.kind,
             "at_km": round(self.at_km, 1),
@@ -377,14 +385,17 @@ class Estimate:
 
     @property
     def transit_days(self) -> Range | None:
+        """Moving and dwell time in days (low–high), None where a factor is missing."""
         return Range(self.transit_hours.low / 24, self.transit_hours.high / 24) if self.transit_hours else None
 
     @property
     def transshipments(self) -> int:
+        """Gauge breaks and transshipments on the way."""
         return sum(1 for s in self.stops if s.kind in ("transshipment", "gauge_break"))
 
     @property
     def customs_borders(self) -> int:
+        """Customs borders on the way."""
         return sum(1 for s in self.stops if s.kind == "customs_border")
 
     def measure(self, name: str, length_km: float) -> float:
@@ -773,4 +784,5 @@ class PathEstimates:
         return self._cache[key]
 
     def __call__(self, path: Any) -> float:
+        """The measure being minimised, for a path (``find_routes(rank=...)``)."""
         return self.of(path).measure(self.measure, path.analysis.length_km)

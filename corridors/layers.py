@@ -126,6 +126,7 @@ def _read_layer(path: Path, layer: str, kinds: set[str]) -> list[dict[str, Any]]
 
 
 def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> str | None:
+    """What is wrong with one feature of a layer file, or None: its kind, name and geometry, then its properties."""
     props = feature["properties"]
     kind = props.get("kind")
     if kind not in kinds:
@@ -140,31 +141,50 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
         feature["_shape"] = _parse_geometry(geometry)
     except ValueError as exc:
         return str(exc)
-    if kind in ("segment", "route") and props.get("layer") != layer:
-        return f"layer property {props.get('layer')!r} does not match the file's layer {layer!r}"
-    if kind in ("segment", "route") and props.get("status") not in STATUSES:
-        return f"status {props.get('status')!r} is not one of {', '.join(STATUSES)}"
+    if kind in ("segment", "route"):
+        return _line_problem(props, layer)
+    return _date_problem(props) or _point_problem(props)
+
+
+def _date_problem(props: dict[str, Any]) -> str | None:
+    """What is wrong with the ``opened`` and ``closed`` dates, or None."""
     for key in ("opened", "closed"):
         if props.get(key) is not None and not is_iso_date(props[key]):
             return f"{key} {props[key]!r} is not an ISO date string (YYYY, YYYY-MM or YYYY-MM-DD)"
-    if kind in ("segment", "route") and props.get("status") == "historical" and not props.get("closed"):
+    return None
+
+
+def _line_problem(props: dict[str, Any], layer: str) -> str | None:
+    """What is wrong with the properties of a segment or route, or None."""
+    if props.get("layer") != layer:
+        return f"layer property {props.get('layer')!r} does not match the file's layer {layer!r}"
+    if props.get("status") not in STATUSES:
+        return f"status {props.get('status')!r} is not one of {', '.join(STATUSES)}"
+    if _date_problem(props):
+        return _date_problem(props)
+    if props.get("status") == "historical" and not props.get("closed"):
         return "a historical line needs its 'closed' date"
-    if kind == "segment" and props.get("mode") not in MODES:
+    if props["kind"] == "segment" and props.get("mode") not in MODES:
         return f"mode {props.get('mode')!r} is not one of {', '.join(MODES)}"
-    if kind == "segment" and props.get("geometry_quality") not in GEOMETRY_QUALITIES:
+    if props["kind"] == "segment" and props.get("geometry_quality") not in GEOMETRY_QUALITIES:
         return f"geometry_quality {props.get('geometry_quality')!r} is not one of {', '.join(GEOMETRY_QUALITIES)}"
-    if kind == "route":
+    if props["kind"] == "route":
         if not props.get("segments") or not isinstance(props["segments"], list):
             return "route lists no segments"
         if not props.get("countries") or not all(is_iso3(c) for c in props["countries"]):
             return f"countries {props.get('countries')!r} must be a list of ISO3 codes"
-    if kind in ("place", "airport") and not is_iso3(props.get("country")):
+    return None
+
+
+def _point_problem(props: dict[str, Any]) -> str | None:
+    """What is wrong with the properties of a place or airport, or None."""
+    if not is_iso3(props.get("country")):
         return f"country {props.get('country')!r} is not an ISO3 code"
-    if kind == "place" and props.get("geonameid") is None and not props.get("source"):
+    if props["kind"] == "place" and props.get("geonameid") is None and not props.get("source"):
         return "a place without a GeoNames id needs a 'source' for its coordinates"
-    if kind == "airport" and not is_icao(props["id"]):
+    if props["kind"] == "airport" and not is_icao(props["id"]):
         return "airport id must be its four-letter ICAO code"
-    if kind == "airport" and bool(props.get("opened")) != bool(props.get("opened_source")):
+    if props["kind"] == "airport" and bool(props.get("opened")) != bool(props.get("opened_source")):
         return "an airport's 'opened' date and its 'opened_source' go together"
     return None
 

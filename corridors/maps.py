@@ -532,8 +532,10 @@ def _given(value: Any) -> bool:
 
 
 def citations_html(data: Dataset, feature_id: str) -> str:
-    """The cited attributes, one block per quote: ``according to <source>, <date>: “quote”`` and the
-    values it supports (everything escaped)."""
+    """The cited attributes as HTML, one block per quote (everything escaped).
+
+    Each block is ``according to <source>, <date>: “quote”`` and the values it supports.
+    """
     citations = data.citations_for(feature_id)
     if not citations:
         return '<p class="none">No cited attributes.</p>'
@@ -558,8 +560,11 @@ def route_popup(
     as_of: dt.date | None = None,
     found: Estimate | None = None,
 ) -> str:
-    """Popup HTML of a route: status (on ``as_of`` when given), lengths, published length, geometry
-    quality, countries, crossings, estimates, legs and citations."""
+    """Popup HTML of a route.
+
+    Status (on ``as_of`` when given), lengths, published length, geometry quality, countries,
+    crossings, estimates, legs and citations.
+    """
     row = data.routes.loc[route_id]
     by_mode = " · ".join(f"{_e(mode)} {_km(km)}" for mode, km in analysis.length_by_mode_km.items())
     counts = analysis.segments_by_geometry_quality
@@ -617,8 +622,10 @@ def _crossing_text(crossing: Crossing) -> str:
 
 
 def segment_popup(data: Dataset, segment_id: str, as_of: dt.date | None = None) -> str:
-    """Popup HTML of a segment: mode, status (on ``as_of`` when given), geometry quality, ends,
-    geodesic length and citations."""
+    """Popup HTML of a segment.
+
+    Mode, status (on ``as_of`` when given), geometry quality, ends, geodesic length and citations.
+    """
     row = data.segments.loc[segment_id]
     length = sum(path_length_km(shapely.get_coordinates(part)) for part in shapely.get_parts(row.geometry))
     ends = " → ".join(_e(data.places.at[p, "name"]) for p in (row["from"], row["to"]))

@@ -33,10 +33,12 @@ def is_packaged(root: Path) -> bool:
 
 
 def seeds_dir(root: Path | None = None) -> Path:
+    """The folder of the seed documents."""
     return (root or data_dir()) / "seeds"
 
 
 def geo_dir(root: Path | None = None) -> Path:
+    """The folder of the layers."""
     return (root or data_dir()) / "geo"
 
 

@@ -227,6 +227,7 @@ def datapackage_descriptor(documents: Mapping[str, Document]) -> dict[str, Any]:
 
 
 def datapackage_text(documents: Mapping[str, Document]) -> str:
+    """The Frictionless Data Package descriptor as JSON text (``datapackage.json``)."""
     return json.dumps(datapackage_descriptor(documents), ensure_ascii=False, indent=2) + "\n"
 
 

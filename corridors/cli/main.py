@@ -37,9 +37,11 @@ class CorridorsGroup(click.Group):
     """Loads subcommands lazily and turns library errors into clean exits without tracebacks."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every subcommand, by name."""
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The subcommand, its module imported only now."""
         target = COMMANDS.get(cmd_name)
         if target is None:
             return None
@@ -47,6 +49,7 @@ class CorridorsGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; library errors become one-line messages and exit codes."""
         try:
             return super().invoke(ctx)
         except BrokenPipeError:

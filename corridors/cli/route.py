@@ -144,8 +144,11 @@ def route(
 
 
 def route_report(answer: RouteAnswer, network: Network, wanted: int, estimates: PathEstimates) -> str:
-    """The table form: the paths side by side when there are several, then per path its legs, the
-    compare row with its estimates, and its crossings."""
+    """The table form of a route answer.
+
+    The paths side by side when there are several, then per path its legs, the compare row with its
+    estimates, and its crossings.
+    """
     names = network.places.names
     described = answer.constraints.describe(names)
     if estimates.measure != "km":

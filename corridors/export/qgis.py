@@ -176,6 +176,8 @@ class Marker:
 
 @dataclass(frozen=True)
 class Fill:
+    """A polygon symbol: fill and outline colours."""
+
     colour: str
     outline: str
 

@@ -191,8 +191,11 @@ def export_tables(
 
 
 def _with_dates(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``opened`` and ``closed`` as written, plus ``<column>_date`` (a date, when the full day is known) and
-    ``<column>_year`` (always, when there is a date), so GIS clients can filter and animate by time."""
+    """The frame with typed companions of ``opened`` and ``closed``, for GIS clients to filter by time.
+
+    ``<column>_date`` is a date when the full day is known, ``<column>_year`` the year whenever there
+    is a date; ``opened`` and ``closed`` stay as written.
+    """
     columns = {}
     for column in ("opened", "closed"):
         values = frame[column] if column in frame.columns else pd.Series(None, index=frame.index, dtype=object)

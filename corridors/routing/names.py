@@ -56,6 +56,7 @@ class PlaceIndex:
 
     @classmethod
     def of(cls, data: Dataset) -> PlaceIndex:
+        """Index every place of the dataset by id, name and aliases."""
         exact: dict[str, set[str]] = {}
         folded: dict[str, set[str]] = {}
         names: dict[str, str] = {}

@@ -125,6 +125,7 @@ class Network:
 
     @property
     def country_codes(self) -> set[str]:
+        """Every code the boundaries or the segments know."""
         return set(self.boundaries.codes) | {c for cs in self.segment_countries.values() for c in cs}
 
     # ----------------------------------------------------------------- places
@@ -244,6 +245,7 @@ class Network:
             return
 
     def has_path(self, stops: Sequence[str], segment_ids: set[str]) -> bool:
+        """Whether the segments connect each stop to the next."""
         graph = self.search_graph(segment_ids)
         return all(nx.has_path(graph, ("place", a), ("place", b)) for a, b in itertools.pairwise(stops))
 

@@ -37,6 +37,7 @@ class RoutePath:
 
     @property
     def segments(self) -> list[str]:
+        """The path's segment ids, in travel order."""
         return [s for s, _ in self.steps]
 
     def to_dict(self) -> dict[str, Any]:

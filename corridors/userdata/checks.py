@@ -43,15 +43,18 @@ class Checks:
         return np.asarray(self.problems == None)  # noqa: E711 - elementwise over an object array
 
     def problem(self, mask: np.ndarray, messages: str | Sequence[str]) -> None:
+        """Record a problem for the masked features that have none yet."""
         mask = np.asarray(mask, dtype=bool) & self.open
         for index in np.flatnonzero(mask):
             self.problems[index] = messages if isinstance(messages, str) else messages[int(index)]
 
     def repair(self, mask: np.ndarray, notes: str | Sequence[str]) -> None:
+        """Record a repair for the masked features that have no problem."""
         for index in np.flatnonzero(np.asarray(mask, dtype=bool) & self.open):
             self.repairs.setdefault(int(index), []).append(notes if isinstance(notes, str) else notes[int(index)])
 
     def where(self, index: int) -> str:
+        """``FILE: feature 'ID' (#ROW)``, how messages name a feature."""
         row = int(self.rows[index])
         key = self.ids[index]
         return f"{self.path}: feature {key!r} (#{row})" if key is not None else f"{self.path}: feature #{row}"
@@ -78,6 +81,7 @@ def _report(lines: list[str], verb: str) -> None:
 
 
 def check_ids(checks: Checks, keys: list[Any]) -> None:
+    """Features without an id, and every repeat of an id, are problems."""
     checks.problem(np.array([k is None for k in keys], dtype=bool), "has no id")
     first: dict[Any, int] = {}
     messages = [""] * len(keys)
@@ -190,6 +194,7 @@ def to_lonlat(checks: Checks, geometries: np.ndarray, source: Any, crs: str | No
 
 
 def check_range(checks: Checks, geometries: np.ndarray) -> np.ndarray:
+    """Latitudes beyond ±90° and longitudes beyond ±360° are problems; past ±180° is wrapped."""
     coords, owner = shapely.get_coordinates(geometries, return_index=True)
     checks.problem(_any_vertex(np.abs(coords[:, 1]) > 90, owner, len(geometries)), "has a latitude beyond ±90°")
     checks.problem(_any_vertex(np.abs(coords[:, 0]) > 360, owner, len(geometries)), "has a longitude beyond ±360°")
@@ -211,6 +216,7 @@ def _wrap(coords: np.ndarray) -> np.ndarray:
 
 
 def check_validity(checks: Checks, geometries: np.ndarray) -> np.ndarray:
+    """Invalid lines are repaired with ``make_valid`` where that leaves a line; zero-length ones are problems."""
     candidates = np.flatnonzero(checks.open)
     invalid = candidates[~shapely.is_valid(geometries[candidates])]
     if not len(invalid):

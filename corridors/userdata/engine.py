@@ -119,8 +119,10 @@ class _PartitionJob:
 
 
 def analysis_record(key: Any, result: LineAnalysis) -> dict[str, Any]:
-    """One line's analysis as JSON, shaped like ``corridors compare`` without name, layer, status and
-    modes (a user's line has no segments to carry them)."""
+    """One line's analysis as JSON, shaped like ``corridors compare``.
+
+    Without name, layer, status and modes: a user's line has no segments to carry them.
+    """
     record = {"id": key} | result.to_dict()
     del record["length_by_mode_km"]
     return record
