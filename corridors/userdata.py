@@ -31,6 +31,7 @@ from shapely.geometry import LineString, MultiLineString
 from .boundaries import Boundaries
 from .crossings import DEFAULT_MIN_EXCURSION_KM, LineAnalysis, Track, analyze_tracks
 from .errors import CorridorsError, UsageError
+from .io import protect
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def read_lines(
         For an unreadable file or bad option, or an unrepairable feature without ``skip_invalid``.
     """
     name = str(path)
+    protect(path)  # never an output of this run
     frame, unreadable = _read(Path(path), layer)
     if frame.empty:
         raise UsageError(f"{name}: no features")
