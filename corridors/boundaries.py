@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -79,7 +80,9 @@ def from_file(path: str | Path, iso_field: str) -> Boundaries:
         if len(layers) > 1:
             names = ", ".join(excerpt(name, 30) for name in layers[:5, 0])
             raise UsageError(f"{path}: has {len(layers)} layers ({names}); boundaries must be a single-layer file")
-        frame = gpd.read_file(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # NaN vertices are reported below, in one line
+            frame = gpd.read_file(path)
     except UsageError:
         raise
     except Exception as exc:  # pyogrio raises several types for unreadable files

@@ -55,6 +55,8 @@ class CorridorsGroup(click.Group):
             result = super().invoke(ctx)
             _flush_stdout()  # a full disk or closed pipe behind stdout surfaces here, not at exit
             return result
+        except click.UsageError as exc:  # a bad option or argument: one line naming it, not the usage text
+            raise BadInput(printable(exc.format_message())) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:
