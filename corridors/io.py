@@ -35,7 +35,7 @@ STDOUT = "-"
 #: Side files SQLite (GeoPackage) may leave beside a database while writing it.
 _SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
 
-_protected_files: set[tuple[int, int]] = set()
+_protected_files: set[Path] = set()
 _protected_dirs: set[Path] = set()
 _temporaries: set[Path] = set()
 _lock = threading.Lock()
@@ -60,7 +60,7 @@ def protect(*paths: str | os.PathLike[str] | None) -> None:
             if stat.S_ISDIR(info.st_mode):
                 _protected_dirs.add(path.resolve())
             elif stat.S_ISREG(info.st_mode):
-                _protected_files.add((info.st_dev, info.st_ino))
+                _protected_files.add(path.absolute())
 
 
 def protect_data_dir(root: str | os.PathLike[str] | None = None) -> None:
@@ -72,11 +72,13 @@ def protect_data_dir(root: str | os.PathLike[str] | None = None) -> None:
 
 
 def _refuse_protected(target: Path, real: Path, info: os.stat_result | None) -> None:
-    if info is not None and (info.st_dev, info.st_ino) in _protected_files:
-        raise UsageError(f"{target}: is an input of this run; write the output elsewhere")
+    for path in list(_protected_files) if info is not None else ():
+        with contextlib.suppress(OSError):  # the same file, also through a hard link or symlink
+            if os.path.samefile(path, real):
+                raise UsageError(f"{excerpt(str(target))}: is an input of this run; write the output elsewhere")
     for folder in _protected_dirs:
         if real == folder or folder in real.parents:
-            raise UsageError(f"{target}: is inside the data directory {folder}; write the output elsewhere")
+            raise UsageError(f"{excerpt(str(target))}: is inside the data directory {folder}; write elsewhere")
 
 
 # --- checking a target -----------------------------------------------------------------------------

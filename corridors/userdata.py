@@ -256,6 +256,9 @@ def _check_csv_text(path: Path) -> None:
         more than :data:`MAX_CSV_COLUMNS` columns.
     """
     with path.open("rb") as handle:
+        if b"\0" in handle.read(2**16):
+            raise UsageError(f"{path}: holds NUL bytes; not a text CSV file")
+        handle.seek(0)
         header = handle.readline(MAX_CSV_LINE_BYTES + 1)
         if len(header) > MAX_CSV_LINE_BYTES:
             raise UsageError(f"{path}: line 1 is longer than {MAX_CSV_LINE_BYTES // 2**20} MiB; is this a CSV file?")
