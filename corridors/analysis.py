@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,9 +14,11 @@ import shapely
 
 from .boundaries import Boundaries, natural_earth
 from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
-from .defaults import DEFAULT_MIN_EXCURSION_KM
+from .defaults import DEFAULT_MIN_EXCURSION_KM, GEOMETRY_QUALITIES
 from .errors import InvalidData, UsageError
-from .layers import Dataset
+from .layers import Dataset, line_geometry_quality
+from .published import PublishedComparison, compare_with_published
+from .timeline import route_status_on
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,18 @@ class RouteAnalysis:
     status: str
     line: LineAnalysis
     declared_countries: list[str] = field(default_factory=list)
+    segment_qualities: tuple[str, ...] = ()
+    published: PublishedComparison | None = None
+
+    @property
+    def geometry_quality(self) -> str | None:
+        """``traced`` when every segment is traced, else ``schematic`` (None for no segments)."""
+        return line_geometry_quality(self.segment_qualities)
+
+    @property
+    def segments_by_geometry_quality(self) -> dict[str, int]:
+        """How many of the segments are of each quality, every quality listed."""
+        return {q: self.segment_qualities.count(q) for q in GEOMETRY_QUALITIES}
 
     @property
     def length_km(self) -> float:
@@ -58,8 +73,17 @@ class RouteAnalysis:
         return len(self.line.crossings)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form ``corridors compare`` prints."""
-        return {"id": self.id, "name": self.name, "layer": self.layer, "status": self.status} | self.line.to_dict()
+        """The JSON form ``corridors compare`` prints: the line's analysis, geometry quality and published figures."""
+        published = self.published or compare_with_published(self.id, self.length_km, {}, ())
+        return (
+            {"id": self.id, "name": self.name, "layer": self.layer, "status": self.status}
+            | self.line.to_dict()
+            | {
+                "geometry_quality": self.geometry_quality,
+                "segments_by_geometry_quality": self.segments_by_geometry_quality,
+            }
+            | published.to_dict()
+        )
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +98,11 @@ def route_track(data: Dataset, route_id: str) -> Track:
     Segments are oriented by the place they share with their neighbours, so a segment may be
     stored in either direction and reused by several routes.
     """
+    return segments_track(data, route_steps(data, route_id))
+
+
+def route_steps(data: Dataset, route_id: str) -> list[tuple[str, bool]]:
+    """The route's segments in travel order, each with ``True`` when travelled as stored (``from`` to ``to``)."""
     route = data.routes.loc[route_id]
     ends = [(data.segments.at[s, "from"], data.segments.at[s, "to"]) for s in route["segments"]]
     steps: list[tuple[str, bool]] = []
@@ -92,7 +121,7 @@ def route_track(data: Dataset, route_id: str) -> Track:
             forward = start == arrived_at
         arrived_at = finish if forward else start
         steps.append((segment_id, forward))
-    return segments_track(data, steps)
+    return steps
 
 
 def segments_track(data: Dataset, steps: Sequence[tuple[str, bool]]) -> Track:
@@ -130,8 +159,12 @@ def analyze_routes(
     *,
     boundaries: Boundaries | None = None,
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+    as_of: dt.date | None = None,
 ) -> list[RouteAnalysis]:
     """Lengths and crossings for routes (all of them by default), in the order asked.
+
+    Each analysis carries the route's segments' geometry qualities and its published figures; with
+    ``as_of``, its ``status`` is the one it had on that day (:func:`corridors.timeline.route_status_on`).
 
     Raises
     ------
@@ -151,18 +184,20 @@ def analyze_routes(
     tracks = [route_track(data, route_id) for route_id in ids]
     bounds = clip_to(boundaries or default_boundaries(), tracks)
     results = analyze_tracks(tracks, bounds, min_excursion_km)
-    return [_route_analysis(data, route_id, result) for route_id, result in zip(ids, results)]
+    return [_route_analysis(data, route_id, result, as_of) for route_id, result in zip(ids, results)]
 
 
-def _route_analysis(data: Dataset, route_id: str, result: LineAnalysis) -> RouteAnalysis:
+def _route_analysis(data: Dataset, route_id: str, result: LineAnalysis, as_of: dt.date | None) -> RouteAnalysis:
     route = data.routes.loc[route_id]
     return RouteAnalysis(
         id=route_id,
         name=route["name"],
         layer=route["layer"],
-        status=route["status"],
+        status=route_status_on(route, data.segments, as_of) if as_of else route["status"],
         line=result,
         declared_countries=list(route["countries"]),
+        segment_qualities=tuple(data.segments.loc[route["segments"], "geometry_quality"]),
+        published=compare_with_published(route_id, result.length_km, result.length_by_country_km, data.published),
     )
 
 

@@ -317,7 +317,7 @@ def load_airports(path: Path, places: dict[str, Place]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for row in _read_toml(path, "airport"):
         what = f"airport {row.get('icao')!r}"
-        _check_keys(row, ("icao", "serves", "source"), path.name, what)
+        _check_keys(row, ("icao", "serves", "opened", "opened_source", "source"), path.name, what)
         icao = _require(row, "icao", path.name, what)
         if not re.fullmatch(r"[A-Z]{4}", icao) or icao in seen:
             raise _fail(path.name, what, "ICAO code must be 4 capitals and unique")
@@ -325,6 +325,10 @@ def load_airports(path: Path, places: dict[str, Place]) -> list[dict[str, Any]]:
         if _require(row, "serves", path.name, what) not in places:
             raise _fail(path.name, what, f"unknown place {row['serves']!r} in 'serves'")
         _require(row, "source", path.name, what)
+        if _check_date(row.get("opened"), "opened", path.name, what):
+            _require(row, "opened_source", path.name, what)
+        elif row.get("opened_source"):
+            raise _fail(path.name, what, "'opened_source' without an 'opened' date")
         rows.append(row)
     return rows
 
@@ -513,6 +517,8 @@ def airport_features(src: Sources) -> list[dict[str, Any]]:
                     "iata": info["iata"] or None,
                     "country": iso3[info["country_code"]],
                     "serves": row["serves"],
+                    "opened": row.get("opened"),
+                    "opened_source": row.get("opened_source"),
                     "source": row["source"],
                 },
                 _point((float(info["longitude"]), float(info["latitude"]))),

@@ -12,8 +12,12 @@ DEFAULT_MIN_EXCURSION_KM = 10.0
 NATURAL_EARTH_ISO_FIELD = "ADM0_A3"
 #: Transport modes of segments, in the order tables list them.
 MODES = ("rail", "road", "sea", "ferry")
-#: How closely a segment's line follows the real one: within about 1 km, or only through its known towns.
-GEOMETRY_QUALITIES = ("traced", "schematic")
+#: How closely a segment's line follows the real one, with what each quality means.
+GEOMETRY_QUALITY_MEANINGS = {
+    "traced": "follows the real line within about 1 km",
+    "schematic": "drawn through its known towns only",
+}
+GEOMETRY_QUALITIES = tuple(GEOMETRY_QUALITY_MEANINGS)
 #: Formats ``corridors export`` writes, and the target that means standard output (GeoJSON only).
 EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet")
 STDOUT = "-"

@@ -5,6 +5,9 @@ Every export holds the same tables, in WGS84 longitude/latitude:
 ``routes``
     the routes with their analysis: ``length_km`` and ``<mode>_km`` (geodesic), ``countries`` (the
     sequence the analysis finds; ``declared_countries`` is the one in ``geo/``) and ``crossings_count``;
+    the estimates of ``corridors compare``: ``customs_borders``, ``transshipments``,
+    ``transit_days_low``/``_high`` and ``co2_kg_per_tonne_low``/``_high`` (empty where a factor is
+    missing), as of ``estimates_as_of``;
 ``segments``, ``places``, ``airports``
     the features of ``geo/``;
 ``crossings``
@@ -24,6 +27,7 @@ airport, crossing). KML has a folder per table when GDAL has the LIBKML driver, 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import html
 import json
 import math
@@ -43,11 +47,12 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
-from .analysis import analyze_routes, crossing_points
+from .analysis import analyze_routes, crossing_points, default_boundaries
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
-from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, STDOUT
+from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, STDOUT
 from .errors import InvalidData, UsageError
+from .estimates import FactorTable, estimate_routes, factors_path, load_factors
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import (
     AIRPORTS_LAYER,
@@ -59,6 +64,7 @@ from .layers import (
     Dataset,
     check_layers,
 )
+from .published import source_text
 from .timeline import NOT_BUILT
 
 FORMATS = EXPORT_FORMATS
@@ -120,6 +126,16 @@ class ExportTables:
         return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
+#: The route columns of the estimates (corridors.estimates), empty where a factor is missing.
+ESTIMATE_COLUMNS = (
+    "customs_borders",
+    "transshipments",
+    "transit_days_low",
+    "transit_days_high",
+    "co2_kg_per_tonne_low",
+    "co2_kg_per_tonne_high",
+    "estimates_as_of",
+)
 def export(
     data: Dataset,
     fmt: str,
@@ -128,6 +144,7 @@ def export(
     *,
     boundaries: Boundaries | None = None,
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+    factors: FactorTable | None = None,
 ) -> Path | None:
     """Export the dataset (or some corridor layers) to a GIS file.
 
@@ -152,7 +169,7 @@ def export(
     check_target(fmt, target)
     if str(target) != STDOUT:
         check_writable(target)
-    tables = export_tables(data, layers, boundaries=boundaries, min_excursion_km=min_excursion_km)
+    tables = export_tables(data, layers, boundaries=boundaries, min_excursion_km=min_excursion_km, factors=factors)
     return _WRITERS[fmt](tables, target)
 
 
@@ -198,6 +215,7 @@ def export_tables(
     *,
     boundaries: Boundaries | None = None,
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+    factors: FactorTable | None = None,
 ) -> ExportTables:
     """The tables to export: the chosen layers' features, their analysis, crossings and citations.
 
@@ -217,6 +235,20 @@ def export_tables(
         data, list(routes.index), boundaries=boundaries, min_excursion_km=min_excursion_km
     )
     by_id = {a.id: a for a in analyses}
+    today = dt.date.today()
+    found = estimate_routes(
+        data,
+        analyses,
+        factors if factors is not None else load_factors(factors_path()),
+        today,
+        boundaries=boundaries or default_boundaries(),
+    )
+    estimated = {a.id: e for a, e in zip(analyses, found)}
+
+    def bound(route_id: str, measure: str, end: str) -> float | None:
+        value = getattr(estimated[route_id], measure)  # transit_days or co2_kg_per_tonne
+        return round(getattr(value, end), 2) if value is not None else None
+
     routes = routes.assign(
         declared_countries=routes["countries"],
         countries=[by_id[i].countries for i in routes.index],
@@ -226,6 +258,20 @@ def export_tables(
             for mode in MODES
         },
         crossings_count=[by_id[i].crossings_count for i in routes.index],
+        geometry_quality=[by_id[i].geometry_quality for i in routes.index],
+        **{
+            f"segments_{quality}": [by_id[i].segments_by_geometry_quality[quality] for i in routes.index]
+            for quality in GEOMETRY_QUALITIES
+        },
+        **_published_columns([by_id[i] for i in routes.index]),
+        customs_borders=[estimated[i].customs_borders for i in routes.index],
+        transshipments=[estimated[i].transshipments for i in routes.index],
+        **{
+            f"{column}_{end}": pd.array([bound(i, column, end) for i in routes.index], dtype="Float64")
+            for column in ("transit_days", "co2_kg_per_tonne")
+            for end in ("low", "high")
+        },
+        estimates_as_of=today.isoformat(),
     )
     kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
                                            ("airport", airports)) for fid in frame.index}
@@ -247,15 +293,32 @@ def export_tables(
     )
     return ExportTables(
         routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
-                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count"]),
-        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "opened", "closed", "from", "to"]),
+                               "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count",
+                               "geometry_quality", *(f"segments_{q}" for q in GEOMETRY_QUALITIES), *PUBLISHED_COLUMNS,
+                               *ESTIMATE_COLUMNS]),
+        segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "geometry_quality", "opened",
+                                   "closed", "from", "to"]),
         places=_table(  # pandas reads integers with nulls as floats
             places.astype({"geonameid": "Int64"}), ["id", "kind", "name", "place_type", "country", "geonameid"]
         ),
-        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves"]),
+        airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves", "opened", "opened_source"]),
         crossings=_crossings_table(crossing_points(analyses)),
         citations=citations,
     )
+
+
+#: Route columns holding the published length beside ours (empty where none is published).
+PUBLISHED_COLUMNS = ("published_km", "published_source", "deviation_pct")
+
+
+def _published_columns(analyses: Sequence[Any]) -> dict[str, list[Any]]:
+    """``published_km``, ``published_source`` (outlet, date, URL) and ``deviation_pct`` per route."""
+    figures = [a.to_dict() for a in analyses]
+    return {
+        "published_km": [f["published_km"] for f in figures],
+        "published_source": [source_text(f["published_source"]) or None for f in figures],
+        "deviation_pct": [f["deviation_pct"] for f in figures],
+    }
 
 
 def _selection(
@@ -567,7 +630,10 @@ def _kml_frame(table: str, frame: gpd.GeoDataFrame, citations: pd.DataFrame) -> 
 
 
 def _kml_description(row: dict[str, Any], sources: pd.DataFrame | None) -> str:
-    facts = [str(row[key]) for key in ("kind", "layer", "mode", "status") if _json_value(row.get(key)) is not None]
+    keys = ("kind", "layer", "mode", "status", "geometry_quality")
+    facts = [str(row[key]) for key in keys if _json_value(row.get(key)) is not None]
+    if _json_value(row.get("opened")) is not None:
+        facts.append(f"opened {row['opened']}")
     text = f"<p>{html.escape(' · '.join(facts))}</p>"
     if sources is not None:
         items = "".join(

@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +26,8 @@ from .defaults import GEOMETRY_QUALITIES, MODES
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
 from .paths import data_dir, geo_dir
-from .timeline import is_iso_date
+from .published import PUBLISHED_FILE, PublishedLength, load_published
+from .timeline import closing_problem, is_iso_date
 
 #: The corridor layers, in display order, with their titles.
 CORRIDOR_LAYERS = {
@@ -55,7 +56,7 @@ COLUMNS = {
     "place": ("place_type", "country", "geonameid", "source", "aliases"),
     "segment": ("layer", "mode", "status", "geometry_quality", "opened", "closed", "from", "to", "source"),
     "route": ("layer", "segments", "countries", "status", "opened", "closed", "aliases"),
-    "airport": ("iata", "country", "serves", "source", "aliases"),
+    "airport": ("iata", "country", "serves", "opened", "opened_source", "source", "aliases"),
 }
 _GEOMETRY_FOR_KIND = {
     "place": ("Point",),
@@ -111,7 +112,8 @@ class Dataset:
     """The validated layers with their citations: places, segments, routes and airports.
 
     Each GeoDataFrame is indexed by feature id, in EPSG:4326, and carries ``citations`` (how many cited
-    attributes the feature has) and ``citations_text`` (them, readable, one per line).
+    attributes the feature has) and ``citations_text`` (them, readable, one per line). ``published``
+    holds the published lengths of the routes (:mod:`corridors.published`).
     """
 
     def __init__(
@@ -122,9 +124,11 @@ class Dataset:
         routes: gpd.GeoDataFrame,
         airports: gpd.GeoDataFrame,
         citations: list[Citation],
+        published: list[PublishedLength] | None = None,
     ) -> None:
         self.documents = documents
         self.citations = citations
+        self.published = list(published or [])
         by_feature: dict[str, list[Citation]] = {}
         for cite in citations:
             by_feature.setdefault(cite.feature_id, []).append(cite)
@@ -194,6 +198,10 @@ class Dataset:
             for k, v in row.items()
             if k not in ("id", "geometry", "citations", "citations_text", "name", "kind", "layer")
         }
+        if kind == "route":  # derived from its segments', so that show, compare and exports agree
+            qualities = list(self.segments.loc[row["segments"], "geometry_quality"])
+            properties["geometry_quality"] = line_geometry_quality(qualities)
+            properties["segments_by_geometry_quality"] = {q: qualities.count(q) for q in GEOMETRY_QUALITIES}
         layer = PLACES_LAYER if kind == "place" else AIRPORTS_LAYER if kind == "airport" else row["layer"]
         return FeatureInfo(
             id=feature_id,
@@ -235,6 +243,13 @@ class Dataset:
                 )
             )
         return rows
+
+
+def line_geometry_quality(qualities: Sequence[str]) -> str | None:
+    """A line's quality from its segments': ``traced`` only when every segment is, else ``schematic``."""
+    if not qualities:
+        return None
+    return "traced" if all(q == "traced" for q in qualities) else "schematic"
 
 
 def _plain(value: Any) -> Any:
@@ -297,7 +312,10 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         for kind in ("place", "segment", "route", "airport")
     }
     citations = load_citations(documents, [f["properties"]["id"] for f in all_features], folder / "attributes.csv")
-    return Dataset(documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations)
+    published = load_published(folder / PUBLISHED_FILE, frames["route"].index)
+    return Dataset(
+        documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations, published
+    )
 
 
 def _read_layer(path: Path, layer: str, kinds: set[str]) -> list[dict[str, Any]]:
@@ -364,6 +382,8 @@ def _feature_problem(feature: dict[str, Any], layer: str, kinds: set[str]) -> st
         return "a place without a GeoNames id needs a 'source' for its coordinates"
     if kind == "airport" and not ICAO.match(str(props["id"])):
         return "airport id must be its four-letter ICAO code"
+    if kind == "airport" and bool(props.get("opened")) != bool(props.get("opened_source")):
+        return "an airport's 'opened' date and its 'opened_source' go together"
     return None
 
 
@@ -403,7 +423,9 @@ def _parse_geometry(geometry: dict[str, Any]) -> Any:
 
 def _check_references(folder: Path, places: list[dict], corridor_features: list[dict]) -> None:
     place_ids = {p["properties"]["id"] for p in places}
-    segment_ids = {f["properties"]["id"] for f in corridor_features if f["properties"]["kind"] == "segment"}
+    segments = {
+        f["properties"]["id"]: f["properties"] for f in corridor_features if f["properties"]["kind"] == "segment"
+    }
     for feature in corridor_features:
         props = feature["properties"]
         path = folder / f"{props['layer']}.geojson"
@@ -412,9 +434,12 @@ def _check_references(folder: Path, places: list[dict], corridor_features: list[
                 if props.get(end) not in place_ids:
                     raise InvalidData(path, f"{end} place {props.get(end)!r} is not in places.geojson", props["id"])
         else:
-            missing = [s for s in props["segments"] if s not in segment_ids]
+            missing = [s for s in props["segments"] if s not in segments]
             if missing:
                 raise InvalidData(path, f"unknown segment {missing[0]!r}", feature=props["id"])
+            problem = closing_problem(props, {s: segments[s].get("closed") for s in props["segments"]})
+            if problem:
+                raise InvalidData(path, problem, feature=props["id"])
 
 
 def _frame(kind: str, features: list[dict[str, Any]]) -> gpd.GeoDataFrame:

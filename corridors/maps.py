@@ -43,11 +43,13 @@ from shapely.ops import polylabel
 from .analysis import RouteAnalysis, analyze_routes, default_boundaries
 from .boundaries import Boundaries
 from .crossings import Crossing
+from .defaults import GEOMETRY_QUALITY_MEANINGS
 from .errors import UsageError
+from .estimates import Estimate, FactorTable, estimate_routes, factors_path, load_factors
 from .geodesy import path_length_km
 from .io import atomic_path
 from .layers import AIRPORTS_LAYER, CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYER_COLOURS, LAYERS, Dataset, check_layers
-from .timeline import NOT_BUILT, active_on
+from .timeline import NOT_BUILT, active_on, route_status_on, status_on
 
 LEAFLET_VERSION = "1.9.4"
 LEAFLET_PACKAGE = "js_lib_leaflet"  # shipped by django-js-lib-leaflet
@@ -79,12 +81,21 @@ Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy (lon/lat)
 
 @dataclass
 class Selection:
-    """What one map shows: ids in display order, and the layer group each segment is drawn in."""
+    """What one map shows: ids in display order, the layer group each segment is drawn in, and the day shown."""
 
     routes: list[str]
     segments: dict[str, str]
     airports: list[str]
     groups: list[str]
+    as_of: dt.date | None = None
+
+    def status(self, data: Dataset, kind: str, feature_id: str) -> str:
+        """A route's or segment's status on the day shown (:func:`corridors.timeline.status_on`), else today's."""
+        if kind == "route":
+            row = data.routes.loc[feature_id]
+            return route_status_on(row, data.segments, self.as_of) if self.as_of else row["status"]
+        row = data.segments.loc[feature_id]
+        return status_on(row, self.as_of) if self.as_of else row["status"]
 
     @property
     def empty(self) -> bool:
@@ -124,8 +135,9 @@ def select(
         chosen_segments = list(data.segments.index[data.segments["layer"].isin(names)])
         airports = list(data.airports.index) if AIRPORTS_LAYER in names else []
     if as_of is not None:
-        routes = _active(data.routes, routes, as_of)
+        routes = _active(data.routes, routes, as_of, data.segments)
         chosen_segments = _active(data.segments, chosen_segments, as_of)
+        airports = _active(data.airports, airports, as_of)
     needed = list(dict.fromkeys([*chosen_segments, *(s for r in routes for s in data.routes.at[r, "segments"])]))
     if as_of is not None:
         needed = _active(data.segments, needed, as_of)
@@ -137,16 +149,16 @@ def select(
             data.routes.at[r, "layer"] for r in routes if segment in data.routes.at[r, "segments"]
         )
     ordered = [name for name in CORRIDOR_LAYERS if name in groups] + ([AIRPORTS_LAYER] if airports else [])
-    selection = Selection(routes, segments, airports, ordered)
+    selection = Selection(routes, segments, airports, ordered, as_of)
     if selection.empty:
         raise UsageError("nothing to map" + (f" as of {as_of.isoformat()}" if as_of else ""))
     return selection
 
 
-def _active(frame: pd.DataFrame, ids: list[str], as_of: dt.date) -> list[str]:
+def _active(frame: pd.DataFrame, ids: list[str], as_of: dt.date, segments: pd.DataFrame | None = None) -> list[str]:
     if not ids:
         return []
-    active = active_on(frame.loc[ids], as_of)
+    active = active_on(frame.loc[ids], as_of, segments)
     return [i for i in ids if active[i]]
 
 
@@ -160,6 +172,7 @@ def corridor_map(
     analyses: Iterable[RouteAnalysis] = (),
     boundaries: Boundaries | None = None,
     title: str | None = None,
+    factors: FactorTable | None = None,
 ) -> folium.Map:
     """A map of some features, some layers, or (by default) everything.
 
@@ -184,6 +197,9 @@ def corridor_map(
         Country polygons for the countries layer and the missing analyses (default: Natural Earth).
     title
         The page title; by default one is made from what is shown.
+    factors
+        The cited factors of the estimates in the route popups (default: ``geo/factors.csv``), taken
+        as of ``as_of`` or today.
 
     Raises
     ------
@@ -196,6 +212,13 @@ def corridor_map(
     missing = [r for r in chosen.routes if r not in known]
     known.update({a.id: a for a in analyze_routes(data, missing, boundaries=boundaries)} if missing else {})
     route_analyses = [known[r] for r in chosen.routes]
+    estimates = estimate_routes(
+        data,
+        route_analyses,
+        factors if factors is not None else load_factors(factors_path()),
+        as_of or dt.date.today(),
+        boundaries=boundaries,
+    )
 
     fmap = folium.Map(location=None, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     if offline:
@@ -228,9 +251,9 @@ def corridor_map(
         name: folium.FeatureGroup(name=LAYERS[name], overlay=True, control=True).add_to(fmap) for name in chosen.groups
     }
     for segment_id, group in chosen.segments.items():
-        _add_segment(data, segment_id, groups[group])
-    for route_id, analysis in zip(chosen.routes, route_analyses):
-        _add_route(data, route_id, analysis, groups[data.routes.at[route_id, "layer"]])
+        _add_segment(data, segment_id, groups[group], chosen)
+    for route_id, analysis, found in zip(chosen.routes, route_analyses, estimates):
+        _add_route(data, route_id, analysis, found, groups[data.routes.at[route_id, "layer"]], chosen)
     for airport_id in chosen.airports:
         _add_airport(data, airport_id, groups[AIRPORTS_LAYER])
     if crossings:
@@ -261,6 +284,7 @@ def write_maps(
     *,
     offline: bool = False,
     analyses: Iterable[RouteAnalysis] | None = None,
+    factors: FactorTable | None = None,
 ) -> list[tuple[Path, int]]:
     """Write ``overview.html`` and one ``<layer>.html`` per layer that has features into ``folder``.
 
@@ -283,11 +307,13 @@ def write_maps(
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{folder}: directory is not writable")
     shared = list(analyses) if analyses is not None else analyze_routes(data)
+    factors = factors if factors is not None else load_factors(factors_path())
     maps = {"overview": None, **{name: [name] for name in LAYERS if not data.layer(name).empty}}
     written = []
     for stem, layers in maps.items():
         path = folder / f"{stem}.html"
-        written.append((path, save_map(corridor_map(data, layers=layers, offline=offline, analyses=shared), path)))
+        fmap = corridor_map(data, layers=layers, offline=offline, analyses=shared, factors=factors)
+        written.append((path, save_map(fmap, path)))
     return written
 
 
@@ -427,7 +453,10 @@ def _svg_line(strokes: Sequence[dict[str, Any]], width: int = 40) -> str:
 def legend_html(data: Dataset, chosen: Selection, crossings: bool) -> str:
     """The legend of what the map shows: line symbols by mode and status, route bands, layer colours, markers."""
     modes = set(data.segments.loc[list(chosen.segments), "mode"])
-    statuses = {*data.segments.loc[list(chosen.segments), "status"], *data.routes.loc[chosen.routes, "status"]}
+    statuses = {
+        *(chosen.status(data, "segment", s) for s in chosen.segments),
+        *(chosen.status(data, "route", r) for r in chosen.routes),
+    }
     rows = [
         ("Rail", "rail" in modes, segment_strokes("rail", "operational", NEUTRAL)),
         ("Road", "road" in modes, segment_strokes("road", "operational", NEUTRAL)),
@@ -482,21 +511,29 @@ def _bind(layer: MacroElement, name: str, popup_html: str) -> None:
     layer.add_child(_Bind("bindPopup", popup_html, POPUP_OPTIONS))
 
 
-def _add_segment(data: Dataset, segment_id: str, group: folium.FeatureGroup) -> None:
+def _add_segment(data: Dataset, segment_id: str, group: folium.FeatureGroup, chosen: Selection) -> None:
     row = data.segments.loc[segment_id]
     locations = _locations(row.geometry)
-    strokes = segment_strokes(row["mode"], row["status"], LAYER_COLOURS[row["layer"]])
+    strokes = segment_strokes(row["mode"], chosen.status(data, "segment", segment_id), LAYER_COLOURS[row["layer"]])
     for position, stroke in enumerate(strokes):
         line = folium.PolyLine(locations, **{"class_name": "corridor-segment", **stroke}).add_to(group)
         if position == 0:
-            _bind(line, row["name"], segment_popup(data, segment_id))
+            _bind(line, row["name"], segment_popup(data, segment_id, chosen.as_of))
 
 
-def _add_route(data: Dataset, route_id: str, analysis: RouteAnalysis, group: folium.FeatureGroup) -> None:
+def _add_route(
+    data: Dataset,
+    route_id: str,
+    analysis: RouteAnalysis,
+    found: Estimate,
+    group: folium.FeatureGroup,
+    chosen: Selection,
+) -> None:
     row = data.routes.loc[route_id]
-    line = folium.PolyLine(_locations(row.geometry), **route_band(row["status"], LAYER_COLOURS[row["layer"]]))
+    band = route_band(chosen.status(data, "route", route_id), LAYER_COLOURS[row["layer"]])
+    line = folium.PolyLine(_locations(row.geometry), **band)
     line.add_to(group)
-    _bind(line, row["name"], route_popup(data, route_id, analysis))
+    _bind(line, row["name"], route_popup(data, route_id, analysis, chosen.as_of, found))
 
 
 def _add_airport(data: Dataset, airport_id: str, group: folium.FeatureGroup) -> None:
@@ -565,9 +602,40 @@ def status_text(status: str, opened: Any, closed: Any) -> str:
     return ", ".join(parts)
 
 
-def status_of(row: pd.Series) -> str:
-    """The status with dates of a route or segment row."""
-    return status_text(row["status"], row["opened"], row["closed"])
+def status_of(row: pd.Series, as_of: dt.date | None = None, status_then: str | None = None) -> str:
+    """The status with dates of a route or segment row; with ``as_of``, first its status on that day.
+
+    ``status_then`` is the status on ``as_of`` when the caller knows better than the row alone (a
+    route, whose segments count too); by default :func:`corridors.timeline.status_on` of the row.
+    """
+    text = status_text(row["status"], row["opened"], row["closed"])
+    if as_of is None:
+        return text
+    then = status_then or status_on(row, as_of)
+    return f"{then.replace('_', ' ')} on {as_of.isoformat()} (now {text})"
+
+
+def quality_text(quality: str) -> str:
+    """``schematic: drawn through its known towns only`` (plain text)."""
+    return f"{quality}: {GEOMETRY_QUALITY_MEANINGS[quality]}"
+
+
+def published_html(analysis: RouteAnalysis) -> str:
+    """The published length beside ours, with its source linked (escaped); empty when none is published."""
+    figures = analysis.to_dict()
+    source = figures["published_source"]
+    if source is None:
+        return ""
+    link = (
+        f'<a href="{_e(source["url"])}" target="_blank" rel="noopener">'
+        f'{_e(source["outlet"])}, {_e(source["date"])}</a>'
+    )
+    text = f"{figures['published_km']:,.0f} km, ours {figures['deviation_pct']:+.1f} % ({link})"
+    parts = [("Published", text)]
+    for code, km in (figures["published_by_country_km"] or {}).items():
+        deviation = figures["deviation_by_country_pct"][code]
+        parts.append((f"Published in {_e(code)}", f"{km:,.0f} km, ours {deviation:+.1f} %"))
+    return _rows(parts)
 
 
 def _given(value: Any) -> bool:
@@ -594,15 +662,25 @@ def _header(name: str, what: str) -> str:
     return f"<h3>{_e(name)}</h3><p class=\"meta\">{_e(what)}</p>"
 
 
-def route_popup(data: Dataset, route_id: str, analysis: RouteAnalysis) -> str:
-    """Popup HTML of a route: status, lengths, countries, crossings, legs and citations."""
+def route_popup(
+    data: Dataset,
+    route_id: str,
+    analysis: RouteAnalysis,
+    as_of: dt.date | None = None,
+    found: Estimate | None = None,
+) -> str:
+    """Popup HTML of a route: status (on ``as_of`` when given), lengths, published length, geometry
+    quality, countries, crossings, estimates, legs and citations."""
     row = data.routes.loc[route_id]
     by_mode = " · ".join(f"{_e(mode)} {_km(km)}" for mode, km in analysis.length_by_mode_km.items())
+    counts = analysis.segments_by_geometry_quality
+    then = route_status_on(row, data.segments, as_of) if as_of else None
     summary = _rows([
-        ("Status", _e(status_of(row))),
+        ("Status", _e(status_of(row, as_of, then))),
         ("Length", _km(analysis.length_km) + (f" ({by_mode})" if len(analysis.length_by_mode_km) > 1 else "")),
+        ("Geometry", _e(f"{analysis.geometry_quality} ({counts['traced']} of {sum(counts.values())} legs traced)")),
         ("Countries", " → ".join(_e(c) for c in analysis.countries)),
-    ])
+    ]) + published_html(analysis)
     per_country = "<h4>Km per country</h4><table class=\"km\">" + "".join(
         f"<tr><td>{_e('at sea' if code == 'sea' else code)}</td><td class=\"num\">{_km(km)}</td></tr>"
         for code, km in analysis.length_by_country_km.items()
@@ -612,13 +690,34 @@ def route_popup(data: Dataset, route_id: str, analysis: RouteAnalysis) -> str:
         f"<ol>{crossings}</ol>" if crossings else "<p class=\"none\">None.</p>"
     )
     legs = "".join(
-        f"<li>{_e(leg['name'])} ({_e(leg['mode'])}, {_e(status_of(leg))})</li>"
+        f"<li>{_e(leg['name'])} ({_e(leg['mode'])}, {_e(status_of(leg, as_of))}; {_e(leg['geometry_quality'])})</li>"
         for _, leg in data.segments.loc[row["segments"]].iterrows()
     )
     return (
         f"{_header(row['name'], 'Route · ' + LAYERS[row['layer']])}{summary}{per_country}{crossings_block}"
+        f"{estimates_html(found, analysis.crossings_count) if found else ''}"
         f"<h4>Legs</h4><ol>{legs}</ol>{citations_html(data, route_id)}"
     )
+
+
+def estimates_html(found: Estimate, crossings: int) -> str:
+    """The estimates block of a route popup: days, customs borders, transshipments, CO₂, missing factors."""
+
+    def span(value: Any, unit: str, digits: int) -> str:
+        if value is None:
+            return '<span class="none">unknown (missing factor)</span>'
+        low, high = f"{value.low:,.{digits}f}", f"{value.high:,.{digits}f}"
+        return f"{low} {unit}" if low == high else f"{low}–{high} {unit}"
+
+    rows = _rows([
+        ("Transit", span(found.transit_days, "days", 1)),
+        ("Customs borders", f"{found.customs_borders} of {crossings} border crossings"),
+        ("Transshipments", str(found.transshipments)),
+        ("CO₂", span(found.co2_kg_per_tonne, "kg per tonne", 0)),
+    ])
+    missing = "; ".join(found.missing_factors)
+    missing = f"<p class=\"note\">Missing factors: {_e(missing)}</p>" if missing else ""
+    return f"<h4>Estimates (as of {found.as_of.isoformat()}; geo/factors.csv)</h4>{rows}{missing}"
 
 
 def _crossing_text(crossing: Crossing) -> str:
@@ -628,14 +727,16 @@ def _crossing_text(crossing: Crossing) -> str:
     return text
 
 
-def segment_popup(data: Dataset, segment_id: str) -> str:
-    """Popup HTML of a segment: mode, status, ends, geodesic length and citations."""
+def segment_popup(data: Dataset, segment_id: str, as_of: dt.date | None = None) -> str:
+    """Popup HTML of a segment: mode, status (on ``as_of`` when given), geometry quality, ends,
+    geodesic length and citations."""
     row = data.segments.loc[segment_id]
     length = sum(path_length_km(shapely.get_coordinates(part)) for part in shapely.get_parts(row.geometry))
     ends = " → ".join(_e(data.places.at[p, "name"]) for p in (row["from"], row["to"]))
     summary = _rows([
         ("Mode", _e(row["mode"])),
-        ("Status", _e(status_of(row))),
+        ("Status", _e(status_of(row, as_of))),
+        ("Geometry", _e(quality_text(row["geometry_quality"]))),
         ("From → to", ends),
         ("Length", _km(length)),
     ])
@@ -643,13 +744,15 @@ def segment_popup(data: Dataset, segment_id: str) -> str:
 
 
 def airport_popup(data: Dataset, airport_id: str) -> str:
-    """Popup HTML of an airport: codes, country, the place it serves and citations."""
+    """Popup HTML of an airport: codes, country, the place it serves, its opening with the source, citations."""
     row = data.airports.loc[airport_id]
     serves = row.get("serves")
+    opened = row.get("opened")
     summary = _rows([
         ("ICAO / IATA", f"{_e(airport_id)} / {_e(row['iata'] if _given(row.get('iata')) else '—')}"),
         ("Country", _e(row["country"])),
         ("Serves", _e(data.places.at[serves, "name"] if serves in data.places.index else "—")),
+        *([("Opened", f"{_e(opened)}<br><cite>{_e(row['opened_source'])}</cite>")] if _given(opened) else []),
     ])
     return f"{_header(row['name'], 'Airport')}{summary}{citations_html(data, airport_id)}"
 

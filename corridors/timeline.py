@@ -4,15 +4,29 @@ The layers write ``opened`` and ``closed`` at the precision the sources give (``
 ``YYYY-MM-DD``). A partial date stands for the first day of its period, as in ISO 8601 reduced
 precision: ``2017`` is 1 January 2017 and ``2023-04`` is 1 April 2023.
 
-One rule, used by ``map``, ``compare`` and ``route`` alike, decides what exists on a day: opened on or
-before it and not closed by then; a planned or under-construction line only from a known opening
-date; a built line with no opening date since before any date asked about.
+One rule, used by ``map``, ``compare`` and ``route`` alike, gives each line its status on a day
+(:func:`status_on`):
+
+* closed on or before the day: ``historical``;
+* a known opening date after the day: not built yet, ``under_construction`` if that is its status
+  today, else ``planned`` (the data do not say when building began);
+* otherwise ``operational``, except a planned or under-construction line with no opening date,
+  which keeps that status;
+* a built line with no opening date counts as open on any day: the data know no better. Outputs for
+  a date name the routes that rely on this (:func:`undated_segments`).
+
+A line exists on the day when its status then is ``operational`` (:func:`active_on`). A route is no
+more in service than its least-served segment (:data:`STATUS_ORDER`), so it exists on a day only
+when it and all its segments do, and a route and its segments must close together
+(:func:`closing_problem`, checked when the layers load).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -58,36 +72,117 @@ def parse_date(text: str, what: str = "date") -> dt.date:
 
 
 NOT_BUILT = ("planned", "under_construction")
+#: Statuses from least to most out of service: a route or path takes the last status any of its segments has.
+STATUS_ORDER = ("operational", "under_construction", "planned", "historical")
+OPEN = "operational"
 
 
-def active_on(frame: pd.DataFrame, date: dt.date) -> pd.Series:
-    """Which rows exist on ``date`` (see the module docstring for the rule).
+def status_on(feature: Mapping[str, Any], date: dt.date) -> str:
+    """The status a route or segment had on ``date`` (see the module docstring for the rule).
 
-    Frames without ``opened``/``closed``/``status`` columns (airports, places) exist throughout.
+    Parameters
+    ----------
+    feature
+        A row or mapping with ``status`` and, where known, ``opened`` and ``closed``.
+    date
+        The day asked about.
+
+    Examples
+    --------
+    The Lachin corridor (``historical``, opened 1992-05, closed 2022-08) on 2022-06-01 is
+    ``operational``; the Qazvin–Rasht railway (opened 2019) on 2018-01-01 is ``planned``.
+    """
+    status = feature.get("status")
+    opened, closed = (_date_of(feature.get(key), key) for key in ("opened", "closed"))
+    if closed is not None and closed <= date:
+        return "historical"
+    if opened is not None and opened > date:
+        return "under_construction" if status == "under_construction" else "planned"
+    if status in NOT_BUILT and opened is None:
+        return str(status)
+    return OPEN
+
+
+def route_status_on(route: Mapping[str, Any], segments: pd.DataFrame, date: dt.date) -> str:
+    """A route's status on ``date``: its own or its least-served segment's, whichever is further from service.
+
+    Parameters
+    ----------
+    route
+        A route row (``status``, ``opened``, ``closed``, ``segments``).
+    segments
+        The segments frame, indexed by id.
+    """
+    statuses = [status_on(route, date), *(status_on(segments.loc[s], date) for s in route["segments"])]
+    return max(statuses, key=STATUS_ORDER.index)
+
+
+def active_on(frame: pd.DataFrame, date: dt.date, segments: pd.DataFrame | None = None) -> pd.Series:
+    """Which rows exist on ``date``: those whose status then is ``operational``.
+
+    Rows without a status exist between their dates (an airport from its opening); frames without
+    dates either (places) exist throughout. With ``segments``, ``frame`` holds routes, and a route
+    exists only when all its segments do.
 
     Returns
     -------
     pandas.Series
         Booleans indexed like ``frame``.
     """
-    opened = _dates(frame, "opened")
-    closed = _dates(frame, "closed")
-    statuses = frame["status"] if "status" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-    return pd.Series(
-        [
-            (o is None or o <= date) and (c is None or c > date) and (o is not None or s not in NOT_BUILT)
-            for o, c, s in zip(opened, closed, statuses)
-        ],
-        index=frame.index,
-        dtype=bool,
-    )
+    if segments is None:
+        statuses = [status_on(row, date) for _, row in frame.iterrows()]
+    else:
+        statuses = [route_status_on(row, segments, date) for _, row in frame.iterrows()]
+    return pd.Series([s == OPEN for s in statuses], index=frame.index, dtype=bool)
 
 
-def why_not_on(row: pd.Series, date: dt.date) -> str:
+def undated_segments(route: Mapping[str, Any], segments: pd.DataFrame) -> list[str]:
+    """The built segments of a route that have no opening date: counted as open on any day asked about."""
+    return [
+        s
+        for s in route["segments"]
+        if segments.at[s, "status"] not in NOT_BUILT and not isinstance(segments.at[s, "opened"], str)
+    ]
+
+
+def closing_problem(route: Mapping[str, Any], segment_closings: Mapping[str, str | None]) -> str | None:
+    """Why a route's ``closed`` date disagrees with its segments', or None when they agree.
+
+    A route closes when its first segment closes: its ``closed`` must be the earliest ``closed`` of
+    its segments, and a route none of whose segments closes has no ``closed`` date.
+
+    Parameters
+    ----------
+    route
+        The route's properties (``closed``).
+    segment_closings
+        Each of its segments' ``closed`` date (None when open).
+    """
+    dated = {s: _date_of(c, "closed") for s, c in segment_closings.items()}
+    closings = {s: d for s, d in dated.items() if d is not None}
+    closed = _date_of(route.get("closed"), "closed")
+    if closed is None and closings:
+        first = min(closings, key=lambda s: closings[s])
+        return f"has no 'closed' date but its segment {first!r} closed {segment_closings[first]}"
+    if closed is not None and not closings:
+        return f"closed {route['closed']} but none of its segments closes"
+    if closed is not None:
+        first = min(closings, key=lambda s: closings[s])
+        if closings[first] != closed:
+            return f"closed {route['closed']} but its segment {first!r} closed {segment_closings[first]}"
+    return None
+
+
+def why_not_on(row: Mapping[str, Any], date: dt.date, segments: pd.DataFrame | None = None) -> str:
     """Why a route or segment does not exist on ``date``.
 
-    For example ``historical, closed 2022-08`` or ``planned, no opening date``.
+    For example ``historical, closed 2022-08``, ``planned, no opening date`` or, for a route whose
+    segment is the reason, ``segment 'qazvin-rasht-rail': planned, opens 2019``.
     """
+    if segments is not None and status_on(row, date) == OPEN:
+        for segment_id in row["segments"]:
+            if status_on(segments.loc[segment_id], date) != OPEN:
+                return f"segment {segment_id!r}: {why_not_on(segments.loc[segment_id], date)}"
     status = str(row.get("status", "")).replace("_", " ")
     opened, closed = (row.get(k) if isinstance(row.get(k), str) else None for k in ("opened", "closed"))
     if closed and parse_date(closed) <= date:
@@ -99,7 +194,5 @@ def why_not_on(row: pd.Series, date: dt.date) -> str:
     return status
 
 
-def _dates(frame: pd.DataFrame, column: str) -> list[dt.date | None]:
-    if column not in frame.columns:
-        return [None] * len(frame)
-    return [None if pd.isna(v) else parse_date(str(v), f"{column} date") for v in frame[column]]
+def _date_of(value: object, what: str) -> dt.date | None:
+    return parse_date(value, f"{what} date") if isinstance(value, str) else None

@@ -156,3 +156,18 @@ def test_routes_are_oriented_in_travel_order(places):
     routes = authoring.load_routes(authoring.SOURCE_DIR / "routes.toml", segs)
     order = authoring.orient_route(routes["kars-igdir-nakhchivan-railway"], segs)
     assert order == [("kars-igdir-rail", False), ("igdir-sadarak-rail", False), ("nakhchivan-sadarak-rail", True)]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('opened = "2021-10-26"\n', "missing 'opened_source'"),
+        ('opened_source = "RFE/RL, 2021-10-26"\n', "'opened_source' without an 'opened' date"),
+        ('opened = "26 October 2021"\nopened_source = "RFE/RL"\n', "opened '26 October 2021' is not an ISO date"),
+    ],
+)
+def test_an_airport_opening_needs_an_iso_date_and_its_source(tmp_path, places, extra, message):
+    path = _write(tmp_path, "airports.toml", f'[[airport]]\nicao = "UBBF"\nserves = "fuzuli"\nsource = "x"\n{extra}')
+    with pytest.raises(authoring.AuthoringError, match=message) as err:
+        authoring.load_airports(path, places)
+    assert str(err.value).startswith("airports.toml: airport 'UBBF'")

@@ -21,6 +21,19 @@ COMPARE_KEYS = {
     "border_crossings",
     "crossings_count",
     "tolerance_km",
+    "geometry_quality",
+    "segments_by_geometry_quality",
+    "published_km",
+    "published_source",
+    "deviation_pct",
+    "published_tolerance_pct",
+    "published_by_country_km",
+    "deviation_by_country_pct",
+    "transit_days",
+    "transshipments",
+    "customs_borders",
+    "co2_kg_per_tonne",
+    "estimates",
 }
 
 

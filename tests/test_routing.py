@@ -105,10 +105,12 @@ def test_a_constraint_that_leaves_no_path_is_named(network):
 # --- dates ----------------------------------------------------------------------------------------
 
 
-def test_the_lachin_corridor_exists_until_23_april_2023(network, data):
-    assert active_on(data.routes, dt.date(2022, 1, 1))["lachin-corridor"]
-    assert active_on(data.routes, dt.date(2023, 4, 22))["lachin-corridor"]
-    assert not active_on(data.routes, dt.date(2023, 5, 1))["lachin-corridor"]
+def test_the_lachin_corridor_on_the_old_road_exists_until_the_august_2022_bypass(network, data):
+    # The corridor moved to the bypass in late August 2022 (and ended on 23 April 2023); the route is
+    # the old road, so it closes with its segments.
+    assert active_on(data.routes, dt.date(2022, 1, 1), data.segments)["lachin-corridor"]
+    assert active_on(data.routes, dt.date(2022, 7, 31), data.segments)["lachin-corridor"]
+    assert not active_on(data.routes, dt.date(2022, 8, 1), data.segments)["lachin-corridor"]
     [path] = route(network, "Goris", "Stepanakert", as_of=dt.date(2022, 1, 1)).paths
     assert path.segments == ["goris-lachin-road", "lachin-khankendi-old-road"]
     assert path.analysis.countries == ["ARM", "AZE"]
@@ -286,4 +288,4 @@ def test_compare_as_of_lists_only_the_routes_of_that_day(invoke):
     assert "lachin-corridor" in ids and "tripp" not in ids and "lachin-khankendi-road" not in ids
     after = invoke("compare", "lachin-corridor", "--as-of", "2023-05-01")
     assert after.exit_code == 2
-    assert "does not exist on 2023-05-01 (historical, closed 2023-04-23)" in after.output
+    assert "does not exist on 2023-05-01 (historical, closed 2022-08)" in after.output

@@ -9,7 +9,7 @@ import click
 from ..paths import data_dir, maps_dir
 from .layers import layers
 from .map import human_size
-from .options import dataset, render_table
+from .options import dataset, factor_table, render_table
 
 
 @click.command()
@@ -28,7 +28,7 @@ def build(ctx: click.Context, output_dir: str | None, offline: bool) -> None:
     data = dataset(ctx)
     analyses = analyze_routes(data)
     folder = Path(output_dir) if output_dir else maps_dir(data_dir(ctx.find_root().obj["data_dir"]))
-    written = write_maps(data, folder, offline=offline, analyses=analyses)
+    written = write_maps(data, folder, offline=offline, analyses=analyses, factors=factor_table(ctx))
     sizes = [[str(path), human_size(size)] for path, size in written]
     click.echo("\n" + render_table(["map", "size"], sizes, [False, True]))
     click.echo("\n" + comparison_table(analyses))

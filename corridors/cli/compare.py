@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -12,6 +13,9 @@ from .options import (
     boundary_options,
     dataset,
     echo_json,
+    estimate_columns,
+    estimates_note,
+    factor_table,
     format_option,
     lengths_csv,
     render_table,
@@ -29,44 +33,87 @@ from .options import (
     metavar="DATE",
     help="Only routes open on DATE (YYYY[-MM[-DD]]); planned ones count only from a known opening date.",
 )
+@click.option(
+    "--published",
+    "show_published",
+    is_flag=True,
+    help="Add the published length, our deviation from it and its source to the table.",
+)
+@click.option(
+    "--estimates",
+    "show_estimates",
+    is_flag=True,
+    help="Add customs borders, transshipments, transit days and CO2 per tonne to the table or CSV "
+    "(JSON always has them).",
+)
 @format_option("table", "json", "csv")
 @boundary_options
 @click.pass_context
 def compare(
-    ctx, route_ids, all_routes, show_crossings, as_of, fmt, boundaries_path, iso_field, min_excursion_km
+    ctx,
+    route_ids,
+    all_routes,
+    show_crossings,
+    as_of,
+    show_published,
+    show_estimates,
+    fmt,
+    boundaries_path,
+    iso_field,
+    min_excursion_km,
 ) -> None:
-    """Compare routes: geodesic length per mode and country, country sequence, crossings."""
-    from ..analysis import analyze_routes
+    """Compare routes: geodesic length per mode and country, country sequence, crossings.
+
+    JSON and CSV also give each route's geometry quality and, where a length is published
+    (geo/published.csv), that length, its source and our deviation from it. With --estimates (and
+    always in JSON): transit days, transshipments, customs borders and CO2 per tonne, from the cited
+    factors in geo/factors.csv, as of --as-of or today.
+    """
+    from ..analysis import analyze_routes, default_boundaries
+    from ..estimates import estimate_routes
+    from ..timeline import parse_date, undated_segments
 
     if bool(route_ids) == all_routes:
         raise click.UsageError("give route ids or --all (not both)")
     data = dataset(ctx)
     ids = None if all_routes else list(route_ids)
     left_out = 0
-    if as_of is not None:
-        ids, left_out = routes_open_on(data, ids, as_of)
-    analyses = analyze_routes(
-        data,
-        ids,
-        boundaries=boundaries_from(boundaries_path, iso_field),
-        min_excursion_km=min_excursion_km,
-    )
+    date = parse_date(as_of, "--as-of") if as_of is not None else None
+    if date is not None:
+        ids, left_out = routes_open_on(data, ids, date)
+    boundaries = boundaries_from(boundaries_path, iso_field)
+    analyses = analyze_routes(data, ids, boundaries=boundaries, min_excursion_km=min_excursion_km, as_of=date)
+    estimates = None
+    if fmt == "json" or show_estimates:
+        bounds = boundaries or default_boundaries()
+        estimates = estimate_routes(data, analyses, factor_table(ctx), date or dt.date.today(), boundaries=bounds)
+    undated = [a.id for a in analyses if undated_segments(data.routes.loc[a.id], data.segments)] if date else []
     if fmt == "json":
-        echo_json([a.to_dict() for a in analyses])
+        echo_json([a.to_dict() | e.to_dict() for a, e in zip(analyses, estimates or [])])
     elif fmt == "csv":
-        write_csv(analyses)
+        write_csv(analyses, estimates)
     else:
-        click.echo(comparison_table(analyses))
+        click.echo(comparison_table(analyses, show_published, estimates))
         if show_crossings:
             click.echo("\n" + crossings_table(analyses))
         if analyses:
             click.echo("\n" + tolerance_note(analyses[0].tolerance_km))
+        if estimates:
+            click.echo(estimates_note(estimates, [a.id for a in analyses]))
         if left_out:
-            click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out.")
+            click.echo(f"As of {as_of}: {left_out} route(s) not open on that date left out; status is as on that date.")
+    if undated:
+        click.echo(
+            f"Note: as of {as_of}, {', '.join(undated)} counted open although some of their segments have no "
+            "opening date (a built line without one counts as open on any date).",
+            err=fmt != "table",
+        )
 
 
-def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
-    """The routes among ``ids`` (every route when None) that exist on the ``--as-of`` date, and how many were left out.
+def routes_open_on(data, ids, date) -> tuple[list[str], int]:
+    """The routes among ``ids`` (every route when None) that exist on ``date``, and how many were left out.
+
+    A route exists when it and all its segments do (:func:`corridors.timeline.active_on`).
 
     Raises
     ------
@@ -74,10 +121,9 @@ def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
         For a route named on the command line that does not exist on that date, or when none does.
     """
     from ..errors import UsageError
-    from ..timeline import active_on, parse_date, why_not_on
+    from ..timeline import active_on, why_not_on
 
-    date = parse_date(as_of, "--as-of")
-    is_open = active_on(data.routes, date)
+    is_open = active_on(data.routes, date, data.segments)
     if ids is None:
         chosen = [i for i in data.routes.index if is_open[i]]
         if not chosen:
@@ -85,16 +131,23 @@ def routes_open_on(data, ids, as_of: str) -> tuple[list[str], int]:
         return chosen, len(data.routes) - len(chosen)
     for route_id in ids:
         if route_id in data.routes.index and not is_open[route_id]:
-            why = why_not_on(data.routes.loc[route_id], date)
+            why = why_not_on(data.routes.loc[route_id], date, data.segments)
             raise UsageError(f"route {route_id!r} does not exist on {date.isoformat()} ({why})")
     return ids, 0
 
 
-def comparison_table(analyses) -> str:
+def comparison_table(analyses, published: bool = False, estimates=None) -> str:
+    """The table form; with ``published``, the published length, our deviation and the source; with
+    ``estimates`` (one per analysis), customs borders, transshipments, days and CO2."""
     modes = sorted({m for a in analyses for m in a.length_by_mode_km})
     headers = ["route", "layer", "status", "km", *(f"{m} km" for m in modes), "countries", "crossings"]
-    rows = [
-        [
+    numeric = [False, False, False, True, *([True] * len(modes)), False, True]
+    if published:
+        headers += ["published km", "deviation %", "source"]
+        numeric += [True, True, False]
+    rows = []
+    for a in analyses:
+        row = [
             a.id,
             a.layer,
             a.status,
@@ -103,10 +156,24 @@ def comparison_table(analyses) -> str:
             ARROW.join(a.countries),
             a.crossings_count,
         ]
-        for a in analyses
-    ]
-    numeric = [False, False, False, True, *([True] * len(modes)), False, True]
+        if published:
+            figures = a.to_dict()
+            row += [
+                "" if figures["published_km"] is None else f"{figures['published_km']:g}",
+                "" if figures["deviation_pct"] is None else f"{figures['deviation_pct']:+.1f}",
+                _short_source(figures["published_source"]),
+            ]
+        rows.append(row)
+    if estimates is not None:
+        extra_headers, extra_rows = estimate_columns(estimates)
+        headers += extra_headers
+        rows = [row + extra for row, extra in zip(rows, extra_rows)]
+        numeric += [True] * len(extra_headers)
     return render_table(headers, rows, numeric)
+
+
+def _short_source(source) -> str:
+    return f"{source['outlet']}, {source['date']}" if source else ""
 
 
 def crossings_table(analyses) -> str:
@@ -119,7 +186,40 @@ def crossings_table(analyses) -> str:
     return render_table(headers, rows, [False, True, False, False, True, True, True, False])
 
 
-def write_csv(analyses) -> None:
-    """One row per route; per-mode and per-country lengths flattened into columns."""
-    rows = (([a.id, a.name, a.layer, a.status], a) for a in analyses)
-    sys.stdout.write(lengths_csv(rows, ["id", "name", "layer", "status"]))
+def write_csv(analyses, estimates=None) -> None:
+    """One row per route; per-mode and per-country lengths flattened into columns, then the geometry
+    quality, the published figures (empty where none) and, with ``estimates``, their columns (empty
+    where a factor is missing)."""
+    from ..published import source_text
+
+    rows = [([a.id, a.name, a.layer, a.status], a) for a in analyses]
+    trailing = []
+    for n, a in enumerate(analyses):
+        figures = a.to_dict()
+        trailing.append(
+            {
+                "geometry_quality": a.geometry_quality,
+                **{f"segments_{q}": n for q, n in a.segments_by_geometry_quality.items()},
+                "published_km": figures["published_km"],
+                "published_source": source_text(figures["published_source"]),
+                "deviation_pct": figures["deviation_pct"],
+                "published_tolerance_pct": figures["published_tolerance_pct"],
+                **{f"published_{c}_km": km for c, km in (figures["published_by_country_km"] or {}).items()},
+                **{f"deviation_{c}_pct": p for c, p in (figures["deviation_by_country_pct"] or {}).items()},
+                **(estimate_cells(estimates[n]) if estimates is not None else {}),
+            }
+        )
+    sys.stdout.write(lengths_csv(rows, ["id", "name", "layer", "status"], trailing))
+
+
+def estimate_cells(found) -> dict[str, object]:
+    """The CSV cells of one estimate: counts, then low and high days and CO2 (None where unknown)."""
+    days, co2 = found.transit_days, found.co2_kg_per_tonne
+    return {
+        "customs_borders": found.customs_borders,
+        "transshipments": found.transshipments,
+        "transit_days_low": round(days.low, 2) if days else None,
+        "transit_days_high": round(days.high, 2) if days else None,
+        "co2_kg_per_tonne_low": round(co2.low, 2) if co2 else None,
+        "co2_kg_per_tonne_high": round(co2.high, 2) if co2 else None,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..defaults import EXPORT_FORMATS, STDOUT
-from .options import boundaries_from, boundary_options, dataset
+from .options import boundaries_from, boundary_options, dataset, factor_table
 
 
 @click.command()
@@ -28,7 +28,7 @@ def export(ctx, fmt, output, layers, boundaries_path, iso_field, min_excursion_k
         check_writable(output)
     tables = export_tables(
         dataset(ctx), layers or None, boundaries=boundaries_from(boundaries_path, iso_field),
-        min_excursion_km=min_excursion_km,
+        min_excursion_km=min_excursion_km, factors=factor_table(ctx),
     )
     path = write(tables, fmt, output)
     if path is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import UsageError
-from .options import dataset
+from .options import dataset, factor_table
 
 
 def human_size(size: int) -> str:
@@ -31,6 +31,13 @@ def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_o
         raise UsageError("give feature ids, --layer or --all (exactly one of them)")
     check_writable(output)
     date = parse_date(as_of, "--as-of") if as_of is not None else None
-    fmap = corridor_map(dataset(ctx), feature_ids or None, layers=layer_names or None, as_of=date, offline=offline)
+    fmap = corridor_map(
+        dataset(ctx),
+        feature_ids or None,
+        layers=layer_names or None,
+        as_of=date,
+        offline=offline,
+        factors=factor_table(ctx),
+    )
     size = save_map(fmap, output)
     click.echo(f"{output}  {human_size(size)}{'  (offline)' if offline else ''}")

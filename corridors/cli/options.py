@@ -42,6 +42,44 @@ def dataset(ctx: click.Context) -> Dataset:
     return obj["dataset"]
 
 
+def factor_table(ctx: click.Context):
+    """The cited factors of the estimates (``geo/factors.csv`` of ``--data-dir``), loaded once."""
+    from ..estimates import factors_path, load_factors
+
+    obj = ctx.find_root().obj
+    if "factors" not in obj:
+        obj["factors"] = load_factors(factors_path(obj["data_dir"]))
+    return obj["factors"]
+
+
+def estimate_columns(estimates: Sequence[Any]) -> tuple[list[str], list[list[str]]]:
+    """Table columns for estimates: customs borders, transshipments, days (low–high), CO₂ kg per tonne."""
+    headers = ["customs", "transship", "days", "CO2 kg/t"]
+
+    def span(value: Any, digits: int) -> str:
+        if value is None:
+            return "?"
+        low, high = round(value.low, digits), round(value.high, digits)
+        return f"{low:.{digits}f}" if low == high else f"{low:.{digits}f}–{high:.{digits}f}"
+
+    rows = [
+        [e.customs_borders, e.transshipments, span(e.transit_days, 1), span(e.co2_kg_per_tonne, 0)] for e in estimates
+    ]
+    return headers, rows
+
+
+def estimates_note(estimates: Sequence[Any], ids: Sequence[str]) -> str:
+    """The footnote under estimate columns: what they are, and the factors a ``?`` lacks."""
+    lines = [
+        "Days: moving time plus dwell at customs borders, gauge breaks and transshipments (low–high); "
+        "CO2: kg per tonne of cargo; factors and sources in geo/factors.csv."
+    ]
+    for line_id, e in zip(ids, estimates):
+        if e.missing_factors:
+            lines.append(f"{line_id}: missing factors: {'; '.join(e.missing_factors)}")
+    return "\n".join(lines)
+
+
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
@@ -99,15 +137,22 @@ def tolerance_note(km: float) -> str:
     )
 
 
-def lengths_csv(rows: Iterable[tuple[Sequence[Any], Any]], leading: Sequence[str]) -> str:
+def lengths_csv(
+    rows: Iterable[tuple[Sequence[Any], Any]],
+    leading: Sequence[str],
+    trailing: Sequence[dict[str, Any]] | None = None,
+) -> str:
     """CSV text with one row per analysed line, per-mode and per-country lengths flattened into columns.
 
     ``rows`` holds, per line, the values of the ``leading`` columns and its analysis (a
     :class:`~corridors.analysis.RouteAnalysis` or a :class:`~corridors.crossings.LineAnalysis`).
     The columns are the leading ones, ``length_km``, ``mode_<m>_km``, ``country_<c>_km``,
-    ``countries``, ``crossings_count`` and ``tolerance_km``.
+    ``countries``, ``crossings_count`` and ``tolerance_km``, then the keys of ``trailing`` (one
+    mapping per line; a missing key or None is an empty cell).
     """
     rows = list(rows)
+    extra = list(trailing) if trailing is not None else [{} for _ in rows]
+    extra_columns = list(dict.fromkeys(k for e in extra for k in e))
     modes = sorted({m for _, a in rows for m in a.length_by_mode_km})
     places = sorted({c for _, a in rows for c in a.length_by_country_km})
     buffer = io.StringIO()
@@ -121,9 +166,10 @@ def lengths_csv(rows: Iterable[tuple[Sequence[Any], Any]], leading: Sequence[str
             "countries",
             "crossings_count",
             "tolerance_km",
+            *extra_columns,
         ]
     )
-    for values, a in rows:
+    for (values, a), more in zip(rows, extra):
         crossings = a.border_crossings if hasattr(a, "border_crossings") else a.crossings
         writer.writerow(
             [
@@ -134,6 +180,7 @@ def lengths_csv(rows: Iterable[tuple[Sequence[Any], Any]], leading: Sequence[str
                 " ".join(a.countries),
                 len(crossings),
                 a.tolerance_km,
+                *("" if more.get(k) is None else more[k] for k in extra_columns),
             ]
         )
     return buffer.getvalue()

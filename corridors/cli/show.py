@@ -21,8 +21,11 @@ def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
         echo_json(info.to_dict())
         return
     click.echo(f"{info.name}  [{info.id}]  {info.kind} in layer {info.layer}")
-    facts = [[k, _short(v)] for k, v in info.properties.items() if v not in (None, [], "")]
+    facts = [[k, _short(v)] for k, v in info.properties.items() if v not in (None, [], "") and k not in IN_FULL]
     click.echo(render_table(["property", "value"], facts))
+    for key in IN_FULL:
+        if info.properties.get(key):
+            click.echo(f"\n{key}:\n" + textwrap.indent(textwrap.fill(str(info.properties[key]), 96), "    "))
     if info.attributes:
         click.echo(f"\nCited attributes ({len(info.attributes)}):")
         for cite in info.attributes:
@@ -34,6 +37,12 @@ def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
     )
 
 
+#: Properties printed whole under the table: a source cut short loses its URL.
+IN_FULL = ("opened_source",)
+
+
 def _short(value: object) -> str:
+    if isinstance(value, dict):
+        value = [f"{k} {v}" for k, v in value.items()]
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return text if len(text) <= 100 else text[:97] + "..."
