@@ -14,16 +14,6 @@ from corridors.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 
-#: Routes whose drawn line, not the real one, crosses the OpenStreetMap borders (issue #10 item 3):
-#: TRIPP's line past Ordubad and both Araz lines run on the wrong bank of the Aras; the Lachin checkpoint
-#: was placed east of the Natural Earth border and is inside Armenia by OpenStreetMap's; the Middle
-#: Corridor's first 2 km are in China. The alignments work redraws them; strict, so a test that passes
-#: again must lose this mark.
-AWAITING_ALIGNMENTS = pytest.mark.xfail(
-    strict=True, reason="coarse alignment crosses the OpenStreetMap border where the real line does not (#10 item 3)"
-)
-MISDRAWN_ROUTES = frozenset({"tripp", "araz-corridor", "araz-railway", "lachin-khankendi-road", "middle-corridor"})
-
 SYNTHETIC_TEXT = (
     "The Test Road opened on 2 May 2021. It is a dual-purpose road.\nThe old Test Road bridge no longer exists.\n"
 )
