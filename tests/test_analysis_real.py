@@ -59,11 +59,11 @@ def test_crossings_are_ordered_along_the_route(analyses):
         assert all(0 <= p <= a.length_km for p in positions)
 
 
-def test_no_tolerance_shows_the_natural_earth_artefacts(data):
-    [exact] = analyze_routes(data, ["tripp"], min_excursion_km=0)
-    assert exact.countries != ["AZE", "ARM", "AZE"]  # Julfa and Agarak fall inside Iran in the 10m borders
-    assert "IRN" in exact.countries
-    assert exact.tolerance_km == 0
+def test_lines_along_the_aras_keep_to_their_bank_with_no_tolerance_at_all(data):
+    exact = {a.id: a for a in analyze_routes(data, ["tripp", "araz-corridor", "araz-railway"], min_excursion_km=0)}
+    assert exact["tripp"].countries == ["AZE", "ARM", "AZE"]
+    assert exact["araz-corridor"].countries == exact["araz-railway"].countries == ["AZE", "IRN", "AZE"]
+    assert all(a.tolerance_km == 0 for a in exact.values())
 
 
 def test_crossing_points_frame_has_one_point_per_crossing(analyses):

@@ -201,6 +201,13 @@ def test_the_network_is_one_connected_graph_and_every_place_can_start_a_route(ne
         network.node_for(place)  # a place off the lines is served by a station or port nearby, or this raises
 
 
+def test_a_place_no_line_serves_is_a_usage_error_naming_the_nearest_places(data):
+    network = Network(data)
+    network.graph.remove_edges_from(list(network.graph.edges("meghri-station", keys=True)))
+    with pytest.raises(UsageError, match=r"Meghri \(meghri\) is not on the network.*nearest places on it"):
+        network.node_for("meghri")
+
+
 def test_a_place_a_line_passes_is_a_node_of_that_line(network, data):
     graph = network.graph
     for place, row in data.places.iterrows():
