@@ -21,10 +21,12 @@ from shapely.strtree import STRtree
 
 from .defaults import NATURAL_EARTH_ISO_FIELD
 from .errors import InvalidData, UsageError
+from .paths import PACKAGED_DATA
 
 #: Where the default boundaries are the OpenStreetMap extract: Azerbaijan with Nakhchivan, Armenia and
 #: Georgia, with their borders with Türkiye, Iran and Russia, and the Qazvin–Rasht line (lon, lat).
 REGION = shapely.box(39.5, 36.0, 51.0, 43.8)
+#: The extract in this checkout (where ``python -m corridors.regional_borders`` writes it).
 REGIONAL_BORDERS_FILE = Path(__file__).resolve().parent.parent / "geo" / "borders" / "caucasus.geojson"
 #: Country code field of the extract.
 REGIONAL_ISO_FIELD = "iso3"
@@ -91,7 +93,11 @@ def default() -> Boundaries:
 
 def regional() -> Boundaries:
     """The committed OpenStreetMap-derived extract for :data:`REGION` (ODbL, © OpenStreetMap contributors)."""
-    frame = gpd.read_file(REGIONAL_BORDERS_FILE, columns=[REGIONAL_ISO_FIELD])
+    # Part of the software, not of the user's data: the checkout's, else the copy installed in the package.
+    path = REGIONAL_BORDERS_FILE
+    if not path.exists():
+        path = Path(str(importlib.resources.files(__package__).joinpath(PACKAGED_DATA, "geo", "borders", path.name)))
+    frame = gpd.read_file(path, columns=[REGIONAL_ISO_FIELD])
     return _from_frame(frame, REGIONAL_ISO_FIELD, "OpenStreetMap (geo-maps countries-land-10m 0.6.0, ODbL)")
 
 
