@@ -11,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 
 from .boundaries import Boundaries, default_boundaries
-from .crossings import Absorbed, Crossing, LineAnalysis, analyze_tracks
+from .crossings import Absorbed, Crossing, LineAnalysis, analyze_tracks, check_tolerance
 from .dataset import Dataset
 from .errors import InvalidData, UsageError
 from .published import PublishedComparison, compare_with_published
@@ -182,6 +182,7 @@ def analyze_routes(
             if route_id in data.ids:
                 raise UsageError(f"{route_id!r} is a {data.kind_of(route_id)}, not a route")
             raise data.unknown(route_id)
+    check_tolerance(min_excursion_km)
     if not ids:
         return []
     tracks = [route_track(data, route_id) for route_id in ids]

@@ -23,6 +23,7 @@ country. Sea runs are never dropped either: a short ferry is still a ferry.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,8 @@ _SEGMENT_BLOCK = 8
 #: Slack on the segment parameters, so a line touching an outline at a vertex is still cut there.
 _T_EPS = 1e-12
 _NO_COUNTRY = ""
+#: A piece whose midpoint is this close to a polygon (about 0.1 mm) lies on its outline.
+_ON_OUTLINE_DEG = 1e-9
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,30 @@ def _rounded(lengths: dict[str, float]) -> dict[str, float]:
     return {key: round(value, KM_DECIMALS) for key, value in lengths.items()}
 
 
+def check_tolerance(min_excursion_km: float) -> None:
+    """Refuse a tolerance that is not a finite number of km, zero or more: the one check of it.
+
+    NaN would silently drop every comparison with it.
+
+    Parameters
+    ----------
+    min_excursion_km
+        The tolerance asked for.
+
+    Raises
+    ------
+    BadParameter
+        Naming ``min_excursion_km`` (the command line names ``--min-excursion-km``).
+    """
+    try:
+        valid = math.isfinite(min_excursion_km) and min_excursion_km >= 0
+    except TypeError:
+        valid = False
+    if not valid:
+        message = f"{{parameter}} must be a finite number, zero or more, not {min_excursion_km!r}"
+        raise BadParameter("min_excursion_km", message)
+
+
 class _Outlines:
     """Country outlines cut into short chunks, each tagged with its country index, in an STRtree."""
 
@@ -202,8 +229,7 @@ def analyze_tracks(
     min_excursion_km
         Tolerance for generalised borders (see the module docstring); 0 keeps every sliver.
     """
-    if not min_excursion_km >= 0:  # also refuses NaN
-        raise BadParameter("min_excursion_km", f"{{parameter}} must be zero or more, not {min_excursion_km!r}")
+    check_tolerance(min_excursion_km)
     if not tracks:
         return []
     pieces = _split_and_label(tracks, boundaries)
@@ -359,6 +385,19 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
         inside = shapely.contains_xy(boundaries.polygons[country], mid[candidates, 0], mid[candidates, 1])
         chosen = candidates[inside]
         found[chosen[found[chosen] == _NO_COUNTRY]] = boundaries.codes[country]
+    # A piece running along a land border has its midpoint on both outlines, inside neither
+    # polygon: it belongs to the first of them, never to the sea.
+    on_border = np.flatnonzero(found == _NO_COUNTRY)
+    if len(on_border):
+        point_idx, country_idx = boundaries.polygon_tree.query(
+            shapely.points(mid[on_border]), predicate="dwithin", distance=_ON_OUTLINE_DEG
+        )
+        order = np.lexsort((country_idx, point_idx))
+        point_idx, country_idx = point_idx[order], country_idx[order]
+        firsts: np.ndarray | list[int] = (
+            np.flatnonzero(np.concatenate([[True], point_idx[1:] != point_idx[:-1]])) if len(point_idx) else []
+        )
+        found[on_border[point_idx[firsts]]] = boundaries.codes[country_idx[firsts]]
     label = found[np.cumsum(first) - 1]
     piece_mode = edge_mode[piece_edge]
     at_sea = (label == _NO_COUNTRY) & np.isin(piece_mode, list(SEA_MODES))

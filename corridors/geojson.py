@@ -8,7 +8,6 @@ they stay readable and diff well, and compose in pipes (``jq``).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -20,6 +19,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
+from .io import to_json
 from .tracks import Track
 from .vocab import COORDINATE_DECIMALS
 
@@ -154,7 +154,7 @@ def collection_text(features: Iterable[dict[str, Any]]) -> str:
     str
         The text, ending with a newline.
     """
-    lines = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
+    lines = [to_json(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 

@@ -21,6 +21,7 @@ from .concepts import CONCEPTS_FILE, load_concepts
 from .dataset import Dataset
 from .documents import load_documents
 from .errors import InvalidData
+from .io import protect_data_dir
 from .paths import data_dir, geo_dir
 from .published import PUBLISHED_FILE, load_published
 from .timeline import closing_problem, is_iso_date
@@ -64,6 +65,7 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         Naming the file, the feature and what is wrong.
     """
     base = data_dir(root)
+    protect_data_dir(base)  # no output of this process may overwrite the data it loaded
     folder = geo_dir(base)
     documents = load_documents(base)
     places = _read_layer(folder / f"{PLACES_LAYER}.geojson", PLACES_LAYER, {"place"})

@@ -179,7 +179,8 @@ class Track:
                 if abs(x1 - x0) > 180:
                     side = 180.0 if x0 > 0 else -180.0
                     x1_unwrapped = x1 + 2 * side
-                    lat = y0 + (side - x0) / (x1_unwrapped - x0) * (y1 - y0)
+                    # From +180 to -180 (or back) is no move at all in longitude: cut at the start.
+                    lat = y0 if x1_unwrapped == x0 else y0 + (side - x0) / (x1_unwrapped - x0) * (y1 - y0)
                     current.append(np.array([side, lat]))
                     parts.append(np.array(current))
                     modes.append(edge_modes[start : i + 1])

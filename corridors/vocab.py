@@ -150,6 +150,8 @@ def is_icao(value: object) -> bool:
 DEFAULT_MIN_EXCURSION_KM = 1.0
 #: Country code field of the Natural Earth admin-0 boundaries (and the ``--iso-field`` default).
 NATURAL_EARTH_ISO_FIELD = "ADM0_A3"
+#: Most paths ``corridors route -k`` lists: each costs a k-shortest-paths search.
+MAX_ALTERNATIVES = 100
 #: Decimals of km in JSON output: metres.
 KM_DECIMALS = 3
 #: Decimals of coordinates in GeoJSON output (about 1 cm).

@@ -5,16 +5,14 @@ Commands import from here and from :mod:`corridors.cli.options`, never from each
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import json
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..errors import printable
 from ..vocab import LIST_SEPARATOR
 
 if TYPE_CHECKING:  # importing the library loads geopandas: done inside the commands, when they run
@@ -47,24 +45,10 @@ def factor_table(ctx: click.Context) -> FactorTable:
 
 
 def echo_json(value: Any) -> None:
-    """Print a value as indented JSON on standard output."""
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    """Print a value as indented, strict JSON (no NaN) on standard output."""
+    from ..io import to_json
 
-
-@contextlib.contextmanager
-def destination(output: str | None) -> Iterator[Callable[[str], object]]:
-    """A writer for stdout, or for ``output`` replaced atomically when the block succeeds.
-
-    The target is checked before the block runs, so an unwritable path fails before any work.
-    """
-    if output in (None, "-"):
-        stdout = sys.stdout
-        yield stdout.write  # not click.echo, which strips escape codes from data when piped
-        return
-    from ..io import atomic_path
-
-    with atomic_path(output) as temporary:
-        yield lambda text: temporary.write_text(text, encoding="utf-8")
+    click.echo(to_json(value, ensure_ascii=False, indent=2))
 
 
 def human_size(size: int) -> str:
@@ -74,7 +58,7 @@ def human_size(size: int) -> str:
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[bool] | None = None) -> str:
     """A plain text table: numbers right-aligned, everything else left-aligned."""
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    cells = [[("" if v is None else printable(v)) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     numeric = numeric or [all(isinstance(r[i], (int, float)) for r in rows) and bool(rows) for i in range(len(headers))]
 

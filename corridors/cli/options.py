@@ -6,6 +6,7 @@ Help must never load geopandas, so nothing here imports the library at module le
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,6 +16,33 @@ import click.shell_completion
 from ..vocab import DEFAULT_MIN_EXCURSION_KM, NATURAL_EARTH_ISO_FIELD
 
 Command = TypeVar("Command", bound=Callable[..., Any])
+
+#: Largest --min-excursion-km accepted: half the Earth's circumference, beyond which it means nothing.
+MAX_EXCURSION_KM = 20_000.0
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number, at least ``minimum``: ``nan``, ``inf`` and absurd values are refused."""
+
+    name = "float"
+
+    def __init__(self, minimum: float = 0.0, maximum: float = 1e6) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        """The number, or a usage error naming the option."""
+        from ..errors import excerpt
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{excerpt(value)!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{excerpt(value)!r} is not a finite number", param, ctx)
+        if not self.minimum <= number <= self.maximum:
+            self.fail(f"{number:g} is not between {self.minimum:g} and {self.maximum:g}", param, ctx)
+        return number
 
 
 class WrittenDate(dt.date):
@@ -62,7 +90,7 @@ def boundary_options(command: Command) -> Command:
     """``--boundaries FILE``, ``--iso-field`` and ``--min-excursion-km``, shared by analysis commands."""
     command = click.option(
         "--min-excursion-km",
-        type=click.FloatRange(min=0),
+        type=FiniteFloat(0.0, MAX_EXCURSION_KM),
         default=DEFAULT_MIN_EXCURSION_KM,
         show_default=True,
         help="Give passages into a third country, and gaps between countries, shorter than this to their "

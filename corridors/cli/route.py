@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..vocab import MODES
+from ..vocab import MAX_ALTERNATIVES, MODES
 from .helpers import (
     ARROW,
     boundaries_from,
@@ -54,7 +54,7 @@ MEASURES = ("km", "days", "co2", "customs")
 @click.option(
     "--alternatives",
     "-k",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_ALTERNATIVES),
     default=1,
     show_default=True,
     help="Show up to K shortest paths, distinct by their segments.",

@@ -31,7 +31,6 @@ airport, crossing). KML (:mod:`corridors.export.kml`) has a folder per table.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,12 +42,13 @@ from ..dataset import Dataset
 from ..errors import InvalidData, UsageError
 from ..estimates import FactorTable
 from ..geojson import frames_text
-from ..io import atomic_path, check_writable, write_text_atomic
+from ..io import OutputError, atomic_path, check_writable, write_text_atomic
 from ..vocab import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, LIST_SEPARATOR, STDOUT
 from .gpkg import write_gpkg
 from .kml import write_kml
 from .pmtiles import write_pmtiles
 from .tables import DATASET_DESCRIPTION, DATASET_TITLE, TABLE_DESCRIPTIONS, TABLES, ExportTables, export_tables
+from .written import check_complete
 
 __all__ = [
     "DATASET_DESCRIPTION",
@@ -168,12 +168,8 @@ def write_geojson(tables: ExportTables, target: str | Path) -> Path | None:
     ``"-"`` is standard output.
     """
     text = frames_text(tables.layers.values())
-    if str(target) == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return None
     write_text_atomic(target, text)
-    return Path(target)
+    return None if str(target) == STDOUT else Path(target)
 
 
 def write_fgb(tables: ExportTables, target: str | Path) -> Path:
@@ -197,6 +193,7 @@ def write_fgb(tables: ExportTables, target: str | Path) -> Path:
             frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True, use_arrow=True,
             layer_options={"TITLE": DATASET_TITLE, "DESCRIPTION": DATASET_DESCRIPTION},
         )
+        check_complete(temporary, {Path(target).stem: len(frame)}, target)
     return Path(target)
 
 
@@ -205,12 +202,16 @@ def write_parquet(tables: ExportTables, target: str | Path) -> Path:
 
     The file's key-value metadata also holds ``title`` and ``description`` (:data:`DATASET_TITLE`).
     """
+    frame = tables.combined()
     with atomic_path(target) as temporary:
-        tables.combined().to_parquet(temporary, index=False)
+        frame.to_parquet(temporary, index=False)
         table = pq.read_table(temporary)
         described = {b"title": DATASET_TITLE.encode(), b"description": DATASET_DESCRIPTION.encode()}
         metadata = {**table.schema.metadata, **described}
         pq.write_table(table.replace_schema_metadata(metadata), temporary)
+        rows = pq.ParquetFile(temporary).metadata.num_rows
+        if rows != len(frame):
+            raise OutputError(f"cannot write {target}: {rows} of {len(frame)} features written")
     return Path(target)
 
 

@@ -11,6 +11,7 @@ import pyogrio
 from ..io import atomic_path
 from .qgis import add_to_geopackage
 from .tables import TABLE_DESCRIPTIONS, ExportTables
+from .written import check_complete
 
 #: GeoPackage 1.2, which GDAL 3.x and every QGIS 3 release read without a version warning.
 _GPKG_VERSION = {"VERSION": "1.2"}
@@ -34,6 +35,10 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
             if len(tables.citations):
                 db.execute("CREATE INDEX citations_feature_id ON citations (feature_id)")
         add_qgis_extras(temporary, tables, Path(target).name)
+        expected = {name: len(frame) for name, frame in tables.layers.items()}
+        if len(tables.citations):
+            expected["citations"] = len(tables.citations)
+        check_complete(temporary, expected, target)
     return Path(target)
 
 

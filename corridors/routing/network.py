@@ -21,7 +21,7 @@ import shapely
 
 from ..analysis import clip_to
 from ..boundaries import Boundaries, default_boundaries
-from ..crossings import analyze_tracks
+from ..crossings import analyze_tracks, check_tolerance
 from ..dataset import Dataset
 from ..errors import BadParameter, UsageError
 from ..geodesy import GEOD, path_length_km
@@ -74,6 +74,7 @@ class Network:
         boundaries: Boundaries | None = None,
         min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
     ) -> None:
+        check_tolerance(min_excursion_km)
         self.data = data
         self.min_excursion_km = min_excursion_km
         self._boundaries = boundaries

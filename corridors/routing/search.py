@@ -15,7 +15,7 @@ from ..errors import BadParameter, NoRoute, UsageError
 from ..geojson import line_geometry
 from ..timeline import status_on
 from ..tracks import Step, places_passed, segments_track, step_ends
-from ..vocab import KM_DECIMALS, furthest_from_service
+from ..vocab import KM_DECIMALS, MAX_ALTERNATIVES, furthest_from_service
 from .explain import explain
 from .network import Constraints, Network
 
@@ -106,8 +106,8 @@ def find_routes(
     NoRoute
         No path satisfies the constraints; the message names the constraints that removed the paths.
     """
-    if alternatives < 1:
-        raise BadParameter("alternatives", "{parameter} must be 1 or more")
+    if not 1 <= alternatives <= MAX_ALTERNATIVES:
+        raise BadParameter("alternatives", f"{{parameter}} must be between 1 and {MAX_ALTERNATIVES}")
     constraints = network.check(constraints or Constraints())
     requested = {"from": network.place(origin), "to": network.place(destination)}
     notes = []

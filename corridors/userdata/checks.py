@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString
 
-from ..errors import BadParameter
+from ..errors import BadParameter, UsageError, excerpt
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,9 @@ class Checks:
         """``FILE: feature 'ID' (#ROW)``, how messages name a feature."""
         row = int(self.rows[index])
         key = self.ids[index]
-        return f"{self.path}: feature {key!r} (#{row})" if key is not None else f"{self.path}: feature #{row}"
+        if key is None:
+            return f"{self.path}: feature #{row}"
+        return f"{self.path}: feature {excerpt(repr(key))} (#{row})"
 
     def finish(self, skip_invalid: bool) -> np.ndarray:
         """Report repairs and problems; the mask of features to keep."""
@@ -65,7 +67,8 @@ class Checks:
         if len(bad) and not skip_invalid:
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
             raise BadParameter(
-                "skip_invalid", f"{self.where(int(bad[0]))}: {self.problems[bad[0]]}{more}; fix it or use {{parameter}}"
+                "skip_invalid",
+                f"{self.where(int(bad[0]))}: {self.problems[bad[0]]}{more}; fix it or use {{parameter}}",
             )
         repaired = [i for i in sorted(self.repairs) if self.problems[i] is None]
         _report([f"{self.where(i)}: repaired: {'; '.join(self.repairs[i])}" for i in repaired], "repaired")
@@ -165,7 +168,9 @@ def to_lonlat(checks: Checks, geometries: np.ndarray, source: Any, crs: str | No
         try:
             source = CRS.from_user_input(crs)
         except CRSError:
-            raise BadParameter("crs", f"{{parameter}}: unknown CRS {crs!r}") from None
+            raise BadParameter("crs", f"{{parameter}}: unknown CRS {excerpt(repr(crs))}") from None
+    if source is not None:
+        source = _horizontal(CRS.from_user_input(source), path)
     if source is None:
         coords, owner = shapely.get_coordinates(geometries, return_index=True)
         outside = ~((np.abs(coords[:, 0]) <= 360) & (np.abs(coords[:, 1]) <= 90)) & np.isfinite(coords).all(axis=1)
@@ -180,17 +185,38 @@ def to_lonlat(checks: Checks, geometries: np.ndarray, source: Any, crs: str | No
             )
         log.warning("%s: no CRS; coordinates taken as lon/lat (EPSG:4326)", path)
         return geometries
-    source = CRS.from_user_input(source)
     if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
         return geometries
     series = gpd.GeoSeries(geometries, crs=source)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        projected = np.asarray(series.to_crs("EPSG:4326").values, dtype=object)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            projected = np.asarray(series.to_crs("EPSG:4326").values, dtype=object)
+    except Exception as exc:  # pyproj raises several types when no transformation exists
+        reason = excerpt(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        raise UsageError(f"{path}: cannot transform {excerpt(source.name)} to lon/lat ({reason})") from None
     coords, owner = shapely.get_coordinates(projected, return_index=True)
     failed = _any_vertex(~np.isfinite(coords).all(axis=1), owner, len(projected))
     checks.problem(failed, f"cannot be reprojected from {source.to_string()} to lon/lat")
     return projected
+
+
+def _horizontal(crs: Any, path: str) -> Any:
+    """The horizontal part of a CRS lines can be measured in: geographic or projected, 2D.
+
+    Raises
+    ------
+    UsageError
+        For a geocentric, vertical, engineering or other CRS with no lon/lat meaning.
+    """
+    if crs.is_compound:
+        crs = next((sub for sub in crs.sub_crs_list if sub.is_geographic or sub.is_projected), crs)
+    if crs.is_geocentric or crs.is_vertical or not (crs.is_geographic or crs.is_projected):
+        raise UsageError(
+            f"{path}: {excerpt(crs.name)} is a {crs.type_name}, not a geographic or projected CRS; "
+            "lines need one that maps to lon/lat"
+        )
+    return crs
 
 
 def check_range(checks: Checks, geometries: np.ndarray) -> np.ndarray:

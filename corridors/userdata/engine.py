@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 
 from ..boundaries import Boundaries
-from ..crossings import LineAnalysis, analyze_tracks
+from ..crossings import LineAnalysis, analyze_tracks, check_tolerance
 from ..errors import BadParameter, CorridorsError
 from ..geojson import geometry as rfc7946_geometry
 from ..geojson import plain
@@ -44,6 +44,7 @@ def analyze_lines(
     """
     if engine not in ENGINES:
         raise BadParameter("engine", f"unknown {{parameter}} {engine!r} (choose from {', '.join(ENGINES)})")
+    check_tolerance(min_excursion_km)
     geometries = np.asarray(lines.frame.geometry.values, dtype=object)
     area = boundaries.clipped(tuple(lines.frame.total_bounds))
     area.polygon_tree  # noqa: B018 - built (and its polygons prepared) here, before any thread uses it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,12 +15,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import BadParameter, UsageError
+from ..errors import BadParameter, UsageError, excerpt
 from ..geojson import plain
+from ..io import protect
 from .checks import Checks, check_geometry, check_ids, check_range, check_validity, to_lonlat
 
 WKT_COLUMNS = ("wkt", "geometry")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+#: CSV limits, checked before parsing: a line (a WKT of about 2 million vertices) and the columns.
+MAX_CSV_LINE_BYTES = 64 * 2**20
+MAX_CSV_COLUMNS = 10_000
+#: Curved WKT, which shapely cannot read: such features are reported, not guessed at.
+_CURVE = re.compile(r"\b(CIRCULARSTRING|COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE)\b", re.IGNORECASE)
 _NO_GEOMETRY = "has no geometry, or one that cannot be read"
 
 
@@ -77,6 +84,7 @@ def read_lines(
         For an unreadable file or bad option, or an unrepairable feature without ``skip_invalid``.
     """
     name = str(path)
+    protect(path)  # never an output of this run
     frame, unreadable = _read(Path(path), layer)
     if frame.empty:
         raise UsageError(f"{name}: no features")
@@ -136,6 +144,7 @@ def _read(path: Path, layer: str | None) -> tuple[pd.DataFrame, dict[int, str]]:
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[int, str]]:
+    _check_csv_text(path)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:  # parser, decoding and empty-file errors
@@ -145,14 +154,48 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[int, str]]:
     if column is None:
         raise UsageError(f"{path}: no WKT column (wkt or geometry); columns: {', '.join(map(str, table.columns))}")
     text = table[column].to_numpy(dtype=object)
+    curved = np.array([bool(_CURVE.search(t)) for t in text], dtype=bool)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        geometries = shapely.from_wkt(text, on_invalid="ignore")
+        geometries = shapely.from_wkt(np.where(curved, None, text), on_invalid="ignore")
     unreadable = {
         int(row): "has no WKT geometry" if not str(text[row]).strip() else "has WKT that cannot be parsed"
         for row in np.flatnonzero(shapely.is_missing(geometries))
     }
+    for row in np.flatnonzero(curved):
+        found = _CURVE.search(text[row])
+        kind = found.group(0).upper() if found else "curve"
+        unreadable[int(row)] = f"is a curve ({kind}), which is not supported; convert it to a LINESTRING"
     return gpd.GeoDataFrame(table.drop(columns=[column]), geometry=geometries), unreadable
+
+
+def _check_csv_text(path: Path) -> None:
+    """Fail early, reading a block at a time, on what would cost memory out of proportion to the lines.
+
+    Raises
+    ------
+    UsageError
+        For a NUL byte (not a text file), a line over :data:`MAX_CSV_LINE_BYTES`, or a header of
+        more than :data:`MAX_CSV_COLUMNS` columns.
+    """
+    with path.open("rb") as handle:
+        if b"\0" in handle.read(2**16):
+            raise UsageError(f"{path}: holds NUL bytes; not a text CSV file")
+        handle.seek(0)
+        header = handle.readline(MAX_CSV_LINE_BYTES + 1)
+        if len(header) > MAX_CSV_LINE_BYTES:
+            raise UsageError(f"{path}: line 1 is longer than {MAX_CSV_LINE_BYTES // 2**20} MiB; is this a CSV file?")
+        if b"\0" in header:
+            raise UsageError(f"{path}: line 1 holds a NUL byte; not a text CSV file")
+        if header.count(b",") + 1 > MAX_CSV_COLUMNS:
+            raise UsageError(f"{path}: more than {MAX_CSV_COLUMNS} columns in the header")
+        number = 1
+        for line in iter(lambda: handle.readline(MAX_CSV_LINE_BYTES + 1), b""):
+            number += 1
+            if len(line) > MAX_CSV_LINE_BYTES:
+                raise UsageError(f"{path}: line {number} is longer than {MAX_CSV_LINE_BYTES // 2**20} MiB")
+            if b"\0" in line:
+                raise UsageError(f"{path}: line {number} holds a NUL byte; not a text CSV file")
 
 
 def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
@@ -161,7 +204,7 @@ def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
         if layer not in names:
             close = difflib.get_close_matches(layer, names, n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else f" (layers: {', '.join(names)})"
-            raise UsageError(f"{path}: no layer {layer!r}{hint}")
+            raise UsageError(f"{path}: no layer {excerpt(repr(layer))}{hint}")
         return layer
     if len(names) > 1:
         listed = ", ".join(names)
@@ -171,7 +214,7 @@ def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
 
 def _first_line(exc: Exception, path: Path) -> str:
     lines = str(exc).strip().splitlines() or [type(exc).__name__]
-    return (
+    return excerpt(
         lines[0]
         .split("; It might help")[0]
         .replace(f"'{path}' ", "")
@@ -187,7 +230,7 @@ def _id_field(attributes: pd.DataFrame, id_field: str | None, path: str) -> str 
     if id_field not in fields:
         close = difflib.get_close_matches(id_field, fields, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else f" (fields: {', '.join(fields) or 'none'})"
-        raise UsageError(f"{path}: no field {id_field!r}{hint}")
+        raise UsageError(f"{path}: no field {excerpt(repr(id_field))}{hint}")
     return id_field
 
 
@@ -214,6 +257,6 @@ def _selected(keys: list[Any], select: Sequence[str], path: str) -> np.ndarray:
         if wanted not in by_text:
             close = difflib.get_close_matches(wanted, list(by_text), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise UsageError(f"{path}: unknown feature id {wanted!r}{hint}")
+            raise UsageError(f"{path}: unknown feature id {excerpt(repr(wanted))}{hint}")
         rows.extend(by_text[wanted])
     return np.asarray(rows, dtype=int)
