@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import shapely
-from conftest import REPO
 from shapely.geometry import LineString
 
 from corridors import regional_borders
@@ -16,6 +15,7 @@ from corridors.crossings import SEA, analyze_tracks
 from corridors.geodesy import GEOD, path_length_km
 from corridors.tracks import Track
 from corridors.vocab import DEFAULT_MIN_EXCURSION_KM
+from tests.helpers import REPO
 
 #: Where the unpacked npm package may be: named by the environment, installed beside the code, or in
 #: a cache beside the checkout (as ../shared is for the seeds).

@@ -6,7 +6,6 @@ import csv
 from collections import Counter
 
 import pytest
-from conftest import REPO, SYNTHETIC_TEXT
 
 import corridors
 from corridors.attributes import (
@@ -24,6 +23,7 @@ from corridors.attributes import (
 )
 from corridors.errors import CitationError
 from corridors.timeline import is_iso_date
+from tests.helpers import REPO, SYNTHETIC_TEXT
 
 TRIPP_INITIATED = "2025-08-08"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import REPO
-
 from corridors.documents import fold_whitespace, load_documents
+from tests.helpers import REPO
 
 
 def test_seeds_are_byte_identical_to_the_shared_corpus(shared_seeds):

@@ -14,7 +14,6 @@ import pyarrow.parquet as pq
 import pyogrio
 import pytest
 import shapely
-from conftest import REPO, edit_json
 from shapely.geometry import LinearRing, LineString, Polygon, box
 
 import corridors
@@ -24,6 +23,7 @@ from corridors.errors import InvalidData, UnknownLayer, UsageError
 from corridors.export import gpkg
 from corridors.geojson import frames_text
 from corridors.io import OutputError
+from tests.helpers import REPO, edit_json
 
 FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
 QUOTE = "The Test Road opened on 2 May 2021."

@@ -297,7 +297,7 @@ def synthetic_dir(tmp_path_factory):
     """A copy of the real data directory, so a run that wrote into it could not harm the checkout."""
     import shutil
 
-    from conftest import REPO
+    from tests.helpers import REPO
 
     folder = tmp_path_factory.mktemp("data")
     for name in ("geo", "seeds"):

@@ -8,7 +8,6 @@ import json
 
 import numpy as np
 import pytest
-from conftest import edit_json
 from shapely.geometry import box
 
 import corridors
@@ -16,6 +15,7 @@ from corridors import export as ex
 from corridors.boundaries import Boundaries
 from corridors.maps import route_popup, segment_popup
 from corridors.vocab import line_geometry_quality
+from tests.helpers import edit_json
 
 
 def _trace_test_road(synthetic):

@@ -11,9 +11,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from corridors.paths import DATA_DIR_ENV
+from tests.helpers import REPO
 
 #: What a wheel is built from: the checkout, without build output, caches and written maps.
 _NOT_SOURCE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", "*.html",

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_maps import HOSTILE, PAYLOADS, SQUARES, make_hostile
 
 import corridors
 from corridors.maps import LEAFLET_FOLDER, LEAFLET_PACKAGE, ONLINE_CSS, ONLINE_JS, corridor_map, save_map
 from corridors.vocab import LAYERS
+from tests.test_maps import HOSTILE, PAYLOADS, SQUARES, make_hostile
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from conftest import SYNTHETIC_TEXT, edit_json
 
 import corridors
 from corridors.analysis import analyze_routes
@@ -25,6 +24,7 @@ from corridors.maps import corridor_map, write_maps
 from corridors.style import HISTORICAL_COLOUR, route_band, segment_strokes
 from corridors.timeline import active_on, parse_date
 from corridors.vocab import CORRIDOR_LAYERS, LAYERS
+from tests.helpers import SYNTHETIC_TEXT, edit_json
 
 #: Two squares either side of lon 1: the synthetic road crosses from AAA to BBB half way.
 SQUARES = Boundaries(

@@ -8,7 +8,6 @@ import hashlib
 import json
 
 import pytest
-from conftest import REPO
 
 from corridors.provenance import (
     ANNOTATION_CONTEXT,
@@ -17,6 +16,7 @@ from corridors.provenance import (
     datapackage_descriptor,
     datapackage_text,
 )
+from tests.helpers import REPO
 
 frictionless = pytest.importorskip("frictionless")
 

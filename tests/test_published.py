@@ -10,11 +10,11 @@ import re
 
 import pytest
 import shapely
-from conftest import REPO
 
 import corridors
 from corridors.errors import InvalidData
 from corridors.published import COLUMNS, compare_with_published, deviation_pct, load_published
+from tests.helpers import REPO
 
 HEADER = ",".join(COLUMNS)
 GOOD_ROW = "test-road,,,100,Outlet,A title,2020-05-01,https://example.org/a,The road is 100 km long.,15"

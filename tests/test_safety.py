@@ -23,7 +23,6 @@ import pyogrio
 import pytest
 import shapely
 from click.testing import CliRunner
-from conftest import REPO
 from pyproj import Geod
 from shapely.geometry import LineString, Polygon, box, mapping
 
@@ -35,6 +34,7 @@ from corridors.crossings import analyze_tracks
 from corridors.errors import UsageError, excerpt, printable
 from corridors.io import OutputError, to_json
 from corridors.tracks import Track
+from tests.helpers import REPO
 
 LINES_CSV = 'id,wkt\na,"LINESTRING(0.5 0.5, 1.5 0.5)"\nb,"LINESTRING(0.2 0.1, 0.8 0.2)"\n'
 SQUARES = {"AAA": box(0, -1, 1, 1), "BBB": box(1, -1, 2, 1)}

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pyogrio
 import pytest
-from conftest import REPO
 
 from corridors import export as ex
 from corridors.export import qgis as qp
 from corridors.style import MODE_COLOURS, STATUS_GROUPS, status_group
+from tests.helpers import REPO
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 SLD = "{http://www.opengis.net/se}"

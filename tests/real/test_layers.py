@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-from conftest import REPO
 
 from corridors.geodesy import GEOD
 from corridors.vocab import CORRIDOR_LAYERS, LAYERS
+from tests.helpers import REPO
 
 REQUIRED_ROUTES = [
     "middle-corridor",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
 
 import corridors
 from corridors.analysis import analyze_routes, crossing_points
 from corridors.geodesy import GEOD
+from tests.helpers import REPO
 
 ROUTE_IDS = list(corridors.load_dataset(REPO).routes.index)
 

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import edit_json
 
 import corridors
 from corridors.errors import InvalidData
@@ -21,6 +20,7 @@ from corridors.timeline import (
     status_on,
     undated_segments,
 )
+from tests.helpers import edit_json
 
 JUNE_2022 = dt.date(2022, 6, 1)
 

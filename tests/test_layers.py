@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import edit_json
 
 import corridors
 from corridors.errors import CitationError, InvalidData
+from tests.helpers import edit_json
 
 
 def test_synthetic_dataset_loads_with_citations_joined(synthetic):

@@ -99,3 +99,13 @@ def test_compare_with_a_missing_iso_field_is_bad_usage(invoke, tmp_path):
 
 def test_compare_rejects_a_negative_tolerance(invoke):
     assert invoke("compare", "tripp", "--min-excursion-km", "-1").exit_code == 2
+
+
+def test_compare_as_of_lists_only_the_routes_of_that_day(invoke):
+    before = invoke("compare", "--all", "--as-of", "2022-01-01", "-f", "json")
+    assert before.exit_code == 0
+    ids = {r["id"] for r in json.loads(before.stdout)}
+    assert "lachin-corridor" in ids and "tripp" not in ids and "lachin-khankendi-road" not in ids
+    after = invoke("compare", "lachin-corridor", "--as-of", "2023-05-01")
+    assert after.exit_code == 2
+    assert "does not exist on 2023-05-01 (historical, closed 2022-08)" in after.output

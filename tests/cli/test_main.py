@@ -27,3 +27,19 @@ def test_help_and_command_imports_load_no_geospatial_library():
     result = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "LOADED:"
 
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    """``corridors show tripp | head -1``: the reader is gone before the writer starts writing."""
+    import subprocess
+    import sys
+
+    reader = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE)
+    reader.wait()
+    writer = subprocess.run(
+        [sys.executable, "-m", "corridors.cli.main", "show", "tripp", "--format", "json"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.returncode == 1
+    assert writer.stderr == ""
