@@ -36,7 +36,7 @@ import shapely
 
 from ..analysis import RouteAnalysis, analyze_routes, clip_to, default_boundaries, segments_track
 from ..boundaries import Boundaries
-from ..crossings import LineAnalysis, analyze_tracks
+from ..crossings import Crossing, LineAnalysis, analyze_tracks
 from ..errors import UsageError
 from ..io import atomic_path
 from ..layers import AIRPORTS_LAYER, LAYER_COLOURS, LAYERS, Dataset
@@ -157,9 +157,10 @@ def map_payload(
     clip = _countries_clip(content)
     codes, polygons = basemap.simplified_countries(boundaries, clip, basemap.detail_region(data))
     segment_lines = _segment_analyses(data, list(chosen.segments), boundaries)
+    passages = _passages_by_segment(data, chosen.routes, route_analyses)
     sites = _crossing_sites(
-        [(a.name, a.line) for a in route_analyses]
-        + [(data.segments.at[s, "name"], line) for s, line in segment_lines.items()]
+        [(a.name, a.line.crossings) for a in route_analyses]
+        + [(data.segments.at[s, "name"], line.crossings) for s, line in segment_lines.items() if s not in passages]
     )
     markers = [(g.x, g.y, *AIRPORT_ICON_PX) for g in data.airports.geometry.loc[chosen.airports]]
     markers += [(site.lon, site.lat, *CROSSING_ICON_PX) for site in sites]
@@ -173,7 +174,10 @@ def map_payload(
         markers,
     )
     features = [
-        *(_segment_feature(data, s, group, chosen, segment_lines[s], names) for s, group in chosen.segments.items()),
+        *(
+            _segment_feature(data, s, group, chosen, segment_lines[s], names, passages.get(s))
+            for s, group in chosen.segments.items()
+        ),
         *(_route_feature(data, r, a, chosen, names) for r, a in zip(chosen.routes, route_analyses)),
         *(_airport_feature(data, a, names) for a in chosen.airports),
         *(_crossing_feature(data, index, site, names) for index, site in enumerate(sites, 1)),
@@ -334,11 +338,29 @@ def _segment_analyses(data: Dataset, segment_ids: list[str], boundaries: Boundar
     return dict(zip(segment_ids, analyze_tracks(tracks, clip_to(boundaries, tracks))))
 
 
-def _crossing_sites(lines: Sequence[tuple[str, LineAnalysis]]) -> list[CrossingSite]:
+def _passages_by_segment(
+    data: Dataset, route_ids: Sequence[str], analyses: Sequence[RouteAnalysis]
+) -> dict[str, list[tuple[str, Crossing]]]:
+    """Each segment of the routes shown, with the routes' crossings that lie on it (the nearest of the
+    route's segments to the crossing point). A segment of a shown route has these and no others: the
+    route's analysis, over the whole line, decides what is a crossing and what a sliver of a border."""
+    found: dict[str, list[tuple[str, Crossing]]] = {}
+    for route_id, analysis in zip(route_ids, analyses):
+        segment_ids = list(data.routes.at[route_id, "segments"])
+        for segment_id in segment_ids:
+            found.setdefault(segment_id, [])
+        lines = data.segments.geometry.loc[segment_ids].to_numpy()
+        for crossing in analysis.border_crossings:
+            nearest = int(np.argmin(shapely.distance(lines, shapely.Point(crossing.lon, crossing.lat))))
+            found[segment_ids[nearest]].append((analysis.name, crossing))
+    return found
+
+
+def _crossing_sites(lines: Sequence[tuple[str, Sequence[Crossing]]]) -> list[CrossingSite]:
     """The crossings of the lines (routes and segments), merged where several cross at one point (≈ 100 m)."""
     sites: dict[tuple, list] = {}
-    for name, line in lines:
-        for crossing in line.crossings:
+    for name, crossings in lines:
+        for crossing in crossings:
             key = (
                 round(crossing.lon, CROSSING_DECIMALS),
                 round(crossing.lat, CROSSING_DECIMALS),
@@ -360,7 +382,13 @@ def _dates(row: Any) -> dict[str, Any]:
 
 
 def _segment_feature(
-    data: Dataset, segment_id: str, group: str, chosen: Selection, line: LineAnalysis, names: dict[str, str]
+    data: Dataset,
+    segment_id: str,
+    group: str,
+    chosen: Selection,
+    line: LineAnalysis,
+    names: dict[str, str],
+    passages: list[tuple[str, Crossing]] | None,
 ) -> dict[str, Any]:
     row = data.segments.loc[segment_id]
     return {
@@ -373,7 +401,7 @@ def _segment_feature(
         **_dates(row),
         "statusThen": chosen.status(data, "segment", segment_id),
         "lines": _locations(row.geometry),
-        "popup": segment_popup(data, segment_id, chosen.as_of, line, names),
+        "popup": segment_popup(data, segment_id, chosen.as_of, line, names, passages),
     }
 
 

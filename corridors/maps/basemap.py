@@ -128,6 +128,7 @@ def _pieces(polygons: np.ndarray, clip: Bounds, inner: Bounds) -> tuple[np.ndarr
     x0, y0, x1, y1 = inner
     left, bottom, right, top = clip
     rects = [inner, (left, bottom, x0, top), (x1, bottom, right, top), (x0, bottom, x1, y0), (x0, y1, x1, top)]
+    rects = [inner] + [r for r in rects[1:] if r[2] > r[0] and r[3] > r[1]]  # strips of no width are left out
     pieces = np.concatenate([shapely.clip_by_rect(polygons, *rect) for rect in rects])
     owners = np.tile(np.arange(len(polygons)), len(rects))
     return pieces, owners

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,15 +125,25 @@ def crossing_text(data: Dataset, crossing: Crossing, names: Mapping[str, str]) -
     return text
 
 
-def _line_summary(data: Dataset, line: LineAnalysis, names: Mapping[str, str]) -> str:
-    """Km per country (by name) and the border crossings of a line."""
+def _line_summary(
+    data: Dataset,
+    line: LineAnalysis,
+    names: Mapping[str, str],
+    passages: Sequence[tuple[str, Crossing]] | None = None,
+) -> str:
+    """Km per country (by name) and the border crossings of a line: its own, or ``passages`` (the
+    crossings of the routes through it, each with the route's name, its km counted along that route)."""
     per_country = "<table class=\"km\">" + "".join(
         f"<tr><td>{_e(country_name(code, names))}</td><td class=\"num\">{_km(km)}</td></tr>"
         for code, km in line.length_by_country_km.items()
     ) + "</table>"
-    crossings = "".join(f"<li>{crossing_text(data, c, names)}</li>" for c in line.crossings)
+    if passages is None:
+        items = [crossing_text(data, c, names) for c in line.crossings]
+    else:
+        items = [f"{_e(route)}: {crossing_text(data, c, names)}" for route, c in passages]
+    crossings = "".join(f"<li>{item}</li>" for item in items)
     return (
-        f"<h4>Km per country</h4>{per_country}<h4>Border crossings ({len(line.crossings)})</h4>"
+        f"<h4>Km per country</h4>{per_country}<h4>Border crossings ({len(items)})</h4>"
         + (f"<ol>{crossings}</ol>" if crossings else "<p class=\"none\">None.</p>")
     )
 
@@ -221,9 +231,11 @@ def segment_popup(
     as_of: dt.date | None = None,
     line: LineAnalysis | None = None,
     names: Mapping[str, str] | None = None,
+    passages: Sequence[tuple[str, Crossing]] | None = None,
 ) -> str:
     """Popup HTML of a segment: status (on ``as_of`` when given), mode, geometry quality, ends, geodesic
-    length, km per country and crossings (with ``line``, its analysis), then the citations."""
+    length, km per country and crossings (with ``line``, its analysis; ``passages``, the crossings of the
+    routes through it, when a route uses it), then the citations."""
     names = names or {}
     row = data.segments.loc[segment_id]
     length = sum(path_length_km(shapely.get_coordinates(part)) for part in shapely.get_parts(row.geometry))
@@ -235,7 +247,7 @@ def segment_popup(
         ("From → to", ends),
         ("Geometry", _e(quality_text(row["geometry_quality"]))),
     ])
-    lines = _line_summary(data, line, names) if line is not None else ""
+    lines = _line_summary(data, line, names, passages) if line is not None else ""
     return (
         f"{_header(row['name'], 'Segment · ' + LAYERS[row['layer']])}{summary}{lines}"
         f"{citations_html(data, segment_id)}"
