@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import UsageError
@@ -40,6 +41,13 @@ def render_png(page_html: str, viewport: dict[str, int] | None = None) -> bytes:
         If Playwright or Chromium (``/usr/bin/chromium``) is not installed, naming what to install.
     """
     check_renderer()
+    # Playwright's synchronous API refuses to run in a thread with an asyncio loop (a notebook, another
+    # Playwright session): a thread of its own has none.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_render, page_html, viewport or VIEWPORT).result()
+
+
+def _render(page_html: str, viewport: dict[str, int]) -> bytes:
     from playwright.sync_api import Error, sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
@@ -49,7 +57,7 @@ def render_png(page_html: str, viewport: dict[str, int] | None = None) -> bytes:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
                 try:
-                    page = browser.new_page(viewport=viewport or VIEWPORT)
+                    page = browser.new_page(viewport=viewport)
                     url = source.as_uri()
                     page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
                     page.goto(url)
