@@ -530,8 +530,8 @@ def test_seas_are_named_on_open_water(caucasus_basemap):
 
 def test_labels_show_from_a_zoom_where_they_overlap_no_other_label_or_marker():
     labels = [
-        basemap.Label("Bigtown", "place", 45.0, 40.0, 4, "right", [(45.0, 40.0, "left")]),
-        basemap.Label("Smallville", "place", 45.05, 40.0, 4, "right", [(45.05, 40.0, "left")]),
+        basemap.Label("Bigtown", "place", 45.0, 40.0, 4, "right", others=[(45.0, 40.0, "left")]),
+        basemap.Label("Smallville", "place", 45.05, 40.0, 4, "right", others=[(45.05, 40.0, "left")]),
         basemap.Label("Faraway", "place", 50.0, 40.0, 4, "right"),
     ]
     placed = {label.text: label for label in basemap.label_zooms(labels, [(50.2, 40.0, 38, 18)])}

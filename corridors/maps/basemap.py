@@ -57,6 +57,8 @@ SHORE_DEG = 0.3
 #: Seas and country parts too small to name before these zooms are not named.
 SEA_MAX_MIN_ZOOM = 7
 COUNTRY_MAX_MIN_ZOOM = 10
+#: Parts named from this zoom or earlier get other places to try when their first one is taken.
+COUNTRY_ALTERNATIVES_MAX_ZOOM = 8
 #: Place types from most to least important; a type shows from the zoom beside it at the earliest.
 PLACE_TYPES = {"city": 4, "port": 5, "town": 6, "station": 7, "checkpoint": 7, "village": 8, "junction": 8}
 #: Labels are placed for these zooms; one that never fits shows from the last.
@@ -89,7 +91,15 @@ class Label:
     #: Where the text sits: centred on the point, or beside it (places: right, left, above, below their dot).
     anchor: str = "centre"
     #: Other positions to try, in order, when this one overlaps: (lon, lat, anchor).
-    alternatives: list[tuple[float, float, str]] = field(default_factory=list)
+    others: list[tuple[float, float, str]] = field(default_factory=list)
+    #: A country part whose other poles are the other positions, found only when the first is taken.
+    part: Any = field(default=None, repr=False)
+
+    @property
+    def alternatives(self) -> list[tuple[float, float, str]]:
+        if self.part is not None:
+            self.others, self.part = [*self.others, *_other_poles(self.part)], None
+        return self.others
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "kind": self.kind, "lat": round(self.lat, 4), "lon": round(self.lon, 4),
@@ -194,12 +204,12 @@ def _fit_zoom(width_px_at_zero: float, text_px: float) -> int:
 
 def _part_label(name: str, part: Any) -> Label | None:
     """A country's name at the pole of inaccessibility of one part, from the zoom at which the part holds it."""
-    point = polylabel(part, tolerance=max(part.length / 500, 1e-3))
     minx, _, maxx, _ = part.bounds
     min_zoom = _fit_zoom((maxx - minx) * 256 / 360, len(name) * LABEL_CHAR_PX["country"])
     if min_zoom > COUNTRY_MAX_MIN_ZOOM:
         return None
-    return Label(name, "country", point.x, point.y, max(min_zoom, LABEL_ZOOMS[0]), alternatives=_other_poles(part))
+    point = polylabel(part, tolerance=max(part.length / 500, 1e-3))
+    return Label(name, "country", point.x, point.y, max(min_zoom, LABEL_ZOOMS[0]), part=part)
 
 
 def _other_poles(part: Any) -> list[tuple[float, float, str]]:
@@ -234,6 +244,7 @@ def country_labels(
     """
     labels = []
     area_box = shapely.box(*view)
+    detail_box = shapely.box(*detail) if detail is not None else None
     for code, shape in zip(codes, polygons):
         name = names.get(str(code), str(code))
         parts = _polygons(shape)
@@ -241,13 +252,12 @@ def country_labels(
             continue
         near = parts[shapely.intersects(parts, area_box)]
         chosen = list(near if len(near) else parts[[np.argmax(shapely.area(parts))]])
-        if detail is not None:
-            inside = _polygons(shapely.clip_by_rect(shape, *detail))
-            whole = [label for label in map(partial(_part_label, name), chosen) if label]
-            for piece in inside:
-                if not any(piece.contains(shapely.Point(label.lon, label.lat)) for label in whole):
-                    chosen.append(piece)
-        labels.extend(label for label in (_part_label(name, part) for part in chosen) if label)
+        named = [label for label in map(partial(_part_label, name), chosen) if label]
+        labels.extend(named)
+        if detail_box is not None and shapely.intersects(shape, detail_box):
+            for piece in _polygons(shapely.clip_by_rect(shape, *detail)):
+                if not any(piece.contains(shapely.Point(label.lon, label.lat)) for label in named):
+                    labels.extend(label for label in [_part_label(name, piece)] if label)
     labels.sort(key=lambda label: label.min_zoom)
     return labels
 
@@ -304,7 +314,7 @@ def place_labels(data: Dataset, clip: Bounds) -> list[Label]:
         kind = str(row["place_type"])
         label = Label(
             str(row["name"]), "place", lon, lat, PLACE_TYPES.get(kind, LABEL_ZOOMS[-1]), "right",
-            [(lon, lat, side) for side in ("left", "above", "below")],
+            others=[(lon, lat, side) for side in ("left", "above", "below")],
         )
         labels.append((rank.get(kind, len(rank)), -ends.get(str(place_id), 0), str(row["name"]), label))
     return [label for *_, label in sorted(labels, key=lambda item: item[:3])]
