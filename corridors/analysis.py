@@ -98,6 +98,11 @@ def route_track(data: Dataset, route_id: str) -> Track:
     Segments are oriented by the place they share with their neighbours, so a segment may be
     stored in either direction and reused by several routes.
     """
+    return segments_track(data, route_steps(data, route_id))
+
+
+def route_steps(data: Dataset, route_id: str) -> list[tuple[str, bool]]:
+    """The route's segments in travel order, each with ``True`` when travelled as stored (``from`` to ``to``)."""
     route = data.routes.loc[route_id]
     ends = [(data.segments.at[s, "from"], data.segments.at[s, "to"]) for s in route["segments"]]
     steps: list[tuple[str, bool]] = []
@@ -116,7 +121,7 @@ def route_track(data: Dataset, route_id: str) -> Track:
             forward = start == arrived_at
         arrived_at = finish if forward else start
         steps.append((segment_id, forward))
-    return segments_track(data, steps)
+    return steps
 
 
 def segments_track(data: Dataset, steps: Sequence[tuple[str, bool]]) -> Track:

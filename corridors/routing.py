@@ -29,8 +29,8 @@ import difflib
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -51,6 +51,8 @@ from .timeline import STATUS_ORDER, active_on, status_on, why_not_on
 #: same country at most this far away (a city and its port: Aktau and the Port of Aktau).
 ACCESS_KM = 25.0
 ACCESS_TYPES = ("port", "station", "junction", "checkpoint")
+#: Extra candidate paths searched when the paths are ranked by a whole-path value (``rank``).
+RERANK_SPARES = 6
 
 #: Letters that Unicode decomposition leaves alone but a keyboard writes without their mark.
 _FOLD = str.maketrans(
@@ -327,24 +329,27 @@ class Network:
 
     # ----------------------------------------------------------------- search
 
-    def search_graph(self, segment_ids: Iterable[str]) -> nx.Graph:
+    def search_graph(self, segment_ids: Iterable[str], weights: Mapping[str, float] | None = None) -> nx.Graph:
         """A simple graph in which each segment is a node between its two places.
 
         Paths in it are distinct exactly when their segments differ, even where two segments join
         the same places (a road and a railway bridge), which a graph of places alone would merge.
+        Each segment weighs its km, or its value in ``weights``.
         """
         graph = nx.Graph()
         graph.add_nodes_from(("place", p) for p in self.graph.nodes)
         for u, v, key, attrs in self.graph.edges(keys=True, data=True):
             if key in segment_ids:
-                half = attrs["length_km"] / 2.0
+                half = (weights[key] if weights is not None else attrs["length_km"]) / 2.0
                 graph.add_edge(("place", u), ("segment", key), weight=half)
                 graph.add_edge(("segment", key), ("place", v), weight=half)
         return graph
 
-    def paths(self, origin: str, destination: str, segment_ids: set[str]) -> Iterator[list[tuple[str, bool]]]:
-        """Simple paths from ``origin`` to ``destination``, shortest first, as ``(segment id, forward)``."""
-        graph = self.search_graph(segment_ids)
+    def paths(
+        self, origin: str, destination: str, segment_ids: set[str], weights: Mapping[str, float] | None = None
+    ) -> Iterator[list[tuple[str, bool]]]:
+        """Simple paths from ``origin`` to ``destination``, lightest first, as ``(segment id, forward)``."""
+        graph = self.search_graph(segment_ids, weights)
         try:
             for nodes in nx.shortest_simple_paths(graph, ("place", origin), ("place", destination), weight="weight"):
                 yield self._steps(nodes)
@@ -422,6 +427,8 @@ def find_routes(
     constraints: Constraints | None = None,
     *,
     alternatives: int = 1,
+    weights: Mapping[str, float] | None = None,
+    rank: Callable[[RoutePath], float] | None = None,
 ) -> RouteAnswer:
     """The shortest path (or the ``alternatives`` shortest ones) between two places, by name or id.
 
@@ -435,6 +442,13 @@ def find_routes(
         Countries to avoid, modes allowed, date, places to pass (see the module docstring).
     alternatives
         How many paths to return at most: the K shortest simple paths, distinct by their segments.
+    weights
+        A search weight per segment id instead of its km (e.g. hours or CO₂ from
+        :func:`corridors.estimates.segment_weights`).
+    rank
+        The value to order the paths found by, lowest first (ties by km); the search then keeps a few
+        more candidates, since a path's whole value (mode changes, borders) is not the sum of its
+        segments' weights.
 
     Raises
     ------
@@ -466,20 +480,34 @@ def find_routes(
         if a == b:
             raise UsageError(f"the route starts and ends at {network.places.names[a]} ({a}): nothing to find")
     allowed = network.allowed(constraints)
-    candidates = _candidates(network, stops, allowed, alternatives)
-    paths = _analyse(network, candidates, constraints, alternatives, stops, requested)
+    if rank is None:
+        candidates = _candidates(network, stops, allowed, alternatives, weights)
+        paths = _analyse(network, candidates, constraints, alternatives, stops, requested)
+    else:
+        candidates = _candidates(network, stops, allowed, alternatives + RERANK_SPARES, weights)
+        found = _analyse(network, candidates, constraints, len(candidates), stops, requested)
+        ordered = sorted(found, key=lambda p: (rank(p), p.analysis.length_km))[:alternatives]
+        paths = [
+            replace(p, rank=n, analysis=replace(p.analysis, id=f"path-{n}")) for n, p in enumerate(ordered, start=1)
+        ]
     if not paths:
         raise NoRoute(_explain(network, stops, constraints, rejected=len(candidates)))
     return RouteAnswer(stops[0], stops[-1], constraints, paths, notes)
 
 
-def _candidates(network: Network, stops: Sequence[str], allowed: set[str], wanted: int) -> list[list[tuple[str, bool]]]:
-    """Up to a few more than ``wanted`` shortest paths through the stops, shortest first, distinct by segments."""
+def _candidates(
+    network: Network,
+    stops: Sequence[str],
+    allowed: set[str],
+    wanted: int,
+    weights: Mapping[str, float] | None = None,
+) -> list[list[tuple[str, bool]]]:
+    """Up to a few more than ``wanted`` lightest paths through the stops, lightest first, distinct by segments."""
     room = wanted + 2  # spares for paths the whole-path analysis rejects
-    legs = [list(itertools.islice(network.paths(a, b, allowed), room)) for a, b in itertools.pairwise(stops)]
+    legs = [list(itertools.islice(network.paths(a, b, allowed, weights), room)) for a, b in itertools.pairwise(stops)]
     if not all(legs):
         return []
-    lengths = {
+    lengths = weights or {
         s: network.graph.edges[network.data.segments.at[s, "from"], network.data.segments.at[s, "to"], s]["length_km"]
         for s in allowed
     }

@@ -17,6 +17,7 @@ from conftest import SYNTHETIC_TEXT, edit_json
 
 import corridors
 from corridors.analysis import analyze_routes
+from corridors.attributes import according_to, quote_offset
 from corridors.boundaries import Boundaries
 from corridors.errors import UnknownFeature, UnknownLayer, UsageError
 from corridors.layers import CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYERS
@@ -55,7 +56,7 @@ def make_hostile(root: Path) -> Path:
     quote = f"Its sign reads {HOSTILE} today."
     with (root / "geo" / "attributes.csv").open("a", encoding="utf-8", newline="") as table:
         for name, value in (("sign", HOSTILE), ("motto", PAYLOADS[2])):
-            table.write(",".join(['test-road', name, _csv(value), "doc1", _csv(quote)]) + "\n")
+            table.write(",".join(["test-road", name, _csv(value), "", "", "", "doc1", "", _csv(quote), ""]) + "\n")
 
     def rename(collection: dict) -> None:
         for feature in collection["features"]:
@@ -143,8 +144,8 @@ def test_route_popup_gives_a_summary_first_then_citations_grouped_by_quote(small
         "Test-Road-1 (road, operational, opened 2021-05-02; schematic)",
         "<th>Geometry</th><td>schematic (0 of 1 legs traced)</td>",
         "“The Test Road opened on 2 May 2021.”",
-        "according to A test",
-        "<b>purpose</b>: dual-purpose road",
+        "<cite>according to “A test”, undated</cite>",
+        "purpose: dual-purpose road —",
         "Sources (2 attributes, 2 quotes)",
     ):
         assert expected in popup, expected
@@ -154,11 +155,11 @@ def test_route_popup_gives_a_summary_first_then_citations_grouped_by_quote(small
 
 def test_citations_sharing_a_quote_show_it_once_under_every_attribute_it_states(synthetic):
     with (synthetic / "geo" / "attributes.csv").open("a", encoding="utf-8") as table:
-        table.write('test-road,opening,2021,doc1,"The Test Road opened on 2 May 2021."\n')
+        table.write('test-road,opening,2021,,,,doc1,,"The Test Road opened on 2 May 2021.",\n')
     popup = next(f["popup"] for f in of_kind(render(corridor_map(corridors.load_dataset(synthetic),
                                                                  boundaries=SQUARES)), "route"))
     assert popup.count("The Test Road opened on 2 May 2021.") == 1
-    assert "<b>opened date</b>: 2021-05-02; <b>opening</b>: 2021 — according to A test" in popup
+    assert "opened date: 2021-05-02; opening: 2021 — <cite>according to “A test”, undated</cite>" in popup
 
 
 def test_basemap_draws_and_names_the_countries_online_and_offline(small):
@@ -321,7 +322,7 @@ def test_map_command_writes_the_file_and_reports_its_size(invoke, synthetic, tmp
     out = tmp_path / "road.html"
     result = invoke("--data-dir", str(synthetic), "map", "test-road", "-o", str(out), "--offline", "--as-of", "2022")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{out}  ") and "kB" in result.output
+    assert result.stdout == "" and result.stderr.startswith(f"Wrote {out}: ") and "kB" in result.stderr
     assert "Leaflet 1.9.4" in out.read_text(encoding="utf-8")
 
 
@@ -416,8 +417,9 @@ def test_real_overview_shows_every_route_airport_layer_and_citation(real_maps, d
         popup = popups[route_id]
         assert popup.startswith(f"<h3>{html.escape(data.routes.at[route_id, 'name'])}</h3><p class=\"meta\">Route")
         for cite in data.citations_for(route_id):
+            document = data.documents[cite.document]
             assert popup.count(f"“{html.escape(cite.quote)}”") == 1, (route_id, cite.quote)  # each quote once
-            assert html.escape(data.documents[cite.document].title) in popup
+            assert html.escape(according_to(document, quote_offset(document, cite))) in popup
 
 
 def test_real_route_popups_name_countries_and_the_place_nearest_each_crossing(real_maps):

@@ -9,7 +9,7 @@ import click
 from ..paths import data_dir, maps_dir
 from .layers import layers
 from .map import human_size
-from .options import dataset, render_table
+from .options import dataset, factor_table, render_table
 
 
 @click.command()
@@ -19,7 +19,13 @@ from .options import dataset, render_table
 @click.option("--offline", is_flag=True, help="Write self-contained maps that open with no network.")
 @click.pass_context
 def build(ctx: click.Context, output_dir: str | None, offline: bool) -> None:
-    """Validate every layer and citation, write the maps, and print the layers and routes."""
+    """Validate every layer and citation, write the maps, and print the layers and routes.
+
+    \b
+    Examples:
+      corridors build
+      corridors build --offline -o /tmp/maps
+    """
     from ..analysis import analyze_routes
     from ..maps import write_maps
     from .compare import comparison_table
@@ -28,7 +34,7 @@ def build(ctx: click.Context, output_dir: str | None, offline: bool) -> None:
     data = dataset(ctx)
     analyses = analyze_routes(data)
     folder = Path(output_dir) if output_dir else maps_dir(data_dir(ctx.find_root().obj["data_dir"]))
-    written = write_maps(data, folder, offline=offline, analyses=analyses)
+    written = write_maps(data, folder, offline=offline, analyses=analyses, factors=factor_table(ctx))
     sizes = [[str(path), human_size(size)] for path, size in written]
     click.echo("\n" + render_table(["map", "size"], sizes, [False, True]))
     click.echo("\n" + comparison_table(analyses))

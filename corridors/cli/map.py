@@ -1,11 +1,11 @@
-"""``corridors map``: write a Leaflet map of some features, some layers or everything as one HTML file."""
+"""``corridors map``: write a Leaflet map of some features, some layers or everything as one HTML file (or PNG)."""
 
 from __future__ import annotations
 
 import click
 
 from ..errors import UsageError
-from .options import dataset
+from .options import complete_ids, dataset, factor_table
 
 
 def human_size(size: int) -> str:
@@ -14,7 +14,7 @@ def human_size(size: int) -> str:
 
 
 @click.command("map")
-@click.argument("feature_ids", nargs=-1)
+@click.argument("feature_ids", nargs=-1, shell_complete=complete_ids("route", "segment", "airport"))
 @click.option("--layer", "layer_names", multiple=True, help="A layer to map (repeatable): lachin-road, airports...")
 @click.option("--all", "all_layers", is_flag=True, help="Map every layer.")
 @click.option(
@@ -30,8 +30,17 @@ def human_size(size: int) -> str:
 @click.option("--subtitle", help="A line under the title.")
 @click.pass_context
 def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_of, title, subtitle) -> None:
-    """Write a map of route, segment or airport IDs, of --layer L ..., or of --all layers."""
+    """Write a map of route, segment or airport IDs (or names, aliases), of --layer L ..., or of --all layers.
+
+    \b
+    Examples:
+      corridors map tripp BTK -o south-caucasus.html
+      corridors map --layer lachin-road --as-of 2022 -o lachin-2022.html --title "The Lachin road in 2022"
+      corridors map --all --offline -o corridors.html
+      corridors map --all -o corridors.png
+    """
     from ..io import check_writable
+    from ..lookup import resolve_feature
     from ..maps import corridor_map, save_map
     from ..timeline import parse_date
 
@@ -44,9 +53,17 @@ def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_o
         from ..maps.png import check_renderer
 
         check_renderer()
+    data = dataset(ctx)
+    feature_ids = [resolve_feature(data, f, ["route", "segment", "airport"]) for f in feature_ids]
     fmap = corridor_map(
-        dataset(ctx), feature_ids or None, layers=layer_names or None, as_of=date, offline=offline or picture,
-        title=title, subtitle=subtitle,
+        data,
+        feature_ids or None,
+        layers=layer_names or None,
+        as_of=date,
+        offline=offline or picture,
+        factors=factor_table(ctx),
+        title=title,
+        subtitle=subtitle,
     )
     size = save_map(fmap, output)
-    click.echo(f"{output}  {human_size(size)}{'  (offline)' if offline else ''}")
+    click.echo(f"Wrote {output}: {human_size(size)}{' (offline)' if offline or picture else ''}.", err=True)

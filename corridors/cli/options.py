@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
+import click.shell_completion
 
-from ..defaults import DEFAULT_MIN_EXCURSION_KM, NATURAL_EARTH_ISO_FIELD
+from ..defaults import DEFAULT_MIN_EXCURSION_KM, LIST_SEPARATOR, NATURAL_EARTH_ISO_FIELD
 
 if TYPE_CHECKING:  # importing the library loads geopandas: done inside the commands, when they run
     from ..layers import Dataset
@@ -40,6 +41,63 @@ def dataset(ctx: click.Context) -> Dataset:
     if "dataset" not in obj:
         obj["dataset"] = load_dataset(obj["data_dir"])
     return obj["dataset"]
+
+
+def complete_ids(*kinds: str):
+    """Shell completion of feature ids (of these kinds, or every kind), shown with their names."""
+
+    def complete(
+        ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from ..layers import load_dataset
+        from ..lookup import KINDS, entries
+
+        try:
+            data = load_dataset(ctx.find_root().params.get("data_dir"))
+        except Exception:  # completion must never print a traceback into the shell
+            return []
+        return [click.shell_completion.CompletionItem(e.id, help=e.name)
+                for e in entries(data, kinds or KINDS) if e.id.startswith(incomplete)]
+
+    return complete
+
+
+def factor_table(ctx: click.Context):
+    """The cited factors of the estimates (``geo/factors.csv`` of ``--data-dir``), loaded once."""
+    from ..estimates import factors_path, load_factors
+
+    obj = ctx.find_root().obj
+    if "factors" not in obj:
+        obj["factors"] = load_factors(factors_path(obj["data_dir"]))
+    return obj["factors"]
+
+
+def estimate_columns(estimates: Sequence[Any]) -> tuple[list[str], list[list[str]]]:
+    """Table columns for estimates: customs borders, transshipments, days (low–high), CO₂ kg per tonne."""
+    headers = ["customs", "transship", "days", "CO2 kg/t"]
+
+    def span(value: Any, digits: int) -> str:
+        if value is None:
+            return "?"
+        low, high = round(value.low, digits), round(value.high, digits)
+        return f"{low:.{digits}f}" if low == high else f"{low:.{digits}f}–{high:.{digits}f}"
+
+    rows = [
+        [e.customs_borders, e.transshipments, span(e.transit_days, 1), span(e.co2_kg_per_tonne, 0)] for e in estimates
+    ]
+    return headers, rows
+
+
+def estimates_note(estimates: Sequence[Any], ids: Sequence[str]) -> str:
+    """The footnote under estimate columns: what they are, and the factors a ``?`` lacks."""
+    lines = [
+        "Days: moving time plus dwell at customs borders, gauge breaks and transshipments (low–high); "
+        "CO2: kg per tonne of cargo; factors and sources in geo/factors.csv."
+    ]
+    for line_id, e in zip(ids, estimates):
+        if e.missing_factors:
+            lines.append(f"{line_id}: missing factors: {'; '.join(e.missing_factors)}")
+    return "\n".join(lines)
 
 
 def echo_json(value: Any) -> None:
@@ -139,7 +197,7 @@ def lengths_csv(
                 f"{a.length_km:.3f}",
                 *(f"{a.length_by_mode_km.get(m, 0.0):.3f}" for m in modes),
                 *(f"{a.length_by_country_km.get(c, 0.0):.3f}" for c in places),
-                " ".join(a.countries),
+                LIST_SEPARATOR.join(a.countries),
                 len(crossings),
                 a.tolerance_km,
                 *("" if more.get(k) is None else more[k] for k in extra_columns),

@@ -10,12 +10,19 @@ from .options import (
     ARROW,
     boundaries_from,
     boundary_options,
+    complete_ids,
     dataset,
     echo_json,
+    estimate_columns,
+    estimates_note,
+    factor_table,
     format_option,
     render_table,
     tolerance_note,
 )
+
+#: What ``--minimize`` may rank paths by (corridors.estimates.MEASURES; here so --help loads no library).
+MEASURES = ("km", "days", "co2", "customs")
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -24,8 +31,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @click.command()
-@click.argument("origin", metavar="FROM")
-@click.argument("destination", metavar="TO")
+@click.argument("origin", metavar="FROM", shell_complete=complete_ids("place"))
+@click.argument("destination", metavar="TO", shell_complete=complete_ids("place"))
 @click.option("--via", multiple=True, metavar="PLACE", help="Pass this place (repeatable, in order).")
 @click.option(
     "--avoid",
@@ -50,11 +57,30 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Show up to K shortest paths, distinct by their segments.",
 )
+@click.option(
+    "--minimize",
+    type=click.Choice(MEASURES),
+    default="km",
+    show_default=True,
+    help="Pick paths by geodesic km, transit days, CO2 per tonne or customs borders (estimates from geo/factors.csv).",
+)
 @format_option("table", "json", "geojson")
 @boundary_options
 @click.pass_context
 def route(
-    ctx, origin, destination, via, avoid, modes, as_of, alternatives, fmt, boundaries_path, iso_field, min_excursion_km
+    ctx,
+    origin,
+    destination,
+    via,
+    avoid,
+    modes,
+    as_of,
+    alternatives,
+    minimize,
+    fmt,
+    boundaries_path,
+    iso_field,
+    min_excursion_km,
 ) -> None:
     """Shortest path from FROM to TO over every corridor layer, changing mode at shared places.
 
@@ -63,7 +89,20 @@ def route(
     `corridors compare`: length per mode and per country, countries, border crossings. Without
     --as-of every segment counts, planned and under construction ones included. A constraint
     that leaves no path is an error naming it (exit status 1).
+
+    Each path also gets transit days (low–high), transshipments, customs borders and CO2 per tonne,
+    estimated from the cited factors in geo/factors.csv as of --as-of or today; --minimize ranks the
+    paths by one of them, and -k shows the trade-off in one table.
+
+    \b
+    Examples:
+      corridors route Baku Kars
+      corridors route Baku Nakhchivan --avoid ARM --minimize days
+      corridors route Baku Astrakhan --as-of 2015 -k 3 -f geojson > paths.geojson
     """
+    import datetime as dt
+
+    from ..estimates import PathEstimates, segment_weights
     from ..routing import Constraints, Network, find_routes, to_geojson
     from ..timeline import parse_date
 
@@ -75,26 +114,45 @@ def route(
         as_of=parse_date(as_of, "--as-of") if as_of is not None else None,
         via=tuple(via),
     )
-    answer = find_routes(network, origin, destination, constraints, alternatives=alternatives)
+    on = constraints.as_of or dt.date.today()
+    estimates = PathEstimates(network, factor_table(ctx), minimize, on)
+    ranked = minimize != "km"
+    answer = find_routes(
+        network,
+        origin,
+        destination,
+        constraints,
+        alternatives=alternatives,
+        weights=segment_weights(network, estimates.factors, minimize, on) if ranked else None,
+        rank=estimates if ranked else None,
+    )
     if fmt == "table":
-        click.echo(route_report(answer, network, alternatives))
+        click.echo(route_report(answer, network, alternatives, estimates))
         return
     if fmt == "json":
-        echo_json([p.to_dict() for p in answer.paths])
+        echo_json([p.to_dict() | estimates.of(p).to_dict() | {"minimize": minimize} for p in answer.paths])
     else:  # RFC 7946, one feature per line, as `corridors export -f geojson` writes it
         from ..export import feature_collection_text
 
-        click.echo(feature_collection_text(to_geojson(answer, data)["features"]), nl=False)
+        features = to_geojson(answer, data)["features"]
+        for feature, path in zip(features, answer.paths):
+            feature["properties"] |= estimates.of(path).to_dict() | {"minimize": minimize}
+        click.echo(feature_collection_text(features), nl=False)
     for note in answer.notes:  # stdout holds only the JSON
         click.echo(f"Note: {note}.", err=True)
 
 
-def route_report(answer, network, wanted: int) -> str:
-    """The table form: per path, its legs, then the compare row and its crossings."""
+def route_report(answer, network, wanted: int, estimates) -> str:
+    """The table form: the paths side by side when there are several, then per path its legs, the
+    compare row with its estimates, and its crossings."""
     names = network.places.names
     described = answer.constraints.describe(names)
+    if estimates.measure != "km":
+        described = (described + " " if described else "") + f"minimizing {estimates.measure}"
     blocks = [f"{names[answer.origin]} → {names[answer.destination]}" + (f" ({described})" if described else "")]
     blocks += [f"Note: {note}." for note in answer.notes]
+    if wanted > 1:
+        blocks.append("\n" + tradeoff_table(answer.paths, estimates))
     for path in answer.paths:
         if wanted > 1:
             blocks.append(f"\nPath {path.rank} of {len(answer.paths)}: {path.analysis.length_km:.1f} km")
@@ -113,11 +171,24 @@ def route_report(answer, network, wanted: int) -> str:
         ]
         headers = ["#", "segment", "mode", "from", "to", "km", "status", "countries"]
         blocks.append("\n" + render_table(headers, rows, [True, False, False, False, False, True, False, False]))
-        blocks.append("\n" + comparison_table([path.analysis]))
+        blocks.append("\n" + comparison_table([path.analysis], estimates=[estimates.of(path)]))
         if path.analysis.border_crossings:
             blocks.append("\n" + crossings_table([path.analysis]))
     if wanted > len(answer.paths):
         blocks.append(f"\nOnly {len(answer.paths)} path(s) satisfy the constraints.")
     tolerance = answer.paths[0].analysis.tolerance_km
     blocks.append("\n" + tolerance_note(tolerance))
+    blocks.append(estimates_note([estimates.of(p) for p in answer.paths], [p.analysis.id for p in answer.paths]))
     return "\n".join(blocks)
+
+
+def tradeoff_table(paths, estimates) -> str:
+    """The paths in one table: km, countries, crossings and the four estimates, to weigh one against another."""
+    headers = ["path", "km", "countries", "crossings"]
+    rows = [
+        [p.analysis.id, f"{p.analysis.length_km:.1f}", ARROW.join(p.analysis.countries), p.analysis.crossings_count]
+        for p in paths
+    ]
+    extra_headers, extra_rows = estimate_columns([estimates.of(p) for p in paths])
+    numeric = [False, True, False, True] + [True] * len(extra_headers)
+    return render_table(headers + extra_headers, [r + e for r, e in zip(rows, extra_rows)], numeric)

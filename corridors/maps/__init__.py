@@ -38,6 +38,7 @@ from ..analysis import RouteAnalysis, analyze_routes, clip_to, default_boundarie
 from ..boundaries import Boundaries
 from ..crossings import Crossing, LineAnalysis, analyze_tracks
 from ..errors import UsageError
+from ..estimates import Estimate, FactorTable, estimate_routes, factors_path, load_factors
 from ..io import atomic_path
 from ..layers import AIRPORTS_LAYER, LAYER_COLOURS, LAYERS, Dataset
 from ..timeline import NOT_BUILT, OPEN, STATUS_ORDER, is_iso_date, parse_date
@@ -49,6 +50,7 @@ from .popups import (
     airport_popup,
     citations_html,
     crossing_popup,
+    estimates_html,
     published_html,
     quality_text,
     route_popup,
@@ -61,7 +63,7 @@ from .styles import NEUTRAL, legend_html, route_band, segment_strokes, style_tab
 
 __all__ = [
     "LEAFLET_FOLDER", "LEAFLET_PACKAGE", "ONLINE_CSS", "ONLINE_JS", "NEUTRAL", "CrossingSite", "Selection",
-    "airport_popup", "citations_html", "corridor_map", "crossing_popup", "legend_html", "map_payload",
+    "airport_popup", "citations_html", "corridor_map", "crossing_popup", "estimates_html", "legend_html", "map_payload",
     "published_html", "quality_text", "route_band", "route_popup", "save_map", "segment_popup", "segment_strokes",
     "select", "status_of", "status_text", "write_maps",
 ]
@@ -93,6 +95,7 @@ def corridor_map(
     boundaries: Boundaries | None = None,
     title: str | None = None,
     subtitle: str | None = None,
+    factors: FactorTable | None = None,
 ) -> folium.Map:
     """A map of some features, some layers, or (by default) everything.
 
@@ -117,6 +120,9 @@ def corridor_map(
         Country polygons for the basemap and the analyses (default: Natural Earth).
     title, subtitle
         The map's title (also the page's) and subtitle; by default the title names what is shown.
+    factors
+        The cited factors of the estimates in the route popups (default: ``geo/factors.csv``), taken
+        as of ``as_of`` or today.
 
     Raises
     ------
@@ -129,9 +135,16 @@ def corridor_map(
     missing = [r for r in chosen.routes if r not in known]
     known.update({a.id: a for a in analyze_routes(data, missing, boundaries=boundaries)} if missing else {})
     route_analyses = [known[r] for r in chosen.routes]
+    estimates = estimate_routes(
+        data,
+        route_analyses,
+        factors if factors is not None else load_factors(factors_path()),
+        as_of or dt.date.today(),
+        boundaries=boundaries,
+    )
     payload = map_payload(
         data, chosen, route_analyses, boundaries, offline=offline,
-        title=title or _title(data, ids, layers, as_of), subtitle=subtitle,
+        title=title or _title(data, ids, layers, as_of), subtitle=subtitle, estimates=estimates,
     )
     fmap = folium.Map(location=None, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     use_leaflet(fmap, offline)
@@ -149,9 +162,11 @@ def map_payload(
     offline: bool,
     title: str,
     subtitle: str | None = None,
+    estimates: Sequence[Estimate] | None = None,
 ) -> dict[str, Any]:
     """Everything the page draws, as JSON-ready data: features with their popups and the inputs of the
-    status rule, the basemap and its labels, styles, legend, frame and tile layers."""
+    status rule, the basemap and its labels, styles, legend, frame and tile layers. ``estimates``, one
+    per route, add their block to the route popups."""
     names = basemap.natural_earth_names()
     content = _content_bounds(data, chosen)
     clip = _countries_clip(content)
@@ -178,7 +193,10 @@ def map_payload(
             _segment_feature(data, s, group, chosen, segment_lines[s], names, passages.get(s))
             for s, group in chosen.segments.items()
         ),
-        *(_route_feature(data, r, a, chosen, names) for r, a in zip(chosen.routes, route_analyses)),
+        *(
+            _route_feature(data, r, a, chosen, names, found)
+            for r, a, found in zip(chosen.routes, route_analyses, estimates or [None] * len(route_analyses))
+        ),
         *(_airport_feature(data, a, names) for a in chosen.airports),
         *(_crossing_feature(data, index, site, names) for index, site in enumerate(sites, 1)),
     ]
@@ -238,6 +256,7 @@ def write_maps(
     *,
     offline: bool = False,
     analyses: Iterable[RouteAnalysis] | None = None,
+    factors: FactorTable | None = None,
 ) -> list[tuple[Path, int]]:
     """Write ``overview.html`` and one ``<layer>.html`` per layer that has features into ``folder``.
 
@@ -260,11 +279,13 @@ def write_maps(
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{folder}: directory is not writable")
     shared = list(analyses) if analyses is not None else analyze_routes(data)
+    factors = factors if factors is not None else load_factors(factors_path())
     maps = {"overview": None, **{name: [name] for name in LAYERS if not data.layer(name).empty}}
     written = []
     for stem, layers in maps.items():
         path = folder / f"{stem}.html"
-        written.append((path, save_map(corridor_map(data, layers=layers, offline=offline, analyses=shared), path)))
+        fmap = corridor_map(data, layers=layers, offline=offline, analyses=shared, factors=factors)
+        written.append((path, save_map(fmap, path)))
     return written
 
 
@@ -406,7 +427,12 @@ def _segment_feature(
 
 
 def _route_feature(
-    data: Dataset, route_id: str, analysis: RouteAnalysis, chosen: Selection, names: dict[str, str]
+    data: Dataset,
+    route_id: str,
+    analysis: RouteAnalysis,
+    chosen: Selection,
+    names: dict[str, str],
+    found: Estimate | None,
 ) -> dict[str, Any]:
     row = data.routes.loc[route_id]
     return {
@@ -419,7 +445,7 @@ def _route_feature(
         "segments": list(row["segments"]),
         "statusThen": chosen.status(data, "route", route_id),
         "lines": _locations(row.geometry),
-        "popup": route_popup(data, route_id, analysis, chosen.as_of, names),
+        "popup": route_popup(data, route_id, analysis, chosen.as_of, found, names),
     }
 
 

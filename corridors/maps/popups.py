@@ -4,7 +4,8 @@ A summary says what a reader asks first (status on the map's date, length, km pe
 country name, border crossings with the place nearest each); the cited attributes follow, grouped by
 the quote that states them and folded (``<details>``), so no popup repeats a quote.
 
-:func:`citations_html` is the one place that words a citation; the popup builders only assemble.
+:func:`citations_html` is the one place that lays out citations (their wording, "according to
+<source>, <date>", is :func:`corridors.attributes.according_to`'s); the popup builders only assemble.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import pandas as pd
 import shapely
 
 from ..analysis import RouteAnalysis
+from ..attributes import claim_label, grouped_by_quote
 from ..crossings import Crossing, LineAnalysis
 from ..defaults import GEOMETRY_QUALITY_MEANINGS
+from ..estimates import Estimate
 from ..geodesy import GEOD, path_length_km
 from ..layers import LAYERS, Dataset
 from ..timeline import NOT_BUILT, route_status_on, status_on
@@ -168,25 +171,18 @@ def published_html(analysis: RouteAnalysis, names: Mapping[str, str] | None = No
 
 
 def citations_html(data: Dataset, feature_id: str) -> str:
-    """The cited attributes grouped by quote, each quote once and folded under what it states.
-
-    Each group reads ``attribute: value; … — according to <source>, <date>`` and unfolds to the quote.
-    """
+    """The cited attributes, one folded block per quote (:func:`corridors.attributes.grouped_by_quote`):
+    the values it supports ``— according to <source>, <date>``, unfolding to the quote (escaped)."""
     citations = data.citations_for(feature_id)
     if not citations:
         return '<p class="none">No cited attributes.</p>'
-    groups: dict[tuple[str, str], list] = {}
-    for cite in citations:
-        groups.setdefault((cite.document, cite.quote), []).append(cite)
+    groups = grouped_by_quote(citations, data.documents)
     items = []
-    for (document_id, quote), cites in groups.items():
-        document = data.documents[document_id]
-        source = _e(document.publisher or document.title) + (f", {_e(document.date)}" if document.date else "")
-        stated = "; ".join(f"<b>{_e(c.name.replace('_', ' '))}</b>: {_e(c.value)}" for c in cites)
-        title = f"<cite>{_e(document.title)}</cite>" if document.publisher else ""
+    for group in groups:
+        stated = "; ".join(_e(claim_label(cite)) for cite in group.claims)
         items.append(
-            f'<details class="corridors-citation"><summary>{stated} — according to {source}</summary>'
-            f"<blockquote>“{_e(quote)}”</blockquote>{title}</details>"
+            f'<details class="corridors-citation"><summary>{stated} — <cite>{_e(group.source)}</cite></summary>'
+            f"<blockquote>“{_e(group.quote)}”</blockquote></details>"
         )
     return (
         f"<h4>Sources ({len(citations)} attributes, {len(groups)} quotes)</h4>"
@@ -194,15 +190,37 @@ def citations_html(data: Dataset, feature_id: str) -> str:
     )
 
 
+def estimates_html(found: Estimate, crossings: int) -> str:
+    """The estimates block of a route popup: days, customs borders, transshipments, CO₂, missing factors."""
+
+    def span(value: Any, unit: str, digits: int) -> str:
+        if value is None:
+            return '<span class="none">unknown (missing factor)</span>'
+        low, high = f"{value.low:,.{digits}f}", f"{value.high:,.{digits}f}"
+        return f"{low} {unit}" if low == high else f"{low}–{high} {unit}"
+
+    rows = _rows([
+        ("Transit", span(found.transit_days, "days", 1)),
+        ("Customs borders", f"{found.customs_borders} of {crossings} border crossings"),
+        ("Transshipments", str(found.transshipments)),
+        ("CO₂", span(found.co2_kg_per_tonne, "kg per tonne", 0)),
+    ])
+    missing = "; ".join(found.missing_factors)
+    missing = f"<p class=\"note\">Missing factors: {_e(missing)}</p>" if missing else ""
+    return f"<h4>Estimates (as of {found.as_of.isoformat()}; geo/factors.csv)</h4>{rows}{missing}"
+
+
 def route_popup(
     data: Dataset,
     route_id: str,
     analysis: RouteAnalysis,
     as_of: dt.date | None = None,
+    found: Estimate | None = None,
     names: Mapping[str, str] | None = None,
 ) -> str:
     """Popup HTML of a route: summary (status on ``as_of`` when given, lengths, published length, geometry
-    quality, km per country, crossings), then the legs folded, then the citations grouped by quote."""
+    quality, km per country, crossings), the estimates (``found``), then the legs folded, then the
+    citations grouped by quote."""
     names = names or {}
     row = data.routes.loc[route_id]
     by_mode = " · ".join(f"{_e(mode)} {_km(km)}" for mode, km in analysis.length_by_mode_km.items())
@@ -220,6 +238,7 @@ def route_popup(
     )
     return (
         f"{_header(row['name'], 'Route · ' + LAYERS[row['layer']])}{summary}{_line_summary(data, analysis.line, names)}"
+        f"{estimates_html(found, analysis.crossings_count) if found else ''}"
         f"<details class=\"legs\"><summary>Legs ({len(row['segments'])})</summary><ol>{legs}</ol></details>"
         f"{citations_html(data, route_id)}"
     )
