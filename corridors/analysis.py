@@ -12,8 +12,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from .boundaries import Boundaries, natural_earth
-from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
+from .boundaries import Boundaries
+from .boundaries import default as standard_boundaries
+from .crossings import Absorbed, Crossing, LineAnalysis, Track, analyze_tracks
 from .defaults import DEFAULT_MIN_EXCURSION_KM, GEOMETRY_QUALITIES
 from .errors import InvalidData, UsageError
 from .layers import Dataset, line_geometry_quality
@@ -69,6 +70,14 @@ class RouteAnalysis:
         return self.line.tolerance_km
 
     @property
+    def absorbed(self) -> list[Absorbed]:
+        return self.line.absorbed
+
+    @property
+    def absorbed_km(self) -> float:
+        return self.line.absorbed_km
+
+    @property
     def crossings_count(self) -> int:
         return len(self.line.crossings)
 
@@ -88,8 +97,8 @@ class RouteAnalysis:
 
 @lru_cache(maxsize=1)
 def default_boundaries() -> Boundaries:
-    """Natural Earth 10m admin-0, read once per process."""
-    return natural_earth()
+    """OpenStreetMap borders in the South Caucasus and Natural Earth 10m elsewhere, read once per process."""
+    return standard_boundaries()
 
 
 def route_track(data: Dataset, route_id: str) -> Track:

@@ -1,8 +1,9 @@
 """The offline basemap: countries as one simplified coverage, with country, sea and place names by zoom.
 
 Countries are simplified together (shapely's ``coverage_simplify``), so neighbours share every
-simplified edge and never gap; the Caucasus (the places of Armenia, Azerbaijan and Georgia, plus a
-margin) is simplified down to DETAIL_TOLERANCE_DEG only, the rest to a fraction of the map's extent.
+simplified edge and never gap; the South Caucasus (the region of the OpenStreetMap borders extract,
+:data:`corridors.boundaries.REGION`) is simplified down to DETAIL_TOLERANCE_DEG only, the rest to a
+fraction of the map's extent.
 
 Labels (places, every visible part of a country by name, seas) get the zoom from which they show:
 zoom by zoom, in order of importance, a label shows once it overlaps no label already shown
@@ -27,7 +28,7 @@ import xyzservices.providers as providers
 from shapely.ops import polylabel
 from shapely.strtree import STRtree
 
-from ..boundaries import NATURAL_EARTH_FILE, NATURAL_EARTH_PACKAGE, Boundaries
+from ..boundaries import NATURAL_EARTH_FILE, NATURAL_EARTH_PACKAGE, REGION, Boundaries
 from ..defaults import NATURAL_EARTH_ISO_FIELD
 from ..layers import Dataset
 
@@ -39,9 +40,8 @@ COUNTRY_DECIMALS = 3
 COUNTRY_DETAIL = 1500
 #: Simplification tolerance (degrees, ≈ 300 m) in the detailed region.
 DETAIL_TOLERANCE_DEG = 0.003
-#: The detailed region: the bounds of these countries' places, plus this margin in degrees.
+#: The detailed region is the OpenStreetMap extract's, when the data have places of these countries.
 DETAIL_COUNTRIES = ("ARM", "AZE", "GEO")
-DETAIL_MARGIN_DEG = 1.5
 #: Seas named on the map, with the countries on their shores. A sea is named at the pole of
 #: inaccessibility of the water body whose shores are mostly those countries' (straits narrower than
 #: SEA_STRAIT_DEG are closed first, so the Black Sea is apart from the Mediterranean).
@@ -116,13 +116,14 @@ def natural_earth_names() -> dict[str, str]:
 
 
 def detail_region(data: Dataset) -> Bounds | None:
-    """The bounds of the Caucasus countries' places plus a margin, where countries keep more detail."""
+    """Where countries keep more detail: the region of the OpenStreetMap extract (the South Caucasus)
+    when the data have places there, so the cut between the levels of detail is the seam between
+    the sources."""
     places = data.places[data.places["country"].isin(DETAIL_COUNTRIES)]
     if places.empty:
         return None
-    minx, miny, maxx, maxy = places.total_bounds
-    m = DETAIL_MARGIN_DEG
-    return (float(minx) - m, float(miny) - m, float(maxx) + m, float(maxy) + m)
+    minx, miny, maxx, maxy = REGION.bounds
+    return (float(minx), float(miny), float(maxx), float(maxy))
 
 
 def _rounded(geometry: Any) -> Any:
@@ -145,12 +146,14 @@ def _pieces(polygons: np.ndarray, clip: Bounds, inner: Bounds) -> tuple[np.ndarr
 
 
 def simplified_countries(boundaries: Boundaries, clip: Bounds, detail: Bounds | None) -> tuple[np.ndarray, np.ndarray]:
-    """The countries inside ``clip`` simplified as one coverage, ``detail`` kept finer.
+    """The countries inside ``clip`` simplified as coverages, ``detail`` kept finer; one shape per country.
 
-    The countries are cut at the edges of ``detail`` and every piece simplified together coarsely;
-    the pieces inside are then simplified again, finely, on their own. The vertices where a border
-    meets the cut are nodes in both passes, so they stay, and the pieces still join exactly; a
-    country's pieces are merged back into one shape.
+    The countries are cut at the edges of ``detail``; the pieces inside are simplified together
+    finely, those around coarsely. Where a border meets the cut, its vertex is a node of both
+    coverages, so it stays and the two sides still join. When ``detail`` is the region of the
+    OpenStreetMap extract (:data:`corridors.boundaries.REGION`), the cut is the seam between the
+    two sources, so each source is simplified on its own. A country's pieces (both sides, both
+    sources) are then merged into one shape, so no seam is drawn.
 
     Returns
     -------
@@ -163,20 +166,21 @@ def simplified_countries(boundaries: Boundaries, clip: Bounds, detail: Bounds | 
     coarse = max(clip[2] - clip[0], clip[3] - clip[1]) / COUNTRY_DETAIL
     apart = detail is None or not shapely.intersects(shapely.box(*detail), shapely.box(*clip))
     if apart or coarse <= DETAIL_TOLERANCE_DEG:
-        simple = shapely.coverage_simplify(polygons, coarse)
+        pieces, owners = shapely.coverage_simplify(polygons, coarse), np.arange(len(polygons))
     else:
         inner = (max(detail[0], clip[0]), max(detail[1], clip[1]), min(detail[2], clip[2]), min(detail[3], clip[3]))
         pieces, owners = _pieces(polygons, clip, inner)
         present = ~shapely.is_empty(pieces)
         pieces, owners = pieces[present], owners[present]
-        simple_pieces = shapely.coverage_simplify(pieces, coarse)
-        inside = np.flatnonzero(present[: len(polygons)])  # the inner pieces come first
-        simple_pieces[: len(inside)] = shapely.coverage_simplify(pieces[: len(inside)], DETAIL_TOLERANCE_DEG)
-        simple = np.array(
-            [shapely.union_all(simple_pieces[owners == index]) for index in range(len(polygons))], dtype=object
-        )
+        inside = int(present[: len(polygons)].sum())  # the inner pieces come first
+        pieces = np.concatenate([
+            shapely.coverage_simplify(pieces[:inside], DETAIL_TOLERANCE_DEG),
+            shapely.coverage_simplify(pieces[inside:], coarse),
+        ])
+    names, country_of = np.unique(codes[owners], return_inverse=True)
+    simple = np.array([shapely.union_all(pieces[country_of == i]) for i in range(len(names))], dtype=object)
     keep = ~shapely.is_empty(simple) & (shapely.get_type_id(simple) >= 3)
-    return codes[keep], simple[keep]
+    return names[keep], simple[keep]
 
 
 def countries_geojson(codes: np.ndarray, polygons: np.ndarray, names: Mapping[str, str]) -> dict[str, Any]:
