@@ -38,8 +38,8 @@ Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy (lon/lat)
 COUNTRY_DECIMALS = 3
 #: Outside the detailed region, simplification tolerance is this fraction of the map's extent.
 COUNTRY_DETAIL = 1500
-#: Simplification tolerance (degrees, ≈ 300 m) in the detailed region.
-DETAIL_TOLERANCE_DEG = 0.003
+#: Simplification tolerance (degrees, ≈ 500 m) in the detailed region.
+DETAIL_TOLERANCE_DEG = 0.005
 #: The detailed region is the OpenStreetMap extract's, when the data have places of these countries.
 DETAIL_COUNTRIES = ("ARM", "AZE", "GEO")
 #: Seas named on the map, with the countries on their shores. A sea is named at the pole of
@@ -271,7 +271,8 @@ def sea_labels(codes: np.ndarray, polygons: np.ndarray, clip: Bounds) -> list[La
     water = shapely.difference(shapely.box(*clip), shapely.coverage_union_all(polygons))
     if shapely.is_empty(water):
         return []
-    bodies = shapely.get_parts(shapely.buffer(water, -SEA_STRAIT_DEG / 2, quad_segs=2))
+    coarse_water = shapely.simplify(water, SEA_STRAIT_DEG / 4)  # the names need no detail, only the straits closed
+    bodies = shapely.get_parts(shapely.buffer(coarse_water, -SEA_STRAIT_DEG / 2, quad_segs=2))
     bodies = bodies[~shapely.is_empty(bodies)]
     if not len(bodies):
         return []
