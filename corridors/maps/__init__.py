@@ -317,8 +317,15 @@ def _frame(
         "dataAsOf": dated[-1] if dated else None,
         "asOf": as_of.isoformat() if as_of else None,
         "sources": sources,
-        "attribution": html.escape(f"Boundaries: {boundaries.source.split(' (')[0]}"),
+        "attribution": html.escape(f"Boundaries: {_credit(boundaries.source)}"),
     }
+
+
+def _credit(source: str) -> str:
+    """The short credit of the boundaries for the attribution line (the sources block has them in full)."""
+    known = (("OpenStreetMap", "© OpenStreetMap contributors (ODbL)"), ("Natural Earth", "Natural Earth"))
+    credits = [credit for name, credit in known if name in source]
+    return ", ".join(credits) or source
 
 
 # --- geometry --------------------------------------------------------------------------------------
