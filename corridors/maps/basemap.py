@@ -57,8 +57,11 @@ SHORE_DEG = 0.3
 #: Seas and country parts too small to name before these zooms are not named.
 SEA_MAX_MIN_ZOOM = 7
 COUNTRY_MAX_MIN_ZOOM = 10
-#: Parts named from this zoom or earlier get other places to try when their first one is taken.
-COUNTRY_ALTERNATIVES_MAX_ZOOM = 8
+#: In the detailed region, a country is named again in every cell of this size (degrees) it mostly
+#: fills (GRID_FILL), from GRID_MIN_ZOOM.
+GRID_DEG = 0.5
+GRID_FILL = 0.4
+GRID_MIN_ZOOM = 10
 #: Place types from most to least important; a type shows from the zoom beside it at the earliest.
 PLACE_TYPES = {"city": 4, "port": 5, "town": 6, "station": 7, "checkpoint": 7, "village": 8, "junction": 8}
 #: Labels are placed for these zooms; one that never fits shows from the last.
@@ -236,6 +239,25 @@ def _polygons(shape: Any) -> np.ndarray:
     return parts[shapely.get_type_id(parts) == 3]
 
 
+def _grid_labels(name: str, shape: Any, region: Bounds) -> list[Label]:
+    """The name again in each GRID_DEG cell of ``region`` the country mostly fills, from GRID_MIN_ZOOM:
+    zoomed in on a valley, a reader still sees whose side of the border is whose."""
+    minx, miny, maxx, maxy = region
+    xs, ys = np.arange(minx, maxx, GRID_DEG), np.arange(miny, maxy, GRID_DEG)
+    cells = shapely.box(*np.meshgrid(xs, ys), *np.meshgrid(xs + GRID_DEG, ys + GRID_DEG)).ravel()
+    cells = cells[shapely.intersects(cells, shape)]
+    labels = []
+    for cell in cells:
+        pieces = _polygons(shapely.clip_by_rect(shape, *cell.bounds))
+        if not len(pieces):
+            continue
+        piece = pieces[np.argmax(shapely.area(pieces))]
+        if shapely.area(piece) >= GRID_FILL * cell.area:
+            point = polylabel(piece, tolerance=GRID_DEG / 50)
+            labels.append(Label(name, "country", point.x, point.y, GRID_MIN_ZOOM))
+    return labels
+
+
 def country_labels(
     codes: np.ndarray, polygons: np.ndarray, names: Mapping[str, str], view: Bounds, detail: Bounds | None = None
 ) -> list[Label]:
@@ -262,6 +284,7 @@ def country_labels(
             for piece in _polygons(shapely.clip_by_rect(shape, *detail)):
                 if not any(piece.contains(shapely.Point(label.lon, label.lat)) for label in named):
                     labels.extend(label for label in [_part_label(name, piece)] if label)
+            labels.extend(_grid_labels(name, shape, detail))
     labels.sort(key=lambda label: label.min_zoom)
     return labels
 
@@ -357,6 +380,30 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+class _Boxes:
+    """Boxes on screen at one zoom, bucketed by BUCKET_PX squares so a new box meets only its neighbours."""
+
+    BUCKET_PX = 256
+
+    def __init__(self) -> None:
+        self.buckets: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+
+    def _keys(self, box: tuple[float, float, float, float]) -> list[tuple[int, int]]:
+        size = self.BUCKET_PX
+        return [
+            (i, j)
+            for i in range(int(box[0] // size), int(box[2] // size) + 1)
+            for j in range(int(box[1] // size), int(box[3] // size) + 1)
+        ]
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        for key in self._keys(box):
+            self.buckets.setdefault(key, []).append(box)
+
+    def hits(self, box: tuple[float, float, float, float]) -> bool:
+        return any(_overlap(box, other) for key in self._keys(box) for other in self.buckets.get(key, ()))
+
+
 def label_zooms(labels: Sequence[Label], obstacles: Sequence[tuple[float, float, float, float]] = ()) -> list[Label]:
     """Give each label the first zoom from which it overlaps no label already shown (most important first).
 
@@ -369,20 +416,24 @@ def label_zooms(labels: Sequence[Label], obstacles: Sequence[tuple[float, float,
     pending = list(labels)
     shown: list[Label] = []
     for zoom in LABEL_ZOOMS:
-        boxes = [_pixel_box(label, zoom) for label in shown] + [_marker_box(*marker, zoom) for marker in obstacles]
+        boxes = _Boxes()
+        for label in shown:
+            boxes.add(_pixel_box(label, zoom))
+        for marker in obstacles:
+            boxes.add(_marker_box(*marker, zoom))
         waiting = []
         for label in pending:
             fitted = None
             if label.min_zoom <= zoom:
                 for lon, lat, anchor in [(label.lon, label.lat, label.anchor), *label.alternatives]:
                     box = _pixel_box(Label(label.text, label.kind, lon, lat, zoom, anchor), zoom)
-                    if not any(_overlap(box, other) for other in boxes):
+                    if not boxes.hits(box):
                         fitted = (lon, lat, anchor, box)
                         break
             if fitted:
                 label.lon, label.lat, label.anchor, label.min_zoom = *fitted[:3], zoom
                 shown.append(label)
-                boxes.append(fitted[3])
+                boxes.add(fitted[3])
             else:
                 waiting.append(label)
         pending = waiting
