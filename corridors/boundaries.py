@@ -10,6 +10,7 @@ every point is in at most one polygon of each country and nothing is counted twi
 from __future__ import annotations
 
 import importlib.resources
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +21,8 @@ import shapely
 from shapely.strtree import STRtree
 
 from .defaults import NATURAL_EARTH_ISO_FIELD
-from .errors import InvalidData, UsageError
+from .errors import InvalidData, UsageError, excerpt
+from .io import protect
 from .paths import PACKAGED_DATA
 
 #: Where the default boundaries are the OpenStreetMap extract: Azerbaijan with Nakhchivan, Armenia and
@@ -127,13 +129,25 @@ def from_file(path: str | Path, iso_field: str) -> Boundaries:
     UsageError
         If the file cannot be read, has no such field, or holds no polygons.
     """
+    protect(path)  # never an output of this run
     try:
-        frame = gpd.read_file(path)
+        import pyogrio
+
+        layers = pyogrio.list_layers(path)
+        if len(layers) > 1:
+            names = ", ".join(excerpt(name, 30) for name in layers[:5, 0])
+            raise UsageError(f"{path}: has {len(layers)} layers ({names}); boundaries must be a single-layer file")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # NaN vertices are reported below, in one line
+            frame = gpd.read_file(path)
+    except UsageError:
+        raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise UsageError(f"{path}: cannot read boundaries ({str(exc).splitlines()[0]})") from None
+        raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc).strip().splitlines()[0])})") from None
     if iso_field not in frame.columns:
         raise UsageError(
-            f"{path}: no field {iso_field!r} (fields: {', '.join(c for c in frame.columns if c != 'geometry')})"
+            f"{path}: no field {excerpt(repr(iso_field))} "
+            f"(fields: {excerpt(', '.join(str(c) for c in frame.columns if c != 'geometry'))})"
         )
     polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"])
     if not polygonal.any():
@@ -141,15 +155,38 @@ def from_file(path: str | Path, iso_field: str) -> Boundaries:
             f"{path}: boundaries must be polygons, found {', '.join(sorted(set(frame.geom_type.dropna())))}"
         )
     frame = frame[polygonal]
+    codes = frame[iso_field]
+    missing = codes.isna() | (codes.astype(str).str.strip() == "")
+    if missing.any():
+        row = int(np.flatnonzero(missing.to_numpy())[0]) + 1
+        raise UsageError(f"{path}: polygon #{row} has no code in {excerpt(repr(iso_field))}")
+    coords, owner = shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object), return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        row = int(owner[np.flatnonzero(bad)[0]]) + 1
+        raise UsageError(f"{path}: polygon #{row} ({excerpt(codes.iloc[row - 1], 20)}) has a NaN or infinite vertex")
     if frame.crs is None:
         raise UsageError(f"{path}: boundaries have no CRS")
-    return _from_frame(frame.to_crs("EPSG:4326"), iso_field, str(path))
+    try:
+        frame = frame.to_crs("EPSG:4326")
+    except Exception as exc:  # pyproj raises several types when no transformation exists
+        reason = excerpt(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        raise UsageError(f"{path}: cannot transform the boundaries to lon/lat ({reason})") from None
+    return _from_frame(frame, iso_field, str(path))
 
 
 def _from_frame(frame: gpd.GeoDataFrame, iso_field: str, source: str) -> Boundaries:
-    geometries = shapely.make_valid(np.asarray(frame.geometry.values, dtype=object))
+    geometries = np.array([_polygonal(g) for g in shapely.make_valid(np.asarray(frame.geometry.values, dtype=object))])
     codes = frame[iso_field].astype(str).to_numpy()
     keep = ~shapely.is_empty(geometries)
     if not keep.any():
-        raise InvalidData(source, "no country polygons")
+        raise InvalidData(source, "no country polygons (every one is empty or degenerate)")
     return Boundaries(codes[keep], geometries[keep], source)
+
+
+def _polygonal(geometry: object) -> object:
+    """The polygons of a repaired geometry; ``make_valid`` turns a degenerate polygon into lines or points."""
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")]
+    if len(parts) == 1:
+        return parts[0]
+    return shapely.multipolygons(shapely.get_parts(parts)) if parts else shapely.Polygon()

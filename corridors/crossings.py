@@ -23,6 +23,7 @@ country. Sea runs are never dropped either: a short ferry is still a ferry.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ import shapely
 
 from .boundaries import Boundaries
 from .defaults import DEFAULT_MIN_EXCURSION_KM
+from .errors import UsageError
 from .geodesy import edge_lengths_m
 
 SEA = "sea"
@@ -50,6 +52,8 @@ _SEGMENT_BLOCK = 8
 #: Slack on the segment parameters, so a line touching an outline at a vertex is still cut there.
 _T_EPS = 1e-12
 _NO_COUNTRY = ""
+#: A piece whose midpoint is this close to a polygon (about 0.1 mm) lies on its outline.
+_ON_OUTLINE_DEG = 1e-9
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,8 @@ class Track:
                 if abs(x1 - x0) > 180:
                     side = 180.0 if x0 > 0 else -180.0
                     x1_unwrapped = x1 + 2 * side
-                    lat = y0 + (side - x0) / (x1_unwrapped - x0) * (y1 - y0)
+                    # From +180 to -180 (or back) is no move at all in longitude: cut at the start.
+                    lat = y0 if x1_unwrapped == x0 else y0 + (side - x0) / (x1_unwrapped - x0) * (y1 - y0)
                     current.append(np.array([side, lat]))
                     parts.append(np.array(current))
                     modes.append(edge_modes[start : i + 1])
@@ -195,6 +200,22 @@ class Track:
             parts.append(np.array(current))
             modes.append(edge_modes[start:])
         return Track(parts, modes if self.modes is not None else None)
+
+
+def check_tolerance(min_excursion_km: float) -> None:
+    """The tolerance must be a finite number of km, zero or more (NaN would silently drop every check).
+
+    Raises
+    ------
+    UsageError
+        Naming ``min_excursion_km``.
+    """
+    try:
+        valid = math.isfinite(min_excursion_km) and min_excursion_km >= 0
+    except TypeError:
+        valid = False
+    if not valid:
+        raise UsageError(f"min_excursion_km must be a finite number, zero or more, not {min_excursion_km!r}")
 
 
 class _Outlines:
@@ -249,8 +270,7 @@ def analyze_tracks(
     min_excursion_km
         Tolerance for generalised borders (see the module docstring); 0 keeps every sliver.
     """
-    if min_excursion_km < 0:
-        raise ValueError("min_excursion_km must be >= 0")
+    check_tolerance(min_excursion_km)
     if not tracks:
         return []
     pieces = _split_and_label(tracks, boundaries)
@@ -406,6 +426,17 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
         inside = shapely.contains_xy(boundaries.polygons[country], mid[candidates, 0], mid[candidates, 1])
         chosen = candidates[inside]
         found[chosen[found[chosen] == _NO_COUNTRY]] = boundaries.codes[country]
+    # A piece running along a land border has its midpoint on both outlines, inside neither
+    # polygon: it belongs to the first of them, never to the sea.
+    on_border = np.flatnonzero(found == _NO_COUNTRY)
+    if len(on_border):
+        point_idx, country_idx = boundaries.polygon_tree.query(
+            shapely.points(mid[on_border]), predicate="dwithin", distance=_ON_OUTLINE_DEG
+        )
+        order = np.lexsort((country_idx, point_idx))
+        point_idx, country_idx = point_idx[order], country_idx[order]
+        firsts = np.flatnonzero(np.concatenate([[True], point_idx[1:] != point_idx[:-1]])) if len(point_idx) else []
+        found[on_border[point_idx[firsts]]] = boundaries.codes[country_idx[firsts]]
     label = found[np.cumsum(first) - 1]
     piece_mode = edge_mode[piece_edge]
     at_sea = (label == _NO_COUNTRY) & np.isin(piece_mode, list(SEA_MODES))
