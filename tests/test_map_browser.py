@@ -216,7 +216,7 @@ def test_place_labels_show_at_a_caucasus_zoom_without_overlapping(browser, overv
 
 def test_a_segment_opens_its_own_popup_on_click_and_by_keyboard(browser, data, overview):
     view = Page(browser, overview)
-    segment = data.segments.loc["baku-tbilisi-rail"]
+    segment = data.segments.loc["tbilisi-samtredia-rail"]
     view.click_feature("path.corridor-segment", segment["name"])
     assert view.popup_title() == segment["name"]
     assert "Segment" in view.page.locator(".leaflet-popup-content .meta").inner_text()
@@ -329,12 +329,16 @@ def test_search_finds_places_and_features(browser, data, overview):
     view = Page(browser, overview)
     box = view.page.locator(".corridors-search input")
     box.fill("Lachin corr")
-    view.page.locator(".corridors-search button", has_text=data.routes.at["lachin-corridor", "name"]).click()
+    found = view.page.locator(".corridors-search button", has_text=data.routes.at["lachin-corridor", "name"])
+    found.wait_for()
+    found.click()
     assert view.popup_title() == data.routes.at["lachin-corridor", "name"]
     box.fill("Tbilisi")
-    box.press("Enter")
-    zoom = view.page.evaluate("() => window[document.querySelector('.folium-map').id].getZoom()")
-    assert zoom >= 9
+    box.press("Enter")  # the first match: the place
+    view.page.wait_for_function("() => window[document.querySelector('.folium-map').id].getZoom() >= 9")
+    centre = view.page.evaluate("() => window[document.querySelector('.folium-map').id].getCenter()")
+    tbilisi = data.places[data.places["name"] == "Tbilisi"].geometry.iloc[0]
+    assert centre["lat"] == pytest.approx(tbilisi.y, abs=0.01) and centre["lng"] == pytest.approx(tbilisi.x, abs=0.01)
 
 
 def test_print_shows_the_map_frame_and_legend_without_the_buttons(browser, overview, tmp_path):
