@@ -6,7 +6,7 @@ styles colour by the same tables and group statuses the same way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from .vocab import NOT_BUILT
 
@@ -50,7 +50,11 @@ def status_group(status: str | None) -> str:
     return next((group for group, statuses in STATUS_GROUPS.items() if status in statuses), BUILT)
 
 
-def line_colour(status: str | None, colour: str) -> str:
+@overload
+def line_colour(status: str | None, colour: str) -> str: ...
+@overload
+def line_colour(status: str | None, colour: None) -> str | None: ...
+def line_colour(status: str | None, colour: str | None) -> str | None:
     """The colour a line is drawn in: its own, or grey once historical.
 
     Parameters
@@ -62,13 +66,13 @@ def line_colour(status: str | None, colour: str) -> str:
 
     Returns
     -------
-    str
-        A ``#rrggbb`` colour.
+    str or None
+        A ``#rrggbb`` colour (None when ``colour`` is None and the line is not historical).
     """
     return HISTORICAL_COLOUR if status_group(status) == GONE else colour
 
 
-def segment_strokes(mode: str, status: str, colour: str) -> list[dict[str, Any]]:
+def segment_strokes(mode: str, status: str, colour: str | None) -> list[dict[str, Any]]:
     """Leaflet path options drawing a segment, bottom stroke first.
 
     The mode reads without colour (rail: thick line with white ties; road: plain line; sea and ferry:
@@ -79,7 +83,7 @@ def segment_strokes(mode: str, status: str, colour: str) -> list[dict[str, Any]]
     mode, status
         The segment's.
     colour
-        Its layer's colour.
+        Its layer's colour (None leaves the colour to the page's style tables).
 
     Returns
     -------
@@ -98,7 +102,7 @@ def segment_strokes(mode: str, status: str, colour: str) -> list[dict[str, Any]]
     return [{"color": colour, "weight": 3.5, "dash_array": "0.5 7", "opacity": 0.55 if dash else 1.0}]
 
 
-def route_band(status: str, colour: str) -> dict[str, Any]:
+def route_band(status: str, colour: str | None) -> dict[str, Any]:
     """Leaflet path options of a route: a translucent band over its segments, dashed or grey by status.
 
     Parameters

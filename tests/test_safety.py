@@ -430,7 +430,7 @@ def test_json_is_strict():
 
 
 def test_a_line_along_a_real_land_border_is_in_a_country_never_the_sea(tmp_path):
-    from corridors.analysis import default_boundaries
+    from corridors.boundaries import default_boundaries
 
     natural_earth = default_boundaries()
     polygons = dict(zip(natural_earth.codes, natural_earth.polygons))

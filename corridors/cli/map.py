@@ -1,4 +1,4 @@
-"""``corridors map``: write a Leaflet map of some features, some layers or everything as one HTML file."""
+"""``corridors map``: write a Leaflet map of some features, some layers or everything as one HTML file (or PNG)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ from .options import WrittenDate, as_of_option, complete_ids
 @click.argument("feature_ids", nargs=-1, shell_complete=complete_ids("route", "segment", "airport"))
 @click.option("--layer", "layer_names", multiple=True, help="A layer to map (repeatable): lachin-road, airports...")
 @click.option("--all", "all_layers", is_flag=True, help="Map every layer.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True,
+    help="File to write: HTML, or PNG (rendered by headless Chromium; always from the offline map).",
+)
 @click.option("--offline", is_flag=True, help="Inline Leaflet and every asset, draw no tiles: opens with no network.")
-@as_of_option("Show only routes and segments open on DATE (YYYY[-MM[-DD]]).")
+@as_of_option("Show what existed on DATE (YYYY[-MM[-DD]]), styled by its status then, the date on the map.")
+@click.option("--title", help="The map's title (default: what it shows).")
+@click.option("--subtitle", help="A line under the title.")
 @click.pass_context
 def map_command(
     ctx: click.Context,
@@ -25,14 +30,17 @@ def map_command(
     output: str,
     offline: bool,
     as_of: WrittenDate | None,
+    title: str | None,
+    subtitle: str | None,
 ) -> None:
     """Write a map of route, segment or airport IDs (or names, aliases), of --layer L ..., or of --all layers.
 
     \b
     Examples:
       corridors map tripp BTK -o south-caucasus.html
-      corridors map --layer lachin-road --as-of 2022 -o lachin-2022.html
+      corridors map --layer lachin-road --as-of 2022 -o lachin-2022.html --title "The Lachin road in 2022"
       corridors map --all --offline -o corridors.html
+      corridors map --all -o corridors.png
     """
     from ..io import check_writable
     from ..lookup import resolve_feature
@@ -41,6 +49,11 @@ def map_command(
     if sum(map(bool, (feature_ids, layer_names, all_layers))) != 1:
         raise UsageError("give feature ids, --layer or --all (exactly one of them)")
     check_writable(output)
+    picture = output.lower().endswith(".png")
+    if picture:
+        from ..maps.png import check_renderer
+
+        check_renderer()
     data = dataset(ctx)
     resolved = [resolve_feature(data, f, ["route", "segment", "airport"]) for f in feature_ids]
     fmap = corridor_map(
@@ -48,8 +61,10 @@ def map_command(
         resolved or None,
         layers=layer_names or None,
         as_of=as_of,
-        offline=offline,
+        offline=offline or picture,
         factors=factor_table(ctx),
+        title=title,
+        subtitle=subtitle,
     )
     size = save_map(fmap, output)
-    click.echo(f"Wrote {output}: {human_size(size)}{' (offline)' if offline else ''}.", err=True)
+    click.echo(f"Wrote {output}: {human_size(size)}{' (offline)' if offline or picture else ''}.", err=True)
