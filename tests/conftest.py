@@ -9,8 +9,9 @@ from click.testing import CliRunner
 
 import corridors
 from corridors.cli.main import cli
+from corridors.maps import corridor_map
 
-from .helpers import REPO, make_synthetic
+from .helpers import REPO, SQUARES, make_hostile, make_synthetic, render
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +49,18 @@ def shared_seeds() -> Path:
     if not folder.is_dir():
         pytest.skip("../shared/seeds is not beside this checkout")
     return folder
+
+
+@pytest.fixture
+def small(synthetic) -> corridors.Dataset:
+    return corridors.load_dataset(synthetic)
+
+
+@pytest.fixture
+def small_page(small) -> str:
+    return render(corridor_map(small, boundaries=SQUARES))
+
+
+@pytest.fixture
+def hostile(synthetic) -> corridors.Dataset:
+    return corridors.load_dataset(make_hostile(synthetic))

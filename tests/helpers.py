@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
+
+import numpy as np
+import shapely
+
+from corridors.boundaries import Boundaries
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -104,3 +110,76 @@ def edit_json(path: Path, change) -> None:
     content = json.loads(path.read_text(encoding="utf-8"))
     change(content)
     path.write_text(json.dumps(content), encoding="utf-8")
+
+
+# --- maps ---------------------------------------------------------------------------------------------
+
+#: Two squares either side of lon 1: the synthetic road crosses from AAA to BBB half way.
+SQUARES = Boundaries(
+    np.array(["AAA", "BBB"]), np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)]), "two squares"
+)
+
+
+#: Document text that would run if it reached the page as markup or inside a JavaScript template literal.
+PAYLOADS = (
+    '<script>window.__pwned = "script"</script>',
+    "<img src=x onerror=\"window.__pwned = 'img'\">",
+    '`${window.__pwned = "template"}`',
+    r"C:\temp\new \u0041 \\ end\\",
+)
+
+
+HOSTILE = " ".join(PAYLOADS)
+
+
+MAX_OVERVIEW_BYTES = 1_500_000
+
+
+def make_hostile(root: Path) -> Path:
+    """Turn the synthetic data directory into one whose texts hold every payload.
+
+    The payloads go into a document (quoted by two citations), its title, and the names of the
+    route, the segment and the airport.
+    """
+    text = SYNTHETIC_TEXT + f"Its sign reads {HOSTILE} today.\n"
+    (root / "seeds" / "doc1.txt").write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    title = json.dumps("Report " + HOSTILE)  # a JSON string is a TOML basic string
+    (root / "seeds" / "documents.toml").write_text(
+        f'[[document]]\nid = "doc1"\nfile = "doc1.txt"\ntitle = {title}\nsha256 = "{digest}"\n', encoding="utf-8"
+    )
+    quote = f"Its sign reads {HOSTILE} today."
+    with (root / "geo" / "attributes.csv").open("a", encoding="utf-8", newline="") as table:
+        for name, value in (("sign", HOSTILE), ("motto", PAYLOADS[2])):
+            table.write(",".join(["test-road", name, _csv(value), "", "", "", "doc1", "", _csv(quote), ""]) + "\n")
+
+    def rename(collection: dict) -> None:
+        for feature in collection["features"]:
+            feature["properties"]["name"] = f"{feature['properties']['id']} {HOSTILE}"
+
+    edit_json(root / "geo" / "lachin-road.geojson", rename)
+    edit_json(root / "geo" / "airports.geojson", rename)
+    return root
+
+
+def _csv(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def payload(page: str) -> dict:
+    """The JSON document the page's script draws."""
+    return json.loads(re.search(r"corridors\.draw\([^,]+, (\{.*\})\);", page).group(1))
+
+
+def of_kind(page_or_payload, kind: str) -> list[dict]:
+    data = payload(page_or_payload) if isinstance(page_or_payload, str) else page_or_payload
+    return [f for f in data["features"] if f["kind"] == kind]
+
+
+def map_script(page: str) -> str:
+    """The page's last script: the one folium writes (Leaflet and our script sit in the head)."""
+    return page.rsplit("<script>", 1)[1]
+
+
+def render(fmap) -> str:
+    return fmap.get_root().render()

@@ -6,11 +6,14 @@ import datetime as dt
 import json
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import corridors
-from corridors.errors import InvalidData
-from corridors.maps import corridor_map, select
+from corridors.dataset import select
+from corridors.errors import InvalidData, UsageError
+from corridors.maps import corridor_map
 from corridors.routing import Constraints, Network, find_routes
 from corridors.timeline import (
     active_on,
@@ -173,3 +176,24 @@ def test_an_airport_opening_must_be_an_iso_date(synthetic):
     edit_json(synthetic / "geo" / "airports.geojson", change)
     with pytest.raises(InvalidData, match="opened '26 October 2021' is not an ISO date"):
         corridors.load_dataset(synthetic)
+
+
+def test_parse_date_takes_iso_dates_at_any_precision():
+    assert parse_date("2023") == dt.date(2023, 1, 1)
+    assert parse_date("2023-04") == dt.date(2023, 4, 1)
+    assert parse_date("2023-04-23") == dt.date(2023, 4, 23)
+    for bad in ("23", "2023-13", "2023-02-30", "2023/04/01", "April 2023", "2023-4"):
+        with pytest.raises(UsageError, match="--as-of"):
+            parse_date(bad, "--as-of")
+
+
+def test_active_on_compares_opened_and_closed():
+    frame = pd.DataFrame(
+        {"opened": ["2017", None, "2030", "2020-01"], "closed": [None, "2023-04-23", None, "2023-04"]},
+        index=["open", "closed-later", "planned", "closed-month"],
+    )
+    assert active_on(frame, dt.date(2023, 4, 22)).to_dict() == {
+        "open": True, "closed-later": True, "planned": False, "closed-month": False,
+    }
+    assert active_on(frame, dt.date(2023, 4, 23))["closed-later"] is np.False_
+    assert active_on(pd.DataFrame(index=["a"]), dt.date(2000, 1, 1)).tolist() == [True]

@@ -23,7 +23,7 @@ from corridors.maps import LEAFLET_FOLDER, LEAFLET_PACKAGE, ONLINE_CSS, ONLINE_J
 from corridors.style import HISTORICAL_COLOUR, LAYER_COLOURS
 from corridors.timeline import route_status_on, status_on
 from corridors.vocab import LAYERS
-from tests.test_maps import HOSTILE, PAYLOADS, SQUARES, make_hostile
+from tests.helpers import HOSTILE, PAYLOADS, SQUARES, make_hostile
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
