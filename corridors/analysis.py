@@ -105,22 +105,8 @@ class RouteAnalysis:
 def route_track(data: Dataset, route_id: str) -> Track:
     """The route as one track in travel order, each edge carrying its segment's mode.
 
-    Parameters
-    ----------
-    data
-        The dataset.
-    route_id
-        A route id.
-
-    Returns
-    -------
-    Track
-        See :func:`corridors.tracks.segments_track`.
-
-    Raises
-    ------
-    InvalidData
-        If a segment of the route does not start where the previous one ends.
+    Its :func:`route_steps` joined by :func:`corridors.tracks.segments_track`; parameters and errors
+    are those of :func:`route_steps`.
     """
     return segments_track(data.segments, route_steps(data, route_id))
 

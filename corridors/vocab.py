@@ -126,18 +126,7 @@ def is_iso3(value: object) -> bool:
 
 
 def is_icao(value: object) -> bool:
-    """True for a four-capital-letter airport code such as ``UBBB``.
-
-    Parameters
-    ----------
-    value
-        Anything; only a string can be a code.
-
-    Returns
-    -------
-    bool
-        Whether it has the shape of an ICAO airport code.
-    """
+    """True for a four-capital-letter airport code such as ``UBBB`` (anything else is not one)."""
     return isinstance(value, str) and bool(_ICAO.match(value))
 
 
