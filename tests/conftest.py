@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
+from shapely.geometry import box
 
 import corridors
+from corridors.boundaries import Boundaries
 from corridors.cli.main import cli
 from corridors.maps import corridor_map
 
@@ -64,3 +67,34 @@ def small_page(small) -> str:
 @pytest.fixture
 def hostile(synthetic) -> corridors.Dataset:
     return corridors.load_dataset(make_hostile(synthetic))
+
+
+@pytest.fixture
+def boundaries() -> Boundaries:
+    """Two countries meeting at lon 1, under the synthetic road (which Natural Earth puts at sea)."""
+    return Boundaries(np.array(["AAA", "BBB"]), np.array([box(0, 0, 1, 1), box(1, 0, 2, 1)]), "test")
+
+
+@pytest.fixture
+def boundaries_file(tmp_path, boundaries) -> Path:
+    path = tmp_path / "countries.geojson"
+    boundaries.to_geodataframe().rename(columns={"iso3": "ADM0_A3"}).to_file(path, driver="GeoJSON")
+    return path
+
+
+@pytest.fixture
+def run_export(invoke, synthetic, boundaries_file):
+    """``corridors export`` on the synthetic data, with the two test countries as boundaries."""
+
+    def run(*args: str):
+        return invoke("--data-dir", str(synthetic), "export", "--boundaries", str(boundaries_file), *args)
+
+    return run
+
+
+@pytest.fixture
+def out(tmp_path) -> Path:
+    """An empty directory for exports (the synthetic data lives beside it)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder

@@ -183,3 +183,16 @@ def map_script(page: str) -> str:
 
 def render(fmap) -> str:
     return fmap.get_root().render()
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
+
+
+QUOTE = "The Test Road opened on 2 May 2021."
+
+
+def decimals(geometry: dict) -> int:
+    """The most decimals any coordinate of a GeoJSON geometry has."""
+    return max(len(d) for d in re.findall(r"\.(\d+)", json.dumps(geometry["coordinates"])))

@@ -3,73 +3,32 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pyarrow.parquet as pq
 import pyogrio
 import pytest
 import shapely
-from shapely.geometry import LinearRing, LineString, Polygon, box
+from shapely.geometry import LinearRing, LineString, Polygon
 
 import corridors
 from corridors import export as ex
-from corridors.boundaries import Boundaries
 from corridors.errors import InvalidData, UnknownLayer, UsageError
 from corridors.export import gpkg
 from corridors.geojson import frames_text
 from corridors.io import OutputError
-from tests.helpers import REPO, edit_json
+from tests.helpers import QUOTE, edit_json
 
-FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
-QUOTE = "The Test Road opened on 2 May 2021."
 OGRINFO = shutil.which("ogrinfo")
 READ_DRIVERS = pyogrio.list_drivers(read=True)
 
 
 @pytest.fixture
-def boundaries() -> Boundaries:
-    """Two countries meeting at lon 1, under the synthetic road (which Natural Earth puts at sea)."""
-    return Boundaries(np.array(["AAA", "BBB"]), np.array([box(0, 0, 1, 1), box(1, 0, 2, 1)]), "test")
-
-
-@pytest.fixture
 def tables(synthetic, boundaries) -> ex.ExportTables:
     return ex.export_tables(corridors.load_dataset(synthetic), boundaries=boundaries)
-
-
-@pytest.fixture
-def boundaries_file(tmp_path, boundaries) -> Path:
-    path = tmp_path / "countries.geojson"
-    boundaries.to_geodataframe().rename(columns={"iso3": "ADM0_A3"}).to_file(path, driver="GeoJSON")
-    return path
-
-
-@pytest.fixture
-def run_export(invoke, synthetic, boundaries_file):
-    """``corridors export`` on the synthetic data, with the two test countries as boundaries."""
-
-    def run(*args: str):
-        return invoke("--data-dir", str(synthetic), "export", "--boundaries", str(boundaries_file), *args)
-
-    return run
-
-
-@pytest.fixture
-def out(tmp_path) -> Path:
-    """An empty directory for exports (the synthetic data lives beside it)."""
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-def decimals(geometry: dict) -> int:
-    """The most decimals any coordinate of a GeoJSON geometry has."""
-    return max(len(d) for d in re.findall(r"\.(\d+)", json.dumps(geometry["coordinates"])))
 
 
 def ogrinfo(path: Path) -> str:
@@ -124,32 +83,6 @@ def test_layer_choice_brings_the_places_used(synthetic, boundaries):
 # --- GeoPackage -----------------------------------------------------------------------------------
 
 
-def test_gpkg_has_a_table_per_kind_in_wgs84_with_citations(run_export, out):
-    target = out / "corridors.gpkg"
-    result = run_export("-f", "gpkg", "-o", str(target))
-    assert result.exit_code == 0, result.output
-    assert result.stdout == ""
-    layers = dict(pyogrio.list_layers(target))
-    mappings = [f"{name}_citations" for name in ("routes", "segments", "places", "airports")]
-    assert list(layers) == [*FEATURE_TABLES, "citations", *mappings, "layer_styles"]  # no country near (0, 0)
-    assert layers["routes"] == "MultiLineString" and layers["citations"] is None
-    counts = {name: pyogrio.read_info(target, layer=name)["features"] for name in layers}
-    assert counts == {"routes": 1, "segments": 1, "places": 2, "airports": 1, "crossings": 1, "citations": 2,
-                      "layer_styles": 5, "routes_citations": 2, "segments_citations": 0, "places_citations": 0,
-                      "airports_citations": 0}
-    for name in FEATURE_TABLES:
-        assert pyogrio.read_info(target, layer=name)["crs"] == "EPSG:4326"
-    routes = pyogrio.read_dataframe(target, layer="routes")
-    assert {"length_km", "countries", "crossings_count", "citations_text"} <= set(routes.columns)
-    assert routes.loc[0, "countries"] == "AAA;BBB" and QUOTE in routes.loc[0, "citations_text"]
-    citations = pyogrio.read_dataframe(target, layer="citations", read_geometry=False)
-    assert list(citations.columns) == [
-        "feature_id", "kind", "attribute", "value", "qualifier", "refers_to", "stated_by", "claim", "source",
-        "document", "document_title", "document_url", "prefix", "quote", "suffix",
-    ]
-    assert citations.loc[0, ["feature_id", "quote"]].tolist() == ["test-road", QUOTE]
-
-
 # --- GeoJSON --------------------------------------------------------------------------------------
 
 
@@ -182,51 +115,7 @@ def test_geojson_splits_at_the_antimeridian_rounds_and_orients_rings():
     assert LinearRing(polygon["coordinates"][0]).is_ccw and not clockwise.exterior.is_ccw
 
 
-def test_geojson_to_stdout_prints_only_the_collection(run_export):
-    result = run_export("-f", "geojson", "-o", "-")
-    assert result.exit_code == 0, result.output
-    collection = json.loads(result.stdout)
-    assert len(collection["features"]) == 6
-    assert max(decimals(f["geometry"]) for f in collection["features"]) <= 7
-
-
-def test_only_geojson_goes_to_stdout_and_drivers_get_their_suffix(run_export, out):
-    for args, message in [
-        (["-f", "gpkg", "-o", "-"], "only geojson can be written to standard output"),
-        (["-f", "kml", "-o", str(out / "out.xml")], "must end in .kml"),
-        (["-f", "geojson", "-o", str(out / "missing" / "out.geojson")], "does not exist"),
-        (["-f", "gpkg", "--layer", "lachin", "-o", str(out / "out.gpkg")], "did you mean lachin-road"),
-    ]:
-        result = run_export(*args)
-        assert result.exit_code == 2, result.output
-        lines = result.output.strip().splitlines()
-        assert len(lines) == 1 and message in lines[0]
-    assert list(out.iterdir()) == []
-
-
-def test_an_unwritable_output_fails_before_any_work(run_export, out, monkeypatch):
-    def no_work(*args, **kwargs):
-        raise AssertionError("the tables were made before the output was checked")
-
-    monkeypatch.setattr(ex, "export_tables", no_work)
-    result = run_export("-f", "gpkg", "-o", str(out / "missing" / "out.gpkg"))
-    assert result.exit_code == 2 and "does not exist" in result.output
-    with pytest.raises(UsageError, match="does not exist"):
-        ex.export(None, "gpkg", out / "missing" / "out.gpkg")
-
-
 # --- FlatGeobuf and GeoParquet --------------------------------------------------------------------
-
-
-def test_fgb_holds_every_feature_as_multi_geometries(run_export, out):
-    target = out / "corridors.fgb"
-    assert run_export("-f", "fgb", "-o", str(target)).exit_code == 0
-    info = pyogrio.read_info(target)
-    assert info["crs"] == "EPSG:4326" and info["features"] == 6
-    frame = pyogrio.read_dataframe(target)
-    assert set(frame.geom_type) == {"MultiLineString", "MultiPoint"} and frame.geometry.notna().all()
-    route = frame.set_index("id").loc["test-road"]
-    assert route["kind"] == "route" and route["crossings_count"] == 1 and QUOTE in route["citations_text"]
 
 
 def test_fgb_refuses_features_without_geometry(tables, out):
@@ -284,18 +173,3 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tables, out, monke
 # --- the real layers ------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (REPO / "geo" / "places.geojson").exists(), reason="geo/ layers not generated yet")
-def test_full_dataset_exports_to_every_format(data, tmp_path):
-    tables = ex.export_tables(data)
-    counts = {name: len(frame) for name, frame in tables.layers.items()}
-    assert counts["routes"] == len(data.routes) and counts["airports"] == len(data.airports)
-    assert counts["crossings"] == int(tables.routes["crossings_count"].sum())
-    for fmt in ex.FORMATS:
-        target = ex.write(tables, fmt, tmp_path / f"corridors.{fmt}")
-        assert target.stat().st_size > 0
-    layers = [name for name, _ in pyogrio.list_layers(tmp_path / "corridors.gpkg")]
-    assert layers[: len(counts) + 2] == [*counts, "countries", "citations"] and layers[-1] == "layer_styles"
-    places = pyogrio.read_info(tmp_path / "corridors.gpkg", layer="places")
-    assert dict(zip(places["fields"], places["ogr_types"]))["geonameid"] == "OFTInteger64"
-    assert tables.crossings["by_sea"].any() and tables.crossings["landfall_km"].notna().any()
-    assert pyogrio.read_info(tmp_path / "corridors.fgb")["features"] == sum(counts.values())
