@@ -43,3 +43,15 @@ def test_a_closed_pipe_ends_the_command_quietly():
     )
     assert writer.returncode == 1
     assert writer.stderr == ""
+
+
+def test_python_m_corridors_and_dash_h_show_the_commands():
+    """``python -m corridors -h`` is ``corridors --help``: every command listed, exit 0."""
+    import subprocess
+    import sys
+
+    from corridors.cli.main import COMMANDS
+
+    result = subprocess.run([sys.executable, "-m", "corridors", "-h"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("Usage: corridors ")
+    assert all(name in result.stdout for name in COMMANDS)
