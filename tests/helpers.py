@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+from hypothesis import HealthCheck, settings
+from shapely.geometry import box
 
 from corridors.boundaries import Boundaries
 
@@ -196,3 +198,18 @@ QUOTE = "The Test Road opened on 2 May 2021."
 def decimals(geometry: dict) -> int:
     """The most decimals any coordinate of a GeoJSON geometry has."""
     return max(len(d) for d in re.findall(r"\.(\d+)", json.dumps(geometry["coordinates"])))
+
+
+# --- user lines ---------------------------------------------------------------------------------------
+
+#: Square countries on the equator (one degree of longitude is 111.319 491 km there), and two at the antimeridian.
+EQUATOR_SQUARES = {
+    "AAA": box(0, -1, 1, 1),
+    "BBB": box(1, -1, 2, 1),
+    "CCC": box(2, -1, 3, 1),
+    "EEE": box(179, -1, 180, 1),
+    "WWW": box(-180, -1, -179, 1),
+}
+PROPERTY_SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)

@@ -18,23 +18,14 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
-import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from shapely.geometry import LineString, box, mapping
+from shapely.geometry import LineString, mapping
 
-from corridors.boundaries import Boundaries
-from corridors.userdata import analyze_geometries
+from tests.helpers import EQUATOR_SQUARES, PROPERTY_SETTINGS
 
 DEGREE_KM = 111.319491
-SQUARES = {
-    "AAA": box(0, -1, 1, 1),
-    "BBB": box(1, -1, 2, 1),
-    "CCC": box(2, -1, 3, 1),
-    "EEE": box(179, -1, 180, 1),
-    "WWW": box(-180, -1, -179, 1),
-}
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SQUARES = EQUATOR_SQUARES
 
 
 @pytest.fixture(scope="module")
@@ -484,23 +475,6 @@ def test_real_borders_from_natural_earth(invoke, tmp_path):
 
 # Properties ---------------------------------------------------------------------------------------
 
-SQUARE_BOUNDARIES = Boundaries(np.array(list(SQUARES)), np.array(list(SQUARES.values()), dtype=object), "squares")
-coordinate = st.tuples(st.floats(-0.5, 3.5), st.floats(-1.5, 1.5))
-
-
-@SETTINGS
-@given(st.lists(st.lists(coordinate, min_size=2, max_size=8), min_size=1, max_size=6), st.sampled_from([0.0, 10.0]))
-def test_lengths_add_up_and_crossings_follow_the_countries(paths, tolerance):
-    lines = [LineString(p) for p in paths if shapely.length(LineString(p)) > 0]
-    for result in analyze_geometries(lines, SQUARE_BOUNDARIES, tolerance):
-        assert sum(result.length_by_country_km.values()) == pytest.approx(result.length_km, rel=1e-9, abs=1e-9)
-        assert len(result.crossings) == max(len(result.countries) - 1, 0)
-        for i, crossing in enumerate(result.crossings):
-            assert (crossing.origin, crossing.destination) == (result.countries[i], result.countries[i + 1])
-        at = [c.at_km for c in result.crossings]
-        assert at == sorted(at) and all(-1e-9 <= km <= result.length_km + 1e-9 for km in at)
-
-
 anything = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.floats(-4, 4),
@@ -532,7 +506,7 @@ feature = st.fixed_dictionaries(
 )
 
 
-@SETTINGS
+@PROPERTY_SETTINGS
 @given(st.lists(feature, max_size=6), st.booleans())
 def test_random_input_never_crashes(analyze, tmp_path, features, skip):
     path = tmp_path / "random.geojson"
