@@ -25,7 +25,7 @@ import shapely
 
 from .boundaries import Boundaries
 from .defaults import DEFAULT_MIN_EXCURSION_KM
-from .geodesy import edge_lengths_m
+from .geodesy import edge_lengths_m, short_edge_lengths_m
 
 SEA = "sea"
 #: Decimals of km in JSON output: metres.
@@ -366,7 +366,7 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     label[at_sea] = SEA
 
     piece_track = edge_track[piece_edge]
-    length_km = edge_lengths_m(p0[:, 0], p0[:, 1], p1[:, 0], p1[:, 1]) / 1000.0
+    length_km = short_edge_lengths_m(p0[:, 0], p0[:, 1], p1[:, 0], p1[:, 1]) / 1000.0
     track_start = np.searchsorted(piece_track, np.arange(len(tracks) + 1))
     return {
         "p0": p0,
