@@ -45,6 +45,10 @@ _SEGMENT_BLOCK = 8
 #: Slack on the segment parameters, so a line touching an outline at a vertex is still cut there.
 _T_EPS = 1e-12
 _GAP = ""
+#: Cells along the longer side of the grid that spares edges far from borders the segment test.
+_GRID_CELLS = 512
+#: Edges analysed at once from which building the grid (once per boundaries) pays off.
+_GRID_MIN_EDGES = 20_000
 
 
 @dataclass(frozen=True)
@@ -214,12 +218,29 @@ def analyze_tracks(
     """
     if min_excursion_km < 0:
         raise ValueError("min_excursion_km must be >= 0")
-    if not tracks:
+    return _analyze(_Edges.from_tracks(tracks), boundaries, min_excursion_km)
+
+
+def analyze_line_geometries(
+    geometries: Sequence[Any], boundaries: Boundaries, min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM
+) -> list[LineAnalysis]:
+    """:func:`analyze_tracks` of valid (Multi)LineStrings in lon/lat, without a Track per line.
+
+    The same analysis as ``analyze_tracks([Track.from_geometry(g) for g in geometries], ...)``; the
+    edges are taken from all the lines at once, which matters with many short lines.
+    """
+    if min_excursion_km < 0:
+        raise ValueError("min_excursion_km must be >= 0")
+    return _analyze(_Edges.from_geometries(geometries), boundaries, min_excursion_km)
+
+
+def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> list[LineAnalysis]:
+    if not edges.n_tracks:
         return []
-    pieces = _split_and_label(tracks, boundaries)
+    pieces = _split_and_label(edges, boundaries)
     track_start, lengths, labels = pieces["track_start"], pieces["length_km"], pieces["label"]
     p0, p1, modes = pieces["p0"], pieces["p1"], pieces["mode"]
-    n_tracks = len(tracks)
+    n_tracks = edges.n_tracks
     # Cumulative km along each track, summed per track (so each track's sums do not depend on the
     # others); track k's piece boundary j (a global piece index) is at cum[j + k].
     cum = np.concatenate(
@@ -305,32 +326,80 @@ class _Runs:
         return _ranges(self.first[mask], self.end[mask] - self.first[mask])
 
 
-def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[str, np.ndarray]:
+@dataclass
+class _Edges:
+    """The edges of many tracks, flat: edge i runs a[i] -> b[i] on track track[i] in mode mode[i];
+    first[i] marks the first edge of a part."""
+
+    a: np.ndarray
+    b: np.ndarray
+    track: np.ndarray
+    mode: np.ndarray
+    first: np.ndarray
+    n_tracks: int
+
+    @classmethod
+    def from_tracks(cls, tracks: Sequence[Track]) -> _Edges:
+        starts, ends, track_of, modes, part_first = [np.zeros((0, 2))], [np.zeros((0, 2))], [], [], []
+        for index, track in enumerate(tracks):
+            for part_no, coords in enumerate(track.parts):
+                if len(coords) < 2:
+                    continue
+                starts.append(coords[:-1])
+                ends.append(coords[1:])
+                track_of.append(np.full(len(coords) - 1, index))
+                part_first.append(np.arange(len(coords) - 1) == 0)
+                part_modes = (
+                    track.modes[part_no] if track.modes is not None else np.full(len(coords) - 1, None, dtype=object)
+                )
+                modes.append(np.asarray(part_modes, dtype=object))
+        return cls(
+            np.concatenate(starts),
+            np.concatenate(ends),
+            np.concatenate(track_of or [np.zeros(0, dtype=int)]),
+            np.concatenate(modes or [np.zeros(0, dtype=object)]),
+            np.concatenate(part_first or [np.zeros(0, dtype=bool)]),
+            len(tracks),
+        )
+
+    @classmethod
+    def from_geometries(cls, geometries: Sequence[Any]) -> _Edges:
+        """Edges of (Multi)LineStrings, by whole-array shapely calls; as ``from_tracks`` of their Tracks."""
+        geometries = np.asarray(geometries, dtype=object)
+        parts, part_track = shapely.get_parts(geometries, return_index=True)
+        coords, vertex_part = shapely.get_coordinates(parts, return_index=True)
+        edge = np.flatnonzero(vertex_part[1:] == vertex_part[:-1])  # edge i runs from vertex edge[i]
+        if (np.abs(coords[edge + 1, 0] - coords[edge, 0]) > 180).any():  # rare: split by Track's rule
+            return cls.from_tracks([Track.from_geometry(g) for g in geometries])
+        part_start = np.searchsorted(vertex_part, np.arange(len(parts)))
+        return cls(
+            coords[edge],
+            coords[edge + 1],
+            part_track[vertex_part[edge]],
+            np.full(len(edge), None, dtype=object),
+            edge == part_start[vertex_part[edge]],
+            len(geometries),
+        )
+
+
+def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndarray]:
     """Cut every edge at the country outlines it meets and label each piece (vectorised)."""
-    starts, ends, track_of, modes, part_first = [], [], [], [], []
-    for index, track in enumerate(tracks):
-        for part_no, coords in enumerate(track.parts):
-            if len(coords) < 2:
-                continue
-            starts.append(coords[:-1])
-            ends.append(coords[1:])
-            track_of.append(np.full(len(coords) - 1, index))
-            part_first.append(np.arange(len(coords) - 1) == 0)
-            part_modes = (
-                track.modes[part_no] if track.modes is not None else np.full(len(coords) - 1, None, dtype=object)
-            )
-            modes.append(np.asarray(part_modes, dtype=object))
-    if not starts:
-        return _empty_pieces(len(tracks))
-    a = np.concatenate(starts)
-    b = np.concatenate(ends)
-    edge_track = np.concatenate(track_of)
-    edge_mode = np.concatenate(modes)
-    edge_first = np.concatenate(part_first)
+    if not len(edges.a):
+        return _empty_pieces(edges.n_tracks)
+    a, b, edge_track, edge_mode, edge_first = edges.a, edges.b, edges.track, edges.mode, edges.first
     n_edges = len(a)
 
-    # 1. Where each edge meets an outline, as a fraction t along the edge.
-    cut_edge, cut_t = _cuts(a, b, edge_first, _outlines(boundaries))
+    # 1. Where each edge meets an outline, as a fraction t along the edge. With many edges, only
+    #    those the grid cannot place wholly inside one country (or outside all) are tested.
+    outlines = _outlines(boundaries)
+    grid = _grid(boundaries) if n_edges >= _GRID_MIN_EDGES and len(boundaries.codes) else None
+    if grid is None:
+        cut_edge, cut_t = _cuts(a, b, edge_first, outlines)
+    else:
+        near = np.flatnonzero(grid.edge_cells(a, b) < 0)
+        near_first = edge_first[near] | np.concatenate([[True], np.diff(near) != 1])
+        cut_edge, cut_t = _cuts(a[near], b[near], near_first, outlines)
+        cut_edge = near[cut_edge]
 
     # 2. Pieces: consecutive breakpoints (0, cuts..., 1) of each edge, in travel order.
     all_edge = np.concatenate([np.arange(n_edges), np.arange(n_edges), cut_edge])
@@ -353,21 +422,19 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     new_edge = np.concatenate([[True], piece_edge[1:] != piece_edge[:-1]])
     first = (new_edge & edge_first[piece_edge]) | np.concatenate([[True], stretch[1:] != stretch[:-1]])
     mid = (p0[first] + p1[first]) / 2.0
-    found = np.full(len(mid), _GAP, dtype=object)
-    point_idx, country_idx = boundaries.polygon_tree.query(shapely.points(mid))
-    for country in np.unique(country_idx):
-        candidates = point_idx[country_idx == country]
-        inside = shapely.contains_xy(boundaries.polygons[country], mid[candidates, 0], mid[candidates, 1])
-        chosen = candidates[inside]
-        found[chosen[found[chosen] == _GAP]] = boundaries.codes[country]
-    label = found[np.cumsum(first) - 1]
+    owner = np.full(len(mid), -1)
+    if grid is not None:
+        owner = grid.point_cells(mid)
+    unknown = np.flatnonzero(owner < 0)
+    owner[unknown] = _owners(mid[unknown], boundaries)
+    label = np.append(boundaries.codes.astype(object), _GAP)[owner][np.cumsum(first) - 1]
     piece_mode = edge_mode[piece_edge]
     at_sea = (label == _GAP) & np.isin(piece_mode, list(SEA_MODES))
     label[at_sea] = SEA
 
     piece_track = edge_track[piece_edge]
     length_km = short_edge_lengths_m(p0[:, 0], p0[:, 1], p1[:, 0], p1[:, 1]) / 1000.0
-    track_start = np.searchsorted(piece_track, np.arange(len(tracks) + 1))
+    track_start = np.searchsorted(piece_track, np.arange(edges.n_tracks + 1))
     return {
         "p0": p0,
         "p1": p1,
@@ -376,6 +443,63 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
         "length_km": length_km,
         "track_start": track_start,
     }
+
+
+def _owners(xy: np.ndarray, boundaries: Boundaries) -> np.ndarray:
+    """Index of the first polygon holding each point, or ``len(boundaries.codes)`` (a gap) for none."""
+    owner = np.full(len(xy), len(boundaries.codes))
+    point_idx, country_idx = boundaries.polygon_tree.query(shapely.points(xy))
+    for country in np.unique(country_idx):  # ascending, so where polygons overlap the first one wins
+        candidates = point_idx[country_idx == country]
+        inside = shapely.contains_xy(boundaries.polygons[country], xy[candidates, 0], xy[candidates, 1])
+        chosen = candidates[inside]
+        owner[chosen[owner[chosen] == len(boundaries.codes)]] = country
+    return owner
+
+
+class _Grid:
+    """A regular lon/lat grid over the boundaries: each cell either touched by an outline (-1) or
+    wholly inside one polygon, or outside all, given as its :func:`_owners` index.
+
+    An edge whose bounding box lies in cells of one owner meets no outline and has that owner, so
+    only edges near borders need the segment test; a point in such a cell needs no polygon lookup.
+    Cells are tested slightly enlarged, so rounding in a point's cell index cannot misplace it.
+    """
+
+    def __init__(self, boundaries: Boundaries, outlines: _Outlines) -> None:
+        minx, miny, maxx, maxy = shapely.total_bounds(boundaries.polygons)
+        self.size = max(maxx - minx, maxy - miny, 1e-9) / _GRID_CELLS
+        self.origin = np.array([minx, miny])
+        self.nx, self.ny = int((maxx - minx) // self.size) + 1, int((maxy - miny) // self.size) + 1
+        iy, ix = np.divmod(np.arange(self.nx * self.ny), self.nx)
+        x0, y0 = minx + ix * self.size, miny + iy * self.size
+        pad = self.size * 1e-6
+        boxes = shapely.box(x0 - pad, y0 - pad, x0 + self.size + pad, y0 + self.size + pad)
+        touched = np.zeros(len(boxes), dtype=bool)
+        touched[outlines.tree.query(boxes, predicate="intersects")[0]] = True
+        self.owner = np.full(len(boxes), -1)
+        free = np.flatnonzero(~touched)
+        self.owner[free] = _owners(np.column_stack([x0[free], y0[free]]) + self.size / 2.0, boundaries)
+
+    def _cell(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ix, iy = np.floor((xy - self.origin) / self.size).astype(np.int64).T
+        inside = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)
+        return ix, iy, inside
+
+    def point_cells(self, xy: np.ndarray) -> np.ndarray:
+        """The owner of each point's cell, or -1 where the grid cannot tell."""
+        ix, iy, inside = self._cell(xy)
+        return np.where(inside, self.owner[np.where(inside, iy * self.nx + ix, 0)], -1)
+
+    def edge_cells(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The one owner of the (at most 2 x 2) cells under each edge's bounding box, or -1."""
+        lx, ly, lin = self._cell(np.minimum(a, b))
+        hx, hy, hin = self._cell(np.maximum(a, b))
+        ok = lin & hin & (hx - lx <= 1) & (hy - ly <= 1)
+        lx, ly, hx, hy = (np.where(ok, v, 0) for v in (lx, ly, hx, hy))
+        corners = [self.owner[y * self.nx + x] for x, y in ((lx, ly), (hx, ly), (lx, hy), (hx, hy))]
+        same = ok & (corners[0] == corners[1]) & (corners[0] == corners[2]) & (corners[0] == corners[3])
+        return np.where(same, corners[0], -1)
 
 
 def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outlines) -> tuple[np.ndarray, np.ndarray]:
@@ -615,6 +739,7 @@ def _crossings(runs: list[list[Any]], run_start: Callable[[int], tuple[float, fl
 
 
 _OUTLINE_CACHE: dict[int, tuple[Boundaries, _Outlines]] = {}
+_GRID_CACHE: dict[int, tuple[Boundaries, _Grid]] = {}
 
 
 def _outlines(boundaries: Boundaries) -> _Outlines:
@@ -623,4 +748,13 @@ def _outlines(boundaries: Boundaries) -> _Outlines:
     if cached is None or cached[0] is not boundaries:
         _OUTLINE_CACHE.clear()
         cached = _OUTLINE_CACHE[id(boundaries)] = (boundaries, _Outlines(boundaries))
+    return cached[1]
+
+
+def _grid(boundaries: Boundaries) -> _Grid:
+    """The grid of these boundaries, built once per Boundaries object."""
+    cached = _GRID_CACHE.get(id(boundaries))
+    if cached is None or cached[0] is not boundaries:
+        _GRID_CACHE.clear()
+        cached = _GRID_CACHE[id(boundaries)] = (boundaries, _Grid(boundaries, _outlines(boundaries)))
     return cached[1]

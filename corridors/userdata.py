@@ -29,7 +29,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from .boundaries import Boundaries
-from .crossings import DEFAULT_MIN_EXCURSION_KM, LineAnalysis, Track, analyze_tracks
+from .crossings import DEFAULT_MIN_EXCURSION_KM, LineAnalysis, analyze_line_geometries
 from .errors import CorridorsError, UsageError
 
 log = logging.getLogger(__name__)
@@ -495,7 +495,7 @@ def analyze_geometries(
     geometries: Sequence[Any], boundaries: Boundaries, min_excursion_km: float
 ) -> list[LineAnalysis]:
     """Lengths and crossings of valid (Multi)LineStrings in lon/lat, in one vectorised pass."""
-    return analyze_tracks([Track.from_geometry(g) for g in geometries], boundaries, min_excursion_km)
+    return analyze_line_geometries(geometries, boundaries, min_excursion_km)
 
 
 def _chunk_bounds(vertices: np.ndarray) -> list[int]:
