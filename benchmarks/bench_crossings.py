@@ -48,9 +48,9 @@ def worker(engine: str, routes_path: str, countries_path: str, out_path: str, ex
         from corridors.analysis import default_boundaries
 
         world = default_boundaries()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         results = engines.ours(routes, world)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         engines.ours_pairs(routes, results).to_csv(out_path, index=False)
         if exact_path:
             engines.ours_pairs(routes, engines.ours(routes, world, min_excursion_km=0.0)).to_csv(
@@ -60,22 +60,24 @@ def worker(engine: str, routes_path: str, countries_path: str, out_path: str, ex
     else:
         countries = gpd.read_parquet(countries_path)
         if engine == "overlay":
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             pairs = engines.overlay(routes, countries)
         else:
             connection = engines.duckdb_connection()
             engines.duckdb_load(connection, routes, countries)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             pairs = engines.duckdb_run(connection)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         pairs.to_csv(out_path, index=False)
         extra = {}
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "rss_mb": rss_mb} | extra))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": rss_mb} | extra))
 
 
-def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB, from wait4: this child alone) and stdout of a child process."""
+def run(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system, all threads), peak RSS (MB) and stdout of a child process.
+
+    CPU time and RSS come from wait4, so they are this child's alone."""
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=_environment())
@@ -86,7 +88,7 @@ def run(command: list[str]) -> tuple[float, float, str]:
             stderr.seek(0)
             sys.exit(f"{' '.join(command)} failed:\n{stderr.read().decode()[-2000:]}")
         stdout.seek(0)
-        return seconds, usage.ru_maxrss / 1024, stdout.read().decode()
+        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout.read().decode()
 
 
 def _environment() -> dict[str, str]:
@@ -168,13 +170,14 @@ def main() -> None:
                         str(result),
                         str(exact) if exact and attempt == 0 else "-",
                     ]
-                    report = json.loads(run(command)[2].strip().splitlines()[-1])
+                    report = json.loads(run(command)[3].strip().splitlines()[-1])
                     if best is None or report["seconds"] < best["seconds"]:
                         best = report
-                rows[n, engine, "in-process"] = best["seconds"], best["rss_mb"]
+                rows[n, engine, "in-process"] = best["seconds"], best["cpu"], best["rss_mb"]
                 note = f", {best['crossings']} crossings" if "crossings" in best else ""
                 print(
-                    f"N={n:>8} {engine:>8} in-process {best['seconds']:8.2f} s {best['rss_mb']:7.0f} MB{note}",
+                    f"N={n:>8} {engine:>8} in-process {best['seconds']:8.2f} s (CPU {best['cpu']:8.2f} s) "
+                    f"{best['rss_mb']:7.0f} MB{note}",
                     flush=True,
                 )
             if "whole" in args.modes:
@@ -201,9 +204,9 @@ def main() -> None:
                         f"{whole_out}.csv",
                     ]
                 )
-                seconds, rss_mb = min((run(command)[:2] for _ in range(repeat)), key=lambda r: r[0])
-                rows[n, engine, "whole"] = seconds, rss_mb
-                print(f"N={n:>8} {engine:>8} whole      {seconds:8.2f} s {rss_mb:7.0f} MB", flush=True)
+                seconds, cpu, rss_mb = min((run(command)[:3] for _ in range(repeat)), key=lambda r: r[0])
+                rows[n, engine, "whole"] = seconds, cpu, rss_mb
+                print(f"N={n:>8} {engine:>8} whole      {seconds:8.2f} s (CPU {cpu:8.2f} s) {rss_mb:7.0f} MB", flush=1)
         if "in-process" in args.modes and "ours" in args.engines:
             for engine in args.engines:
                 if engine != "ours":
@@ -218,7 +221,7 @@ def main() -> None:
     for n in args.sizes:
         for mode in args.modes:
             cells = [
-                f"{rows[n, e, mode][0]:.2f} s, {rows[n, e, mode][1]:.0f} MB" if (n, e, mode) in rows else "–"
+                "{:.2f} s (CPU {:.2f} s), {:.0f} MB".format(*rows[n, e, mode]) if (n, e, mode) in rows else "–"
                 for e in args.engines
             ]
             print(f"| {n:,} | {mode} | " + " | ".join(cells) + " |")
