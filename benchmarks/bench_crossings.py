@@ -206,7 +206,9 @@ def main() -> None:
                 )
                 seconds, cpu, rss_mb = min((run(command)[:3] for _ in range(repeat)), key=lambda r: r[0])
                 rows[n, engine, "whole"] = seconds, cpu, rss_mb
-                print(f"N={n:>8} {engine:>8} whole      {seconds:8.2f} s (CPU {cpu:8.2f} s) {rss_mb:7.0f} MB", flush=1)
+                print(
+                    f"N={n:>8} {engine:>8} whole      {seconds:8.2f} s (CPU {cpu:8.2f} s) {rss_mb:7.0f} MB", flush=True
+                )
         if "in-process" in args.modes and "ours" in args.engines:
             for engine in args.engines:
                 if engine != "ours":
