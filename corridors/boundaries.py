@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
+from . import cache
 from .defaults import NATURAL_EARTH_ISO_FIELD
 from .errors import InvalidData, UsageError
 
@@ -62,22 +63,56 @@ def natural_earth() -> Boundaries:
     return _from_frame(frame, NATURAL_EARTH_ISO_FIELD, f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE})")
 
 
-def from_file(path: str | Path, iso_field: str) -> Boundaries:
+def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float, float] | None = None) -> Boundaries:
     """Country polygons from any OGR-readable polygon layer, reprojected to WGS84.
+
+    With ``area`` (minx, miny, maxx, maxy in lon/lat: where the lines are), only polygons near it are
+    read, and they are clipped to it before being made valid, which is what makes a detailed world
+    file (hundreds of MB) usable: the region is ``area`` widened by :data:`CLIP_MARGIN_DEG` and out to
+    whole degrees. The prepared result is cached on disk (:mod:`corridors.cache`), keyed by the file's
+    path, size and modification time, ``iso_field`` and the region, so later runs only load it.
 
     Raises
     ------
     UsageError
         If the file cannot be read, has no such field, or holds no polygons.
     """
+    region = _region(area) if area is not None else None
     try:
-        frame = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise UsageError(f"{path}: cannot read boundaries ({str(exc).splitlines()[0]})") from None
+        fingerprint = cache.file_fingerprint(path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read boundaries ({exc.strerror or exc})") from None
+    return cache.cached(
+        "boundaries",
+        cache.key("boundaries", fingerprint, iso_field, region),
+        lambda: _read_file(path, iso_field, region),
+        _save,
+        _load,
+    )
+
+
+def _region(area: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """``area`` widened by the clip margin, out to whole degrees (so nearby work shares a cache entry)."""
+    minx, miny, maxx, maxy = area
+    return (
+        float(max(np.floor(minx - CLIP_MARGIN_DEG), -180.0)),
+        float(max(np.floor(miny - CLIP_MARGIN_DEG), -90.0)),
+        float(min(np.ceil(maxx + CLIP_MARGIN_DEG), 180.0)),
+        float(min(np.ceil(maxy + CLIP_MARGIN_DEG), 90.0)),
+    )
+
+
+def _read_file(path: str | Path, iso_field: str, region: tuple[float, float, float, float] | None) -> Boundaries:
+    frame = _read_frame(path, iso_field, region)
+    if region is not None and frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        from pyproj import Transformer  # the bbox of a read is in the file's CRS: read again with it there
+
+        to_file = Transformer.from_crs("EPSG:4326", frame.crs, always_xy=True)
+        frame = _read_frame(path, iso_field, to_file.transform_bounds(*region))
     if iso_field not in frame.columns:
-        raise UsageError(
-            f"{path}: no field {iso_field!r} (fields: {', '.join(c for c in frame.columns if c != 'geometry')})"
-        )
+        raise UsageError(f"{path}: no field {iso_field!r} (fields: {', '.join(_fields(path))})")
+    if frame.empty and region is not None:  # no country near the lines: all of them are at sea
+        return Boundaries(np.zeros(0, dtype=str), np.zeros(0, dtype=object), str(path))
     polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"])
     if not polygonal.any():
         raise UsageError(
@@ -86,11 +121,50 @@ def from_file(path: str | Path, iso_field: str) -> Boundaries:
     frame = frame[polygonal]
     if frame.crs is None:
         raise UsageError(f"{path}: boundaries have no CRS")
-    return _from_frame(frame.to_crs("EPSG:4326"), iso_field, str(path))
+    frame = frame.to_crs("EPSG:4326")
+    if region is not None:  # clip_by_rect accepts invalid polygons, so it can come before make_valid
+        frame = frame.set_geometry(shapely.clip_by_rect(np.asarray(frame.geometry.values, dtype=object), *region))
+        frame = frame[~frame.geometry.is_empty]
+    return _from_frame(frame, iso_field, str(path))
+
+
+def _read_frame(path: str | Path, iso_field: str, bbox: tuple[float, ...] | None) -> gpd.GeoDataFrame:
+    try:
+        return gpd.read_file(path, columns=[iso_field], bbox=bbox)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise UsageError(f"{path}: cannot read boundaries ({str(exc).splitlines()[0]})") from None
+
+
+def _fields(path: str | Path) -> list[str]:
+    import pyogrio
+
+    return list(pyogrio.read_info(path)["fields"])
+
+
+def _save(boundaries: Boundaries, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"code": boundaries.codes.astype(str), "wkb": shapely.to_wkb(boundaries.polygons)})
+    pq.write_table(table.replace_schema_metadata({"source": boundaries.source}), path)
+
+
+def _load(path: Path) -> Boundaries:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    source = table.schema.metadata[b"source"].decode()
+    codes = np.asarray(table.column("code").to_pylist(), dtype=str)
+    polygons = shapely.from_wkb(np.asarray(table.column("wkb").to_pylist(), dtype=object))
+    return Boundaries(codes, polygons, source)
 
 
 def _from_frame(frame: gpd.GeoDataFrame, iso_field: str, source: str) -> Boundaries:
-    geometries = shapely.make_valid(np.asarray(frame.geometry.values, dtype=object))
+    geometries = np.asarray(frame.geometry.values, dtype=object)
+    invalid = ~shapely.is_valid(geometries)
+    if invalid.any():
+        geometries = geometries.copy()
+        geometries[invalid] = shapely.make_valid(geometries[invalid])
     codes = frame[iso_field].astype(str).to_numpy()
     keep = ~shapely.is_empty(geometries)
     if not keep.any():

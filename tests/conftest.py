@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import corridors
+from corridors.cache import CACHE_ENV
 from corridors.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -17,6 +19,12 @@ REPO = Path(__file__).resolve().parent.parent
 SYNTHETIC_TEXT = (
     "The Test Road opened on 2 May 2021. It is a dual-purpose road.\nThe old Test Road bridge no longer exists.\n"
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Tests never read or fill the user's cache of prepared boundaries and analyses."""
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,7 @@ def analyze(
     fmt = fmt or _FORMAT_BY_SUFFIX.get(_suffix(output), "table")
     with _destination(output) as write:
         lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
-        boundaries = boundaries_from(boundaries_path, iso_field) or default_boundaries()
+        boundaries = boundaries_from(boundaries_path, iso_field, lines.frame.total_bounds) or default_boundaries()
         stderr = sys.stderr
         show = progress if progress is not None else len(lines.keys) > PROGRESS_MIN_LINES and stderr.isatty()
         bar = click.progressbar(length=len(lines.keys), label="Analysing lines", file=stderr) if show else None

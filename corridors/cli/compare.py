@@ -81,7 +81,7 @@ def compare(
     date = parse_date(as_of, "--as-of") if as_of is not None else None
     if date is not None:
         ids, left_out = routes_open_on(data, ids, date)
-    boundaries = boundaries_from(boundaries_path, iso_field)
+    boundaries = boundaries_from(boundaries_path, iso_field, data.segments.total_bounds)
     analyses = analyze_routes(data, ids, boundaries=boundaries, min_excursion_km=min_excursion_km, as_of=date)
     estimates = None
     if fmt == "json" or show_estimates:

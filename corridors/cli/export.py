@@ -26,8 +26,9 @@ def export(ctx, fmt, output, layers, boundaries_path, iso_field, min_excursion_k
     check_target(fmt, output)
     if output != STDOUT:
         check_writable(output)
+    data = dataset(ctx)
     tables = export_tables(
-        dataset(ctx), layers or None, boundaries=boundaries_from(boundaries_path, iso_field),
+        data, layers or None, boundaries=boundaries_from(boundaries_path, iso_field, data.segments.total_bounds),
         min_excursion_km=min_excursion_km, factors=factor_table(ctx),
     )
     path = write(tables, fmt, output)

@@ -120,13 +120,16 @@ def boundary_options(command):
     )(command)
 
 
-def boundaries_from(path: str | None, iso_field: str):
-    """The boundaries named on the command line, or None for the default Natural Earth ones."""
+def boundaries_from(path: str | None, iso_field: str, area: Sequence[float] | None = None):
+    """The boundaries named on the command line, or None for the default Natural Earth ones.
+
+    ``area`` (minx, miny, maxx, maxy) is where the lines are: only boundaries near it are read (and
+    cached prepared, see :func:`corridors.boundaries.from_file`)."""
     if path is None:
         return None
     from ..boundaries import from_file
 
-    return from_file(path, iso_field)
+    return from_file(path, iso_field, tuple(float(v) for v in area) if area is not None else None)
 
 
 def tolerance_note(km: float) -> str:

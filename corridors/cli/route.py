@@ -100,7 +100,8 @@ def route(
     from ..timeline import parse_date
 
     data = dataset(ctx)
-    network = Network(data, boundaries=boundaries_from(boundaries_path, iso_field), min_excursion_km=min_excursion_km)
+    boundaries = boundaries_from(boundaries_path, iso_field, data.segments.total_bounds)
+    network = Network(data, boundaries=boundaries, min_excursion_km=min_excursion_km)
     constraints = Constraints(
         avoid=_split(avoid),
         modes=_split(modes),
