@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -29,6 +30,9 @@ class Boundaries:
     codes: np.ndarray
     polygons: np.ndarray
     source: str
+    #: What identifies their content (source file, size, modification time, field), for caching
+    #: analyses made with them; None when unknown (built in memory).
+    content_key: str | None = field(default=None, compare=False)
 
     @cached_property
     def outlines(self) -> np.ndarray:
@@ -60,7 +64,15 @@ def natural_earth() -> Boundaries:
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
     with importlib.resources.as_file(path) as local:
         frame = gpd.read_file(local, columns=[NATURAL_EARTH_ISO_FIELD])
-    return _from_frame(frame, NATURAL_EARTH_ISO_FIELD, f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE})")
+    world = _from_frame(frame, NATURAL_EARTH_ISO_FIELD, f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE})")
+    return dataclasses.replace(world, content_key=natural_earth_key())
+
+
+def natural_earth_key() -> str:
+    """The :attr:`Boundaries.content_key` of :func:`natural_earth`, without reading it."""
+    path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
+    with importlib.resources.as_file(path) as local:
+        return cache.key("natural-earth", cache.file_fingerprint(local))
 
 
 def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float, float] | None = None) -> Boundaries:
@@ -82,13 +94,9 @@ def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float,
         fingerprint = cache.file_fingerprint(path)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read boundaries ({exc.strerror or exc})") from None
-    return cache.cached(
-        "boundaries",
-        cache.key("boundaries", fingerprint, iso_field, region),
-        lambda: _read_file(path, iso_field, region),
-        _save,
-        _load,
-    )
+    content_key = cache.key("boundaries", fingerprint, iso_field, region)
+    prepared = cache.cached("boundaries", content_key, lambda: _read_file(path, iso_field, region), _save, _load)
+    return dataclasses.replace(prepared, content_key=content_key)
 
 
 def _region(area: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

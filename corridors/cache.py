@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -73,3 +74,22 @@ def cached(
     except OSError as exc:
         log.debug("cache entry %s not written (%s)", path, exc)
     return value
+
+
+def code_digest(*modules: str) -> str:
+    """A digest of these modules' source files (names in this package), so changed code misses."""
+    digest = hashlib.sha256()
+    for name in modules:
+        digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def save_pickle(value: object, path: Path) -> None:
+    """Write ``value`` as a pickle: entries live in the user's own cache directory, written by us."""
+    with open(path, "wb") as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_pickle(path: Path) -> object:
+    with open(path, "rb") as stream:
+        return pickle.load(stream)
