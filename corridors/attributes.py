@@ -1,15 +1,18 @@
-"""Cited attributes (a value, its document and a verbatim quote) and the mention index.
+"""Cited attributes (claims: a value, its document and a verbatim quote) and the mention index.
 
-The attribute table is typed by hand, so everything in it is checked against the text: the quote must
-be in the document, and the value must be what the quote says. Mentions are never typed: they are
-found in the text from each feature's name and aliases.
+The attribute table is typed by hand, so everything in it is checked against the text: the quote,
+with its prefix and suffix, must match its document exactly once (a W3C TextQuoteSelector); the value
+must be what the quote says; a hedge in the quote ("proposed", "would", "ostensibly") must survive
+as the claim's qualifier; and the date a claim refers to must fall in the lifetime of what it is
+about (no TRIPP claim before TRIPP existed). Mentions are never typed: they are found in the text
+from each feature's name and aliases. How a claim is worded for people is here too, in one place.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +22,39 @@ from .paths import geo_dir
 from .timeline import is_iso_date
 
 ATTRIBUTES_FILE = "attributes.csv"
-COLUMNS = ("feature_id", "attribute", "value", "document", "quote")
+COLUMNS = (
+    "feature_id", "attribute", "value", "qualifier", "refers_to", "stated_by", "document", "prefix", "quote", "suffix",
+)
+#: How far a claim stands from a plain fact the document asserts; empty means it asserts it.
+QUALIFIERS: dict[str, str] = {
+    "reported": "the document reports it from others (media, officials) without asserting it",
+    "alleged": "a party asserts it; the document does not confirm it",
+    "proposed": "put forward or discussed, not agreed",
+    "planned": "agreed or announced, not yet done",
+    "expected": "forecast by the document or its sources",
+    "aspirational": "an aim the document describes, not a present fact",
+    "nominal": "so in name only (nominally, ostensibly)",
+    "disputed": "other sources give a different value",
+}
+#: Hedge words in a quote and the qualifiers that keep them; a claim whose quote has one needs one.
+HEDGES: dict[str, tuple[str, ...]] = {
+    "proposed": ("proposed", "planned"),
+    "plans": ("planned", "proposed"),
+    "planned": ("planned", "proposed"),
+    "would": ("proposed", "planned", "expected", "aspirational"),
+    "could": ("proposed", "expected", "aspirational"),
+    "expected": ("expected", "planned"),
+    "reportedly": ("reported", "alleged"),
+    "allegedly": ("alleged", "reported"),
+    "asserted": ("alleged", "reported"),
+    "ostensibly": ("nominal", "alleged"),
+    "nominally": ("nominal",),
+    "discussed": ("proposed",),
+    "earmarked": ("planned",),
+    "aimed at": ("planned", "proposed", "aspirational"),
+}
+_QUOTE_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]*\s+")
+_HEDGE = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, HEDGES)) + r")(?!\w)", re.I)
 STATUSES = ("operational", "under_construction", "planned", "historical")
 
 #: Wordings that let a quote support a status value; the check is a case-insensitive substring test.
@@ -62,13 +97,29 @@ _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"}
 
 @dataclass(frozen=True)
 class Citation:
-    """One attribute of a feature, with the sentence of a document that states it."""
+    """One claim about a feature, anchored in the document that states it.
+
+    ``prefix``, ``quote`` and ``suffix`` are a W3C TextQuoteSelector (prefix, exact, suffix) into the
+    document's text. ``refers_to`` is the ISO date the statement is about (empty when the document
+    does not say), ``stated_by`` whose position the document reports (empty when it is the author's
+    own statement), ``qualifier`` one of :data:`QUALIFIERS` (empty when the document asserts it).
+    """
 
     feature_id: str
     name: str
     value: str
     document: str
     quote: str
+    qualifier: str = ""
+    refers_to: str = ""
+    stated_by: str = ""
+    prefix: str = ""
+    suffix: str = ""
+
+    @property
+    def selector(self) -> dict[str, str]:
+        """The W3C Web Annotation TextQuoteSelector of the quote."""
+        return {"type": "TextQuoteSelector", "exact": self.quote, "prefix": self.prefix, "suffix": self.suffix}
 
 
 @dataclass(frozen=True)
@@ -98,8 +149,45 @@ def dates_written_in(text: str) -> set[str]:
     return found
 
 
-def unsupported_reason(name: str, value: str, quote: str) -> str | None:
+def hedges_in(quote: str) -> list[str]:
+    """The hedge words of :data:`HEDGES` the quote uses, lower case, in order."""
+    return [m.group(1).casefold() for m in _HEDGE.finditer(quote)]
+
+
+def supporting_sentences(name: str, value: str, quote: str) -> list[str]:
+    """The sentences of the quote that state the value (all of them when none does on its own).
+
+    A date is stated where the sentence writes it, a status where it has one of the status's
+    wordings, anything else where the value appears.
+    """
+    sentences = [s for s in _QUOTE_SENTENCE.split(fold_whitespace(quote)) if s]
+
+    def states(sentence: str) -> bool:
+        if name.endswith("_date"):
+            return value in dates_written_in(sentence)
+        if name == "status":
+            return any(w in sentence.casefold() for w in STATUS_WORDING.get(value, ()))
+        return fold_whitespace(value).casefold() in sentence.casefold()
+
+    return [s for s in sentences if states(s)] or sentences
+
+
+def dropped_hedge(name: str, value: str, quote: str, qualifier: str) -> str | None:
+    """Why the qualifier loses a hedge of the sentence stating the value, or None when it keeps it."""
+    if qualifier and qualifier not in QUALIFIERS:
+        return f"qualifier {qualifier!r} is not one of {', '.join(QUALIFIERS)}"
+    hedges = [h for sentence in supporting_sentences(name, value, quote) for h in hedges_in(sentence)]
+    if hedges and not any(qualifier in HEDGES[h] for h in hedges):
+        allowed = sorted({q for h in hedges for q in HEDGES[h]})
+        return f"the quote says {hedges[0]!r}: qualifier must be one of {', '.join(allowed)}"
+    return None
+
+
+def unsupported_reason(name: str, value: str, quote: str, qualifier: str = "") -> str | None:
     """Why the quote does not say the value, or None when it does (see geo/README.md for the rules)."""
+    hedge = dropped_hedge(name, value, quote, qualifier)
+    if hedge:
+        return hedge
     folded = fold_whitespace(quote).casefold()
     if name.endswith("_date"):
         if not is_iso_date(value):
@@ -126,17 +214,27 @@ def load_citations(
     documents: Mapping[str, Document],
     feature_ids: Iterable[str],
     path: Path | None = None,
+    lifetimes: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> list[Citation]:
     """Read the attribute table and verify every row against its document.
+
+    Parameters
+    ----------
+    lifetimes
+        For features that exist only over a period (TRIPP from 8 August 2025, the Zangezur corridor
+        idea until then), ``(valid_from, valid_until)`` ISO dates, either None: a claim must refer to a
+        date inside it (its ``refers_to``, else its document's date).
 
     Raises
     ------
     CitationError
-        Naming the file, the feature and what is wrong: unknown feature or document, a quote not in
-        its document, a value the quote does not support, a duplicate row.
+        Naming the file, the feature and what is wrong: unknown feature or document, a selector that
+        does not match its document exactly once, a value the quote does not support, a dropped hedge,
+        a date outside the feature's lifetime, a duplicate row.
     """
     path = path or geo_dir() / ATTRIBUTES_FILE
     known = set(feature_ids)
+    lifetimes = lifetimes or {}
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
@@ -151,19 +249,29 @@ def load_citations(
     citations: list[Citation] = []
     seen: set[tuple[str, ...]] = set()
     for line, row in enumerate(rows, start=2):
-        if None in row or any(row[c] is None for c in COLUMNS):
-            raise CitationError(f"{path}:{line}", f"row does not have the {len(COLUMNS)} columns {', '.join(COLUMNS)}")
-        cite = Citation(row["feature_id"], row["attribute"], row["value"], row["document"], row["quote"])
         where = f"{path}:{line}"
+        if None in row or any(row[c] is None for c in COLUMNS):
+            raise CitationError(where, f"row does not have the {len(COLUMNS)} columns {', '.join(COLUMNS)}")
+        cite = Citation(
+            row["feature_id"], row["attribute"], row["value"], row["document"], row["quote"],
+            row["qualifier"], row["refers_to"], row["stated_by"], row["prefix"], row["suffix"],
+        )
         if cite.feature_id not in known:
             raise CitationError(where, "no layer has this feature", feature=cite.feature_id)
         if cite.document not in documents:
             raise CitationError(where, f"unknown document {cite.document!r}", feature=cite.feature_id)
-        if not documents[cite.document].contains(cite.quote):
+        document = documents[cite.document]
+        matches = selector_matches(document.text, cite)
+        if matches != 1:
+            what = "not found verbatim" if matches == 0 else f"found {matches} times"
             raise CitationError(
-                where, f"quote not found verbatim in {cite.document}: {cite.quote[:60]!r}", cite.feature_id
+                where, f"quote with its prefix and suffix {what} in {cite.document}: {cite.quote[:60]!r}",
+                cite.feature_id,
             )
-        reason = unsupported_reason(cite.name, cite.value, cite.quote)
+        reason = unsupported_reason(cite.name, cite.value, cite.quote, cite.qualifier)
+        if reason:
+            raise CitationError(where, f"{cite.name}: {reason}", feature=cite.feature_id)
+        reason = _outside_lifetime(cite, document, lifetimes.get(cite.feature_id))
         if reason:
             raise CitationError(where, f"{cite.name}: {reason}", feature=cite.feature_id)
         key = (cite.feature_id, cite.name, cite.value, cite.document)
@@ -172,6 +280,112 @@ def load_citations(
         seen.add(key)
         citations.append(cite)
     return citations
+
+
+def selector_matches(text: str, cite: Citation) -> int:
+    """How many times the quote, preceded by its prefix and followed by its suffix, occurs in the text.
+
+    The match is on the document's text as stored (no normalisation), as a W3C TextQuoteSelector
+    is resolved; an empty quote matches nothing.
+    """
+    if not cite.quote:
+        return 0
+    needle = cite.prefix + cite.quote + cite.suffix
+    return sum(1 for _ in re.finditer(f"(?={re.escape(needle)})", text))
+
+
+def quote_offset(document: Document, cite: Citation) -> int:
+    """Where the quote starts in the document's text (-1 when its selector does not match)."""
+    found = document.text.find(cite.prefix + cite.quote + cite.suffix)
+    return found + len(cite.prefix) if found >= 0 else -1
+
+
+def claim_date(cite: Citation, document: Document) -> str | None:
+    """The date a claim is about: its ``refers_to``, else the date of the part of the document that
+    says it, else the document's date (which bounds its parts from above), else None."""
+    return cite.refers_to or document.byline_at(quote_offset(document, cite))[1] or document.date or None
+
+
+def _outside_lifetime(cite: Citation, document: Document, lifetime: tuple[str | None, str | None] | None) -> str | None:
+    if cite.refers_to and not is_iso_date(cite.refers_to):
+        return f"refers_to {cite.refers_to!r} is not an ISO date"
+    date = claim_date(cite, document)
+    if lifetime is None or in_lifetime(date, lifetime):
+        return None
+    valid_from, valid_until = lifetime
+    return f"refers to {date}, outside the lifetime of {cite.feature_id} ({valid_from or '…'} to {valid_until or '…'})"
+
+
+def _first_day(iso: str) -> str:
+    """The first day of a date written at any ISO precision, as ``YYYY-MM-DD``."""
+    return (iso + "-01-01")[:10] if len(iso) == 4 else (iso + "-01")[:10]
+
+
+def _last_day(iso: str) -> str:
+    """The last day (or a later one) of a date written at any ISO precision: enough for comparing."""
+    return iso + "-12-31" if len(iso) == 4 else iso + "-31" if len(iso) == 7 else iso
+
+
+def in_lifetime(date: str | None, lifetime: tuple[str | None, str | None] | None) -> bool:
+    """True when a (partial) ISO date may fall inside the lifetime; unknown dates and lifetimes pass."""
+    if date is None or lifetime is None:
+        return True
+    valid_from, valid_until = lifetime
+    return not (valid_from and _last_day(date) < valid_from) and not (valid_until and _first_day(date) > valid_until)
+
+
+@dataclass(frozen=True)
+class QuoteGroup:
+    """One quote of one document and every claim it supports, shown once."""
+
+    document: Document
+    quote: str
+    claims: tuple[Citation, ...]
+
+    @property
+    def source(self) -> str:
+        return according_to(self.document, quote_offset(self.document, self.claims[0]))
+
+    @property
+    def text(self) -> str:
+        """``according to <outlet or author>, <date>: “quote”``."""
+        return f"{self.source}: “{self.quote}”"
+
+
+def according_to(document: Document, offset: int = -1) -> str:
+    """Who says it and when, so no claim is the tool's: ``according to <author> (<outlet>), <date>``.
+
+    The author and date are those of the part of the document at ``offset`` when it has parts (a page
+    of several articles); without an author, the outlet alone; without either, the title.
+    """
+    authors, date = document.byline_at(offset) if offset >= 0 else (document.authors, document.date)
+    author = ", ".join(authors)
+    outlet = document.outlet or document.publisher
+    who = f"{author} ({outlet})" if author and outlet else author or outlet or f"“{document.title}”"
+    return f"according to {who}, {date or 'undated'}"
+
+
+def claim_label(cite: Citation) -> str:
+    """``attribute: value`` with what qualifies it: ``(proposed; refers to 2025-07-25; stated by Baku)``."""
+    notes = [
+        note
+        for note in (
+            cite.qualifier,
+            f"refers to {cite.refers_to}" if cite.refers_to and cite.refers_to != cite.value else "",
+            f"stated by {cite.stated_by}" if cite.stated_by else "",
+        )
+        if note
+    ]
+    label = f"{cite.name.replace('_', ' ')}: {cite.value}"
+    return f"{label} ({'; '.join(notes)})" if notes else label
+
+
+def grouped_by_quote(citations: Sequence[Citation], documents: Mapping[str, Document]) -> list[QuoteGroup]:
+    """The citations grouped by (document, quote), in order of first appearance."""
+    groups: dict[tuple[str, str], list[Citation]] = {}
+    for cite in citations:
+        groups.setdefault((cite.document, cite.quote), []).append(cite)
+    return [QuoteGroup(documents[doc], quote, tuple(claims)) for (doc, quote), claims in groups.items()]
 
 
 def _matchable(text: str) -> str:

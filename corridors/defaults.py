@@ -19,5 +19,7 @@ GEOMETRY_QUALITY_MEANINGS = {
 }
 GEOMETRY_QUALITIES = tuple(GEOMETRY_QUALITY_MEANINGS)
 #: Formats ``corridors export`` writes, and the target that means standard output (GeoJSON only).
-EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet")
+EXPORT_FORMATS = ("gpkg", "geojson", "kml", "fgb", "parquet", "pmtiles", "annotations")
 STDOUT = "-"
+#: Joins list values (countries, segments, aliases) in CSV output and in every export: ``AZE;ARM;AZE``.
+LIST_SEPARATOR = ";"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import InvalidData
 from .paths import seeds_dir
+from .timeline import is_iso_date
 
 METADATA_FILE = "documents.toml"
 
@@ -26,6 +27,15 @@ def fold_whitespace(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class DocumentPart:
+    """A piece of a document by its own author (a page listing several articles), from ``offset`` on."""
+
+    offset: int
+    author: str
+    date: str | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     """One seed document and what its text states about itself."""
 
@@ -36,6 +46,17 @@ class Document:
     authors: tuple[str, ...] = ()
     publisher: str | None = None
     date: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    licence: str | None = None
+    established: str | None = None
+    sha256: str | None = None
+    parts: tuple[DocumentPart, ...] = ()
+
+    def byline_at(self, offset: int) -> tuple[tuple[str, ...], str | None]:
+        """The authors and date of the text at ``offset``: its part's when the document has parts."""
+        part = next((p for p in reversed(self.parts) if p.offset <= offset), None)
+        return ((part.author,), part.date) if part else (self.authors, self.date)
 
     @cached_property
     def folded(self) -> str:
@@ -87,16 +108,41 @@ def load_documents(root: Path | None = None) -> dict[str, Document]:
         digest = hashlib.sha256(data).hexdigest()
         if digest != entry["sha256"]:
             raise InvalidData(path, f"sha256 {digest} does not match documents.toml", feature=doc_id)
+        if entry.get("date") and not is_iso_date(str(entry["date"])):
+            raise InvalidData(meta_path, f"date {entry['date']!r} is not an ISO date", feature=doc_id)
+        text = _decoded(data, path, doc_id)
         documents[doc_id] = Document(
             id=doc_id,
             title=entry["title"],
             path=path,
-            text=_decoded(data, path, doc_id),
+            text=text,
             authors=tuple(entry.get("authors", ())),
             publisher=entry.get("publisher"),
             date=str(entry["date"]) if entry.get("date") else None,
+            outlet=entry.get("outlet"),
+            url=entry.get("url"),
+            licence=entry.get("licence"),
+            established=entry.get("established"),
+            sha256=digest,
+            parts=_parts(meta_path, doc_id, text, entry.get("parts", [])),
         )
     return documents
+
+
+def _parts(meta_path: Path, doc_id: str, text: str, entries: list[dict[str, str]]) -> tuple[DocumentPart, ...]:
+    """Locate each part at the first line of the text equal to its ``starts``."""
+    lines = text.splitlines(keepends=True)
+    starts = [sum(len(x) for x in lines[:i]) for i in range(len(lines))]
+    parts = []
+    for entry in entries:
+        where = [at for at, line in zip(starts, lines, strict=True) if line.strip() == entry.get("starts")]
+        if not where or not entry.get("author"):
+            raise InvalidData(meta_path, f"part {entry.get('starts')!r} needs an author and a line of the text", doc_id)
+        date = entry.get("date")
+        if date and not is_iso_date(str(date)):
+            raise InvalidData(meta_path, f"part date {date!r} is not an ISO date", feature=doc_id)
+        parts.append(DocumentPart(where[0], entry["author"], str(date) if date else None))
+    return tuple(sorted(parts, key=lambda p: p.offset))
 
 
 def _decoded(data: bytes, path: Path, doc_id: str) -> str:

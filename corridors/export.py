@@ -13,64 +13,73 @@ Every export holds the same tables, in WGS84 longitude/latitude:
 ``crossings``
     a point per border crossing of the routes;
 ``citations``
-    (GeoPackage only) one row per cited attribute, keyed by ``feature_id``.
+    (GeoPackage only) one row per cited attribute, keyed by ``feature_id``: the claim (value,
+    qualifier, refers_to, stated_by), who says it (``source``: "according to <outlet or author>,
+    <date>"), the document and its quote selector (prefix, quote, suffix).
 
-Every feature also carries ``citations`` (how many) and ``citations_text`` (readable, one per line).
+Every feature also carries ``citations`` (how many) and ``citations_text`` (readable, grouped by quote).
+``annotations`` writes the citations alone, as W3C Web Annotations in JSON-LD
+(:mod:`corridors.provenance`).
 List-valued properties (``segments``, ``countries``, ``declared_countries``, ``aliases``) are written
 as text joined with ``;``, e.g. ``AZE;ARM;AZE``.
 
-The GeoPackage has one table per kind, plus QGIS styles in ``layer_styles``. GeoJSON, FlatGeobuf and
+The GeoPackage has one table per kind, plus a countries context layer, QGIS and SLD styles in
+``layer_styles``, citation relations and a QGIS project (:mod:`corridors.qgis_project`). GeoJSON, FlatGeobuf and
 GeoParquet hold every feature in one layer, told apart by the ``kind`` column (route, segment, place,
-airport, crossing). KML has a folder per table when GDAL has the LIBKML driver, else one folder.
+airport, crossing). KML (:mod:`corridors.kml`) has a folder per table.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html
 import json
 import math
 import sqlite3
 import sys
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pyogrio
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
 from .analysis import analyze_routes, crossing_points, default_boundaries
+from .attributes import Citation, according_to, claim_label, quote_offset
 from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
-from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, STDOUT
+from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, LIST_SEPARATOR, STDOUT
+from .documents import Document
 from .errors import InvalidData, UsageError
 from .estimates import FactorTable, estimate_routes, factors_path, load_factors
 from .io import atomic_path, check_writable, write_text_atomic
 from .layers import (
     AIRPORTS_LAYER,
-    CORRIDOR_LAYERS,
-    HISTORICAL_COLOUR,
-    LAYER_COLOURS,
     MAX_DECIMALS,
     MODES,
     Dataset,
     check_layers,
 )
 from .published import source_text
-from .timeline import NOT_BUILT
+from .timeline import NOT_BUILT, parse_date
 
 FORMATS = EXPORT_FORMATS
 #: File name suffix each GDAL driver needs: without it, LIBKML and FlatGeobuf write a directory.
-REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb"}
-LIST_SEPARATOR = ";"
+REQUIRED_SUFFIX = {"gpkg": ".gpkg", "kml": ".kml", "fgb": ".fgb", "pmtiles": ".pmtiles"}
+#: Typed companions of ``opened`` and ``closed`` (text at the precision the sources give).
+DATE_COLUMNS = ("opened_date", "opened_year", "closed_date", "closed_year")
+DATASET_TITLE = "South Caucasus transport corridors"
+DATASET_DESCRIPTION = (
+    "Routes with geodesic lengths (km, per mode) and border crossings, their segments, places, airports and "
+    "crossings, every cited attribute with its source (corridors package). WGS84 longitude/latitude."
+)
 TABLES = ("routes", "segments", "places", "airports", "crossings")
 TABLE_DESCRIPTIONS = {
     "routes": "Routes in travel order, with geodesic lengths (km, total and per mode), countries and border crossings",
@@ -78,7 +87,8 @@ TABLE_DESCRIPTIONS = {
     "places": "Towns, ports, checkpoints, junctions and stations",
     "airports": "Airports by ICAO code, with the place each serves",
     "crossings": "Where each route leaves one country for the next (at sea: where it leaves the first coast)",
-    "citations": "Cited attributes: value, source document and verbatim quote, keyed by feature_id",
+    "citations": "Cited attributes: the claim, who states it and when, the document and the anchored quote, "
+    "keyed by feature_id",
 }
 
 #: Colours shared by the QGIS and KML styles.
@@ -93,14 +103,6 @@ STATUS_GROUPS = {
 }
 #: GeoPackage 1.2, which GDAL 3.x and every QGIS 3 release read without a version warning.
 _GPKG_VERSION = {"VERSION": "1.2"}
-_QML_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-_KML_ICONS = {
-    "places": "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
-    "airports": "https://maps.google.com/mapfiles/kml/shapes/airports.png",
-    "crossings": "https://maps.google.com/mapfiles/kml/shapes/placemark_square.png",
-}
-#: KML line width (px), opacity, and opacity while planned or under construction (KML cannot dash).
-_KML_LINES = {"routes": (6, "99", "4D"), "segments": (3, "FF", "80")}
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class ExportTables:
     airports: gpd.GeoDataFrame
     crossings: gpd.GeoDataFrame
     citations: pd.DataFrame
+    claims: tuple[Citation, ...] = ()
+    documents: Mapping[str, Document] = field(default_factory=dict)
 
     @property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
@@ -136,6 +140,8 @@ ESTIMATE_COLUMNS = (
     "co2_kg_per_tonne_high",
     "estimates_as_of",
 )
+
+
 def export(
     data: Dataset,
     fmt: str,
@@ -275,6 +281,9 @@ def export_tables(
     )
     kinds = {fid: kind for kind, frame in (("route", routes), ("segment", segments), ("place", places),
                                            ("airport", airports)) for fid in frame.index}
+    if layers is None:  # concepts belong to no layer: they come with everything
+        kinds |= {concept_id: "concept" for concept_id in data.concepts.concepts}
+    claims = tuple(c for c in data.citations if c.feature_id in kinds)
     citations = pd.DataFrame(
         [
             {
@@ -282,29 +291,55 @@ def export_tables(
                 "kind": kinds[c.feature_id],
                 "attribute": c.name,
                 "value": c.value,
+                "qualifier": c.qualifier or None,
+                "refers_to": c.refers_to or None,
+                "stated_by": c.stated_by or None,
+                "claim": claim_label(c),
+                "source": according_to(data.documents[c.document], quote_offset(data.documents[c.document], c)),
                 "document": c.document,
                 "document_title": data.documents[c.document].title,
+                "document_url": data.documents[c.document].url,
+                "prefix": c.prefix,
                 "quote": c.quote,
+                "suffix": c.suffix,
             }
-            for c in data.citations
-            if c.feature_id in kinds
+            for c in claims
         ],
-        columns=["feature_id", "kind", "attribute", "value", "document", "document_title", "quote"],
+        columns=["feature_id", "kind", "attribute", "value", "qualifier", "refers_to", "stated_by", "claim", "source",
+                 "document", "document_title", "document_url", "prefix", "quote", "suffix"],
     )
+    routes, segments = _with_dates(routes), _with_dates(segments)
     return ExportTables(
         routes=_table(routes, ["id", "kind", "name", "layer", "status", "opened", "closed", "segments", "countries",
                                "declared_countries", "length_km", *(f"{m}_km" for m in MODES), "crossings_count",
                                "geometry_quality", *(f"segments_{q}" for q in GEOMETRY_QUALITIES), *PUBLISHED_COLUMNS,
-                               *ESTIMATE_COLUMNS]),
+                               *ESTIMATE_COLUMNS, *DATE_COLUMNS]),
         segments=_table(segments, ["id", "kind", "name", "layer", "mode", "status", "geometry_quality", "opened",
-                                   "closed", "from", "to"]),
+                                   "closed", "from", "to", *DATE_COLUMNS]),
         places=_table(  # pandas reads integers with nulls as floats
             places.astype({"geonameid": "Int64"}), ["id", "kind", "name", "place_type", "country", "geonameid"]
         ),
         airports=_table(airports, ["id", "kind", "name", "iata", "country", "serves", "opened", "opened_source"]),
         crossings=_crossings_table(crossing_points(analyses)),
         citations=citations,
+        claims=claims,
+        documents=data.documents,
     )
+
+
+def _with_dates(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``opened`` and ``closed`` as written, plus ``<column>_date`` (a date, when the full day is known) and
+    ``<column>_year`` (always, when there is a date), so GIS clients can filter and animate by time."""
+    columns = {}
+    for column in ("opened", "closed"):
+        values = frame[column] if column in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        written = [None if pd.isna(v) else str(v) for v in values]
+        columns[f"{column}_date"] = pd.Series(
+            [parse_date(v) if v and len(v) == len("YYYY-MM-DD") else None for v in written], index=frame.index,
+            dtype=object,
+        )
+        columns[f"{column}_year"] = pd.array([parse_date(v).year if v else None for v in written], dtype="Int32")
+    return frame.assign(**columns)
 
 
 #: Route columns holding the published length beside ours (empty where none is published).
@@ -394,6 +429,7 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
             pyogrio.write_dataframe(
                 frame, temporary, driver="GPKG", layer=name, promote_to_multi=name == "routes",
                 dataset_options=_GPKG_VERSION, layer_options={"DESCRIPTION": TABLE_DESCRIPTIONS[name]},
+                use_arrow=True,  # dates as DATE columns
             )
         if len(tables.citations):
             pyogrio.write_dataframe(
@@ -403,119 +439,15 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
         with contextlib.closing(sqlite3.connect(temporary)) as db, db:
             if len(tables.citations):
                 db.execute("CREATE INDEX citations_feature_id ON citations (feature_id)")
-            _add_styles(db, list(tables.layers))
+        add_qgis_extras(temporary, tables, Path(target).name)
     return Path(target)
 
 
-def _add_styles(db: sqlite3.Connection, layers: list[str]) -> None:
-    """Create ``layer_styles`` as QGIS does, register it in ``gpkg_contents`` and store a QML per layer."""
-    db.execute(
-        "CREATE TABLE layer_styles ("
-        "id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, f_table_catalog TEXT(256), f_table_schema TEXT(256), "
-        "f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
-        "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-        "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
-    )
-    db.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
-        "VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), 0)",
-        ("layer_styles", "layer_styles", "QGIS default styles, one per layer"),
-    )
-    for name in layers:
-        (column,) = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (name,)).fetchone()
-        db.execute(
-            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-            "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-            "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL)",
-            (name, column, name, qml_style(name), TABLE_DESCRIPTIONS[name]),
-        )
+def add_qgis_extras(path: Path, tables: ExportTables, file_name: str) -> None:
+    """Countries, styles (QML and SLD), citation relations and the QGIS project: see :mod:`corridors.qgis_project`."""
+    from .qgis_project import add_to_geopackage
 
-
-# --- QGIS styles ----------------------------------------------------------------------------------
-
-
-def qml_style(table: str) -> str:
-    """The QGIS style (QML) of an exported feature table.
-
-    Segments are coloured by mode and routes by corridor layer; both are dashed while planned or under
-    construction and grey once historical. Places, airports and crossings (land or sea) get markers.
-    """
-    if table in ("segments", "routes"):
-        field, colours, width, alpha = (
-            ("mode", MODE_COLOURS, 0.8, 1.0) if table == "segments" else ("layer", LAYER_COLOURS, 1.8, 0.5)
-        )
-        titles = {key: CORRIDOR_LAYERS.get(key, key) for key in colours}
-        rules = [
-            (
-                f"{titles[key]} — {group}",
-                f'"{field}" = {_quoted(key)} AND "status" IN ({", ".join(map(_quoted, statuses))})',
-                _qml_symbol(
-                    "line", "SimpleLine", alpha,
-                    line_color=_qgis_colour(HISTORICAL_COLOUR if group == "historical" else colour),
-                    line_width=str(width), line_width_unit="MM", capstyle="round", joinstyle="round",
-                    line_style="dash" if group == "planned or under construction" else "solid",
-                ),
-            )
-            for key, colour in colours.items()
-            for group, statuses in STATUS_GROUPS.items()
-        ]
-        return _qml_document(rules, geometry_type=1)
-    markers = {
-        "places": [("place", "", _qml_marker("circle", MARKER_COLOURS["places"], 1.8))],
-        "airports": [("airport", "", _qml_marker("square", MARKER_COLOURS["airports"], 2.6))],
-        "crossings": [
-            ("border crossing at sea", '"by_sea"', _qml_marker("diamond", MODE_COLOURS["sea"], 3.0)),
-            ("border crossing on land", "ELSE", _qml_marker("diamond", LAND_CROSSING_COLOUR, 3.0)),
-        ],
-    }
-    return _qml_document(markers[table], geometry_type=0)
-
-
-def _quoted(value: str) -> str:
-    """A QGIS expression string literal."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _qgis_colour(hex_colour: str) -> str:
-    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"{red},{green},{blue},255"
-
-
-def _qml_marker(shape: str, colour: str, size: float) -> ET.Element:
-    return _qml_symbol(
-        "marker", "SimpleMarker", 1.0, name=shape, color=_qgis_colour(colour), outline_color="35,35,35,255",
-        outline_style="solid", outline_width="0.3", outline_width_unit="MM", size=str(size), size_unit="MM",
-    )
-
-
-def _qml_symbol(kind: str, layer_class: str, alpha: float, **options: str) -> ET.Element:
-    symbol = ET.Element("symbol", {"type": kind, "alpha": str(alpha), "clip_to_extent": "1", "force_rhr": "0"})
-    layer = ET.SubElement(symbol, "layer", {"class": layer_class, "enabled": "1", "locked": "0", "pass": "0"})
-    option_map = ET.SubElement(layer, "Option", {"type": "Map"})
-    for name, value in options.items():
-        ET.SubElement(option_map, "Option", {"type": "QString", "name": name, "value": value})
-    return symbol
-
-
-def _qml_document(rules: list[tuple[str, str, ET.Element]], geometry_type: int) -> str:
-    """A rule-based renderer: each rule is (legend label, filter expression or "" for all, symbol)."""
-    root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Symbology"})
-    renderer = ET.SubElement(
-        root, "renderer-v2",
-        {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0", "forceraster": "0", "referencescale": "-1"},
-    )
-    rules_element = ET.SubElement(renderer, "rules", {"key": "root"})
-    symbols = ET.SubElement(renderer, "symbols")
-    for number, (label, expression, symbol) in enumerate(rules):
-        attributes = {"key": f"rule-{number}", "label": label, "symbol": str(number)}
-        if expression:
-            attributes["filter"] = expression
-        ET.SubElement(rules_element, "rule", attributes)
-        symbol.set("name", str(number))
-        symbols.append(symbol)
-    ET.SubElement(root, "layerGeometryType").text = str(geometry_type)
-    ET.indent(root)
-    return _QML_DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
+    add_to_geopackage(path, tables, file_name)
 
 
 # --- GeoJSON --------------------------------------------------------------------------------------
@@ -561,6 +493,8 @@ def _features(frame: gpd.GeoDataFrame) -> Iterator[dict[str, Any]]:
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
@@ -594,77 +528,11 @@ def _rounded(coordinates: Any) -> Any:
 # --- KML ------------------------------------------------------------------------------------------
 
 
-def kml_driver() -> str:
-    """The GDAL driver KML is written with: LIBKML where GDAL has it, else the built-in KML driver."""
-    return "LIBKML" if "LIBKML" in pyogrio.list_drivers(write=True) else "KML"
+def write_kml(tables: ExportTables, target: str | Path) -> Path:
+    """KML 2.2 for Google Earth: see :mod:`corridors.kml`."""
+    from .kml import write_kml as write
 
-
-def write_kml(tables: ExportTables, target: str | Path, driver: str | None = None) -> Path:
-    """KML for Google Earth: each placemark named, described with its citations, styled by mode.
-
-    With LIBKML each table is a folder; the KML driver cannot add layers to a file, so it writes a
-    single folder ``corridors`` with every feature and their ``kind``. KML has no dashed lines:
-    segments not built yet are drawn half transparent instead.
-    """
-    driver = driver or kml_driver()
-    frames = {name: _kml_frame(name, frame, tables.citations) for name, frame in tables.layers.items()}
-    with atomic_path(target) as temporary:
-        if driver == "LIBKML":
-            for name, frame in frames.items():
-                pyogrio.write_dataframe(frame, temporary, driver=driver, layer=name, layer_options={"FOLDER": "YES"})
-        else:
-            combined = gpd.GeoDataFrame(pd.concat(frames.values(), ignore_index=True), crs="EPSG:4326")
-            pyogrio.write_dataframe(combined, temporary, driver=driver, layer="corridors")
-    return Path(target)
-
-
-def _kml_frame(table: str, frame: gpd.GeoDataFrame, citations: pd.DataFrame) -> gpd.GeoDataFrame:
-    """The table with ``description`` (HTML, with the citations) and ``OGR_STYLE`` (GDAL's style field)."""
-    sources = {fid: rows for fid, rows in citations.groupby("feature_id")}
-    frame = frame.drop(columns="citations_text", errors="ignore")
-    rows = frame.drop(columns="geometry").to_dict("records")
-    return frame.assign(
-        description=[_kml_description(row, sources.get(row["id"])) for row in rows],
-        OGR_STYLE=[_kml_style(table, row) for row in rows],
-    )
-
-
-def _kml_description(row: dict[str, Any], sources: pd.DataFrame | None) -> str:
-    keys = ("kind", "layer", "mode", "status", "geometry_quality")
-    facts = [str(row[key]) for key in keys if _json_value(row.get(key)) is not None]
-    if _json_value(row.get("opened")) is not None:
-        facts.append(f"opened {row['opened']}")
-    text = f"<p>{html.escape(' · '.join(facts))}</p>"
-    if sources is not None:
-        items = "".join(
-            f"<li><b>{html.escape(c.attribute)}</b>: {html.escape(c.value)} — “{html.escape(c.quote)}” "
-            f"<i>({html.escape(c.document_title)})</i></li>"
-            for c in sources.itertuples()
-        )
-        text += f"<p>Sources:</p><ul>{items}</ul>"
-    return text
-
-
-def _kml_style(table: str, row: dict[str, Any]) -> str:
-    """An OGR feature style string, which GDAL's KML drivers turn into the placemark's <Style>."""
-    if table in _KML_LINES:
-        width, opacity, faint = _KML_LINES[table]
-        group = _status_group(row["status"])
-        colour = LAYER_COLOURS[row["layer"]] if table == "routes" else MODE_COLOURS[row["mode"]]
-        colour = HISTORICAL_COLOUR if group == "historical" else colour
-        alpha = faint if group == "planned or under construction" else opacity
-        return f"PEN(c:{colour.upper()}{alpha},w:{width}px)"
-    return f'SYMBOL(id:"{_KML_ICONS[table]}",c:{_marker_colour(table, row).upper()}FF)'
-
-
-def _status_group(status: str) -> str:
-    return next(group for group, statuses in STATUS_GROUPS.items() if status in statuses)
-
-
-def _marker_colour(table: str, row: dict[str, Any]) -> str:
-    if table == "crossings":
-        return MODE_COLOURS["sea"] if row["by_sea"] else LAND_CROSSING_COLOUR
-    return MARKER_COLOURS[table]
+    return write(tables, target)
 
 
 # --- FlatGeobuf and GeoParquet --------------------------------------------------------------------
@@ -687,15 +555,46 @@ def write_fgb(tables: ExportTables, target: str | Path) -> Path:
         first = frame["id"][missing].iloc[0]
         raise InvalidData(target, "FlatGeobuf cannot store a feature without geometry", feature=first)
     with atomic_path(target) as temporary:  # GDAL names the layer from the header, not the (temporary) file
-        pyogrio.write_dataframe(frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True)
+        pyogrio.write_dataframe(
+            frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True, use_arrow=True,
+            layer_options={"TITLE": DATASET_TITLE, "DESCRIPTION": DATASET_DESCRIPTION},
+        )
     return Path(target)
 
 
 def write_parquet(tables: ExportTables, target: str | Path) -> Path:
-    """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON."""
+    """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON.
+
+    The file's key-value metadata also holds ``title`` and ``description`` (:data:`DATASET_TITLE`).
+    """
     with atomic_path(target) as temporary:
         tables.combined().to_parquet(temporary, index=False)
+        table = pq.read_table(temporary)
+        described = {b"title": DATASET_TITLE.encode(), b"description": DATASET_DESCRIPTION.encode()}
+        metadata = {**table.schema.metadata, **described}
+        pq.write_table(table.replace_schema_metadata(metadata), temporary)
     return Path(target)
 
 
-_WRITERS = {"gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet}
+# --- PMTiles --------------------------------------------------------------------------------------
+
+
+def write_pmtiles(tables: ExportTables, target: str | Path) -> Path:
+    """Vector tiles for web maps: see :mod:`corridors.pmtiles`."""
+    from .pmtiles import write_pmtiles as write
+
+    return write(tables, target)
+
+
+def write_annotations(tables: ExportTables, target: str | Path) -> Path:
+    """The citations as W3C Web Annotations, one JSON-LD AnnotationCollection (see :mod:`corridors.provenance`)."""
+    from .provenance import annotations_text
+
+    write_text_atomic(target, annotations_text(tables.claims, tables.documents))
+    return Path(target)
+
+
+_WRITERS = {
+    "gpkg": write_gpkg, "geojson": write_geojson, "kml": write_kml, "fgb": write_fgb, "parquet": write_parquet,
+    "pmtiles": write_pmtiles, "annotations": write_annotations,
+}

@@ -21,7 +21,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .attributes import STATUSES, Citation, Mention, load_citations, mention_index
+from .attributes import (
+    STATUSES,
+    Citation,
+    Mention,
+    claim_label,
+    grouped_by_quote,
+    in_lifetime,
+    load_citations,
+    mention_index,
+)
+from .concepts import CONCEPTS_FILE, CONCEPTS_LAYER, Concepts, load_concepts
 from .defaults import GEOMETRY_QUALITIES, MODES
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
@@ -87,7 +97,12 @@ class FeatureInfo:
             "kind": self.kind,
             "properties": self.properties,
             "attributes": [
-                {"name": c.name, "value": c.value, "document": c.document, "quote": c.quote} for c in self.attributes
+                {
+                    "name": c.name, "value": c.value, "qualifier": c.qualifier or None,
+                    "refers_to": c.refers_to or None, "stated_by": c.stated_by or None,
+                    "document": c.document, "quote": c.quote, "selector": c.selector,
+                }
+                for c in self.attributes
             ],
             "mentions": [{"document": m.document, "sentence": m.sentence} for m in self.mentions],
         }
@@ -112,8 +127,9 @@ class Dataset:
     """The validated layers with their citations: places, segments, routes and airports.
 
     Each GeoDataFrame is indexed by feature id, in EPSG:4326, and carries ``citations`` (how many cited
-    attributes the feature has) and ``citations_text`` (them, readable, one per line). ``published``
-    holds the published lengths of the routes (:mod:`corridors.published`).
+    attributes the feature has) and ``citations_text`` (them, readable, grouped by quote). ``published``
+    holds the published lengths of the routes (:mod:`corridors.published`). The concepts (features
+    without geometry, see :mod:`corridors.concepts`) are looked up like features.
     """
 
     def __init__(
@@ -125,10 +141,12 @@ class Dataset:
         airports: gpd.GeoDataFrame,
         citations: list[Citation],
         published: list[PublishedLength] | None = None,
+        concepts: Concepts | None = None,
     ) -> None:
         self.documents = documents
         self.citations = citations
         self.published = list(published or [])
+        self.concepts = concepts or Concepts()
         by_feature: dict[str, list[Citation]] = {}
         for cite in citations:
             by_feature.setdefault(cite.feature_id, []).append(cite)
@@ -151,29 +169,44 @@ class Dataset:
         return list(self._citations_by_feature.get(feature_id, ()))
 
     def citations_text(self, feature_id: str) -> str:
-        """The feature's citations as lines of ``attribute: value — “quote” (document title)``."""
+        """The feature's citations, one paragraph per quote: ``according to <source>, <date>: “quote”``
+        then a line per value it supports."""
         return "\n".join(
-            f"{c.name}: {c.value} — “{c.quote}” ({self.documents[c.document].title})"
-            for c in self.citations_for(feature_id)
+            "\n".join([group.text, *(f"  {claim_label(c)}" for c in group.claims)])
+            for group in grouped_by_quote(self.citations_for(feature_id), self.documents)
         )
 
     @cached_property
     def mentions(self) -> dict[str, list[Mention]]:
+        """The sentences naming each feature, by name or alias, in documents dated inside its lifetime.
+
+        A document dated before TRIPP existed that says "Zangezur corridor" mentions the concept, not
+        TRIPP; an undated document mentions both.
+        """
         aliases: dict[str, list[str]] = {}
         for frame in self.frames.values():
             for feature_id, row in frame.iterrows():
                 extra = row.get("aliases")
                 aliases[feature_id] = [row["name"], *(extra if isinstance(extra, list) else ())]
-        return mention_index(aliases, self.documents)
+        for concept in self.concepts.concepts.values():
+            aliases[concept.id] = [concept.name, *concept.aliases]
+        index = mention_index(aliases, self.documents)
+        lifetimes = self.concepts.lifetimes
+        return {
+            feature_id: [m for m in found if in_lifetime(self.documents[m.document].date, lifetimes.get(feature_id))]
+            for feature_id, found in index.items()
+        }
 
     @property
     def ids(self) -> list[str]:
-        return [i for frame in self.frames.values() for i in frame.index]
+        return [i for frame in self.frames.values() for i in frame.index] + list(self.concepts.concepts)
 
     def kind_of(self, feature_id: str) -> str:
         for kind, frame in self.frames.items():
             if feature_id in frame.index:
                 return kind
+        if feature_id in self.concepts.concepts:
+            return "concept"
         raise self.unknown(feature_id)
 
     def unknown(self, feature_id: str) -> UnknownFeature:
@@ -192,6 +225,17 @@ class Dataset:
             With did-you-mean suggestions.
         """
         kind = self.kind_of(feature_id)
+        if kind == "concept":
+            concept = self.concepts.concepts[feature_id]
+            return FeatureInfo(
+                id=feature_id,
+                name=concept.name,
+                layer=CONCEPTS_LAYER,
+                kind=kind,
+                properties=concept.properties(),
+                attributes=self.citations_for(feature_id),
+                mentions=self.mentions.get(feature_id, []),
+            )
         row = self.frames[kind].loc[feature_id]
         properties = {
             k: _plain(v)
@@ -311,10 +355,21 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         kind: _frame(kind, [f for f in all_features if f["properties"]["kind"] == kind])
         for kind in ("place", "segment", "route", "airport")
     }
-    citations = load_citations(documents, [f["properties"]["id"] for f in all_features], folder / "attributes.csv")
+    concepts = load_concepts(folder / CONCEPTS_FILE)
+    ids = [f["properties"]["id"] for f in all_features]
+    clashing = sorted(set(ids) & set(concepts.concepts))
+    if clashing:
+        raise InvalidData(folder / CONCEPTS_FILE, "concept id is also a layer feature", feature=clashing[0])
+    unknown = sorted(set(concepts.lifetimes) - set(ids) - set(concepts.concepts))
+    if unknown:
+        raise InvalidData(folder / CONCEPTS_FILE, "lifetime of a feature no layer has", feature=unknown[0])
+    citations = load_citations(
+        documents, ids + list(concepts.concepts), folder / "attributes.csv", lifetimes=concepts.lifetimes
+    )
     published = load_published(folder / PUBLISHED_FILE, frames["route"].index)
     return Dataset(
-        documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations, published
+        documents, frames["place"], frames["segment"], frames["route"], frames["airport"], citations, published,
+        concepts,
     )
 
 

@@ -7,7 +7,7 @@ atomically. What the map shows:
   line; sea and ferry: dotted) and by status (under construction and planned dashed, historical grey);
 * routes as a translucent band in their layer's colour over their segments, with a tooltip (the
   name) and a popup (length, km per mode and per country, border crossings, legs, status with dates,
-  cited attributes with document title and quote);
+  cited attributes, each quote once with who says it and when);
 * airports and border-crossing points as markers, over a light, simplified countries layer;
 * one layer-control entry per layer, a legend, measure / full-screen / minimap controls.
 
@@ -41,6 +41,7 @@ from jinja2 import Template
 from shapely.ops import polylabel
 
 from .analysis import RouteAnalysis, analyze_routes, default_boundaries
+from .attributes import claim_label, grouped_by_quote
 from .boundaries import Boundaries
 from .crossings import Crossing
 from .defaults import GEOMETRY_QUALITY_MEANINGS
@@ -643,17 +644,17 @@ def _given(value: Any) -> bool:
 
 
 def citations_html(data: Dataset, feature_id: str) -> str:
-    """The cited attributes: name, value, the quote and the document's title (escaped)."""
+    """The cited attributes, one block per quote: ``according to <source>, <date>: “quote”`` and the
+    values it supports (everything escaped)."""
     citations = data.citations_for(feature_id)
     if not citations:
         return '<p class="none">No cited attributes.</p>'
     items = []
-    for cite in citations:
-        document = data.documents[cite.document]
-        source = _e(document.title) + (f", {_e(document.date)}" if document.date else "")
+    for group in grouped_by_quote(citations, data.documents):
+        claims = "".join(f"<li>{_e(claim_label(cite))}</li>" for cite in group.claims)
         items.append(
-            f'<li class="corridors-citation"><b>{_e(cite.name.replace("_", " "))}</b>: {_e(cite.value)}'
-            f"<blockquote>“{_e(cite.quote)}”</blockquote><cite>{source}</cite></li>"
+            f'<li class="corridors-citation"><cite>{_e(group.source)}</cite>:'
+            f"<blockquote>“{_e(group.quote)}”</blockquote><ul>{claims}</ul></li>"
         )
     return f"<h4>Cited attributes ({len(citations)})</h4><ul class=\"citations\">{''.join(items)}</ul>"
 

@@ -1,21 +1,35 @@
-"""Where the data lives: the repository's seeds/, geo/ and maps/, or a directory named by the user."""
+"""Where the data lives: a directory the user names, the checkout's seeds/ and geo/, or the copy in the package."""
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 #: Environment variable naming a data directory holding seeds/ and geo/ (for tests and forks).
 DATA_DIR_ENV = "CORRIDORS_DATA_DIR"
+#: Where a built wheel carries geo/ and seeds/ inside the package (copied there by setup.py).
+PACKAGED_DATA = "_data"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Return the directory that holds ``seeds/`` and ``geo/``.
 
-    The argument wins, then ``$CORRIDORS_DATA_DIR``, then the checkout this package sits in.
+    The argument wins, then ``$CORRIDORS_DATA_DIR``, then the checkout this package sits in, then the
+    copy installed inside the package (``pip install .``, a wheel, pipx).
     """
     chosen = override or os.environ.get(DATA_DIR_ENV)
-    return Path(chosen) if chosen else Path(__file__).resolve().parent.parent
+    if chosen:
+        return Path(chosen)
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "geo").is_dir() and (checkout / "seeds").is_dir():
+        return checkout
+    return Path(str(files(__package__).joinpath(PACKAGED_DATA)))
+
+
+def is_packaged(root: Path) -> bool:
+    """Whether ``root`` is the data installed inside the package (read-only for users)."""
+    return root.resolve() == Path(str(files(__package__).joinpath(PACKAGED_DATA))).resolve()
 
 
 def seeds_dir(root: Path | None = None) -> Path:
@@ -27,4 +41,6 @@ def geo_dir(root: Path | None = None) -> Path:
 
 
 def maps_dir(root: Path | None = None) -> Path:
-    return (root or data_dir()) / "maps"
+    """``maps/`` beside ``geo/``; for the installed data (not a place to write), ``maps/`` in the working directory."""
+    root = root or data_dir()
+    return Path.cwd() / "maps" if is_packaged(root) else root / "maps"

@@ -123,9 +123,9 @@ def synthetic(tmp_path: Path) -> Path:
     }.items():
         (geo / f"{name}.geojson").write_text(json.dumps(content), encoding="utf-8")
     (geo / "attributes.csv").write_text(
-        "feature_id,attribute,value,document,quote\n"
-        'test-road,opened_date,2021-05-02,doc1,"The Test Road opened on 2 May 2021."\n'
-        "test-road,purpose,dual-purpose road,doc1,It is a dual-purpose road.\n",
+        "feature_id,attribute,value,qualifier,refers_to,stated_by,document,prefix,quote,suffix\n"
+        'test-road,opened_date,2021-05-02,,,,doc1,,"The Test Road opened on 2 May 2021.",\n'
+        "test-road,purpose,dual-purpose road,,,,doc1,,It is a dual-purpose road.,\n",
         encoding="utf-8",
     )
     return tmp_path

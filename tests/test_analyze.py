@@ -347,7 +347,7 @@ def test_output_is_written_atomically_in_the_format_its_suffix_names(analyze, tm
     result = analyze(path, "-o", str(out))
     assert result.exit_code == 0 and result.stdout == ""
     [row] = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert row["id"] == "r" and row["countries"] == "AAA BBB" and row["crossings_count"] == "1"
+    assert row["id"] == "r" and row["countries"] == "AAA;BBB" and row["crossings_count"] == "1"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["result.csv", "routes.geojson"]
     assert analyze(path, "-o", "-", "-f", "json").stdout.startswith("[")
 

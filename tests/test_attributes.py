@@ -51,7 +51,7 @@ def test_every_real_quote_is_verbatim_in_its_document(data):
 
 def test_every_real_value_is_supported_by_its_quote(data):
     for cite in data.citations:
-        assert unsupported_reason(cite.name, cite.value, cite.quote) is None, cite
+        assert unsupported_reason(cite.name, cite.value, cite.quote, cite.qualifier) is None, cite
 
 
 def test_key_facts_are_cited(data):
@@ -80,7 +80,7 @@ def test_mention_index_finds_tripp_by_every_alias(data):
     mentions = data.mentions["tripp"]
     assert "zangezur corridor" in {m.alias.casefold() for m in mentions}
     assert any("Trump Route for International Peace and Prosperity" in m.sentence for m in mentions)
-    assert len({m.document for m in mentions}) >= 3
+    assert len({m.document for m in mentions}) >= 2
     for m in mentions:
         assert m.sentence in data.documents[m.document].sentences
 

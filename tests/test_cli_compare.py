@@ -54,7 +54,7 @@ def test_compare_all_csv_flattens_lengths_into_columns(invoke, data):
     assert len(rows) == len(data.routes)
     assert {"country_AZE_km", "country_sea_km", "mode_rail_km", "mode_ferry_km"} <= set(rows[0])
     tripp = next(r for r in rows if r["id"] == "tripp")
-    assert float(tripp["country_ARM_km"]) > 0 and tripp["countries"] == "AZE ARM AZE"
+    assert float(tripp["country_ARM_km"]) > 0 and tripp["countries"] == "AZE;ARM;AZE"
 
 
 def test_compare_table_shows_readable_sequences_and_crossings(invoke):

@@ -30,8 +30,14 @@ def test_show_json_has_the_documented_shape(invoke, synthetic):
     assert shown["attributes"][0] == {
         "name": "opened_date",
         "value": "2021-05-02",
+        "qualifier": None,
+        "refers_to": None,
+        "stated_by": None,
         "document": "doc1",
         "quote": "The Test Road opened on 2 May 2021.",
+        "selector": {
+            "type": "TextQuoteSelector", "exact": "The Test Road opened on 2 May 2021.", "prefix": "", "suffix": "",
+        },
     }
     assert shown["mentions"][0]["document"] == "doc1"
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,8 +26,6 @@ FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
 QUOTE = "The Test Road opened on 2 May 2021."
 OGRINFO = shutil.which("ogrinfo")
 READ_DRIVERS = pyogrio.list_drivers(read=True)
-KML_DRIVERS = [d for d in ("LIBKML", "KML") if d in READ_DRIVERS]
-KML = "{http://www.opengis.net/kml/2.2}"
 
 
 @pytest.fixture
@@ -131,11 +127,13 @@ def test_gpkg_has_a_table_per_kind_in_wgs84_with_citations(run_export, out):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     layers = dict(pyogrio.list_layers(target))
-    assert list(layers) == [*FEATURE_TABLES, "citations", "layer_styles"]
+    mappings = [f"{name}_citations" for name in ("routes", "segments", "places", "airports")]
+    assert list(layers) == [*FEATURE_TABLES, "citations", *mappings, "layer_styles"]  # no country near (0, 0)
     assert layers["routes"] == "MultiLineString" and layers["citations"] is None
     counts = {name: pyogrio.read_info(target, layer=name)["features"] for name in layers}
     assert counts == {"routes": 1, "segments": 1, "places": 2, "airports": 1, "crossings": 1, "citations": 2,
-                      "layer_styles": 5}
+                      "layer_styles": 5, "routes_citations": 2, "segments_citations": 0, "places_citations": 0,
+                      "airports_citations": 0}
     for name in FEATURE_TABLES:
         assert pyogrio.read_info(target, layer=name)["crs"] == "EPSG:4326"
     routes = pyogrio.read_dataframe(target, layer="routes")
@@ -143,39 +141,10 @@ def test_gpkg_has_a_table_per_kind_in_wgs84_with_citations(run_export, out):
     assert routes.loc[0, "countries"] == "AAA;BBB" and QUOTE in routes.loc[0, "citations_text"]
     citations = pyogrio.read_dataframe(target, layer="citations", read_geometry=False)
     assert list(citations.columns) == [
-        "feature_id", "kind", "attribute", "value", "document", "document_title", "quote",
+        "feature_id", "kind", "attribute", "value", "qualifier", "refers_to", "stated_by", "claim", "source",
+        "document", "document_title", "document_url", "prefix", "quote", "suffix",
     ]
     assert citations.loc[0, ["feature_id", "quote"]].tolist() == ["test-road", QUOTE]
-
-
-def test_gpkg_embeds_a_default_qgis_style_per_layer(tables, out):
-    target = ex.write(tables, "gpkg", out / "corridors.gpkg")
-    with sqlite3.connect(target) as db:
-        assert db.execute(
-            "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
-        ).fetchone() == ("attributes",)
-        columns = [row[1] for row in db.execute("PRAGMA table_info(layer_styles)")]
-        styles = db.execute(
-            "SELECT s.f_table_name, s.f_geometry_column, g.column_name, s.f_table_schema, s.useAsDefault, s.styleQML "
-            "FROM layer_styles s JOIN gpkg_geometry_columns g ON g.table_name = s.f_table_name ORDER BY s.id"
-        ).fetchall()
-    assert columns == ["id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
-                       "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time"]
-    assert [s[0] for s in styles] == FEATURE_TABLES
-    for _, style_column, geometry_column, schema, default, qml in styles:
-        assert style_column == geometry_column and schema == "" and default == 1
-        assert ET.fromstring(qml.split("\n", 1)[1]).find("renderer-v2").get("type") == "RuleRenderer"
-    segments = ET.fromstring(dict((s[0], s[5]) for s in styles)["segments"].split("\n", 1)[1])
-    rules = {r.get("label"): r for r in segments.iter("rule")}
-    assert len(rules) == 4 * 3  # every mode × operational / planned or under construction / historical
-    symbols = {
-        s.get("name"): {o.get("name"): o.get("value") for o in s.iter("Option")} for s in segments.iter("symbol")
-    }
-    planned = symbols[rules["rail — planned or under construction"].get("symbol")]
-    historical = symbols[rules["rail — historical"].get("symbol")]
-    assert "'under_construction'" in rules["rail — planned or under construction"].get("filter")
-    assert planned["line_style"] == "dash" and historical["line_color"] == "140,140,140,255"
-    assert ("layer_styles", None) in [tuple(x) for x in pyogrio.list_layers(target)]
 
 
 # --- GeoJSON --------------------------------------------------------------------------------------
@@ -243,32 +212,6 @@ def test_an_unwritable_output_fails_before_any_work(run_export, out, monkeypatch
         ex.export(None, "gpkg", out / "missing" / "out.gpkg")
 
 
-# --- KML ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not KML_DRIVERS, reason="pyogrio's GDAL has neither the LIBKML nor the KML driver")
-def test_kml_has_names_citations_and_styles(tables, out):
-    target = ex.write(tables, "kml", out / "corridors.kml")
-    expected = FEATURE_TABLES if ex.kml_driver() == "LIBKML" else ["corridors"]
-    assert [name for name, _ in pyogrio.list_layers(target)] == expected
-    frame = pyogrio.read_dataframe(target, layer=expected[0])
-    name_column = next(c for c in frame.columns if c.lower() == "name")
-    assert frame.loc[0, name_column] == "Test-Road"
-    assert QUOTE in frame.loc[0, "description"] and "A test" in frame.loc[0, "description"]
-    assert frame.crs.to_epsg() == 4326
-    placemarks = {p.findtext(f"{KML}name"): p for p in ET.parse(target).iter(f"{KML}Placemark")}
-    road, airport = placemarks["Test-Road-1"], placemarks["Xxxx"]
-    assert airport.find(f"{KML}Style/{KML}IconStyle/{KML}Icon/{KML}href").text.endswith("airports.png")
-    assert road.find(f"{KML}Style/{KML}LineStyle/{KML}color").text.lower() == "ff1482e0"  # road orange, aabbggrr
-
-
-@pytest.mark.skipif("KML" not in READ_DRIVERS, reason="pyogrio's GDAL has no KML driver")
-def test_kml_driver_writes_one_folder_when_libkml_is_missing(tables, out):
-    target = ex.write_kml(tables, out / "corridors.kml", driver="KML")
-    frame = pyogrio.read_dataframe(target, layer="corridors")
-    assert len(frame) == 6 and set(frame["kind"]) == {"route", "segment", "place", "airport", "crossing"}
-
-
 # --- FlatGeobuf and GeoParquet --------------------------------------------------------------------
 
 
@@ -324,7 +267,7 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tables, out, monke
     def fail(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ex, "_add_styles", fail)  # after every table is written
+    monkeypatch.setattr(ex, "add_qgis_extras", fail)  # after every table is written
     with pytest.raises(RuntimeError):
         ex.write(tables, "gpkg", out / "new.gpkg")
     assert list(out.iterdir()) == []
@@ -348,7 +291,7 @@ def test_full_dataset_exports_to_every_format(data, tmp_path):
         target = ex.write(tables, fmt, tmp_path / f"corridors.{fmt}")
         assert target.stat().st_size > 0
     layers = [name for name, _ in pyogrio.list_layers(tmp_path / "corridors.gpkg")]
-    assert layers == [*counts, "citations", "layer_styles"]
+    assert layers[: len(counts) + 2] == [*counts, "countries", "citations"] and layers[-1] == "layer_styles"
     places = pyogrio.read_info(tmp_path / "corridors.gpkg", layer="places")
     assert dict(zip(places["fields"], places["ogr_types"]))["geonameid"] == "OFTInteger64"
     assert tables.crossings["by_sea"].any() and tables.crossings["landfall_km"].notna().any()

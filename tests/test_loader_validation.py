@@ -174,7 +174,7 @@ def test_optional_properties_become_empty_columns(synthetic):
 def test_a_short_attribute_row_is_a_citation_error(synthetic):
     path = synthetic / "geo" / "attributes.csv"
     path.write_text(path.read_text() + "test-road,purpose,road\n")
-    _expect(synthetic, ["attributes.csv:4", "does not have the 5 columns"], CitationError)
+    _expect(synthetic, ["attributes.csv:4", "does not have the 10 columns"], CitationError)
 
 
 def test_attribute_table_that_is_not_utf8_is_reported(synthetic):

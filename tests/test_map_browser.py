@@ -130,7 +130,8 @@ def test_offline_overview_opens_with_no_network_and_shows_the_data(browser, data
     quote = data.citations_for(cited)[0]
     assert data.routes.at[cited, "name"] in text
     assert " ".join(quote.quote.split()) in " ".join(text.split())
-    assert view.count(".leaflet-popup-content .corridors-citation") == len(data.citations_for(cited))
+    quotes = {(c.document, c.quote) for c in data.citations_for(cited)}
+    assert view.count(".leaflet-popup-content .corridors-citation") == len(quotes)  # one block per quote
     view.page.wait_for_timeout(400)  # the popup fades in
     view.page.screenshot(path=tmp_path / "overview-popup.png")
 

@@ -17,6 +17,7 @@ from conftest import SYNTHETIC_TEXT, edit_json
 
 import corridors
 from corridors.analysis import analyze_routes
+from corridors.attributes import according_to, quote_offset
 from corridors.boundaries import Boundaries
 from corridors.errors import UnknownFeature, UnknownLayer, UsageError
 from corridors.layers import CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYERS
@@ -55,7 +56,7 @@ def make_hostile(root: Path) -> Path:
     quote = f"Its sign reads {HOSTILE} today."
     with (root / "geo" / "attributes.csv").open("a", encoding="utf-8", newline="") as table:
         for name, value in (("sign", HOSTILE), ("motto", PAYLOADS[2])):
-            table.write(",".join(['test-road', name, _csv(value), "doc1", _csv(quote)]) + "\n")
+            table.write(",".join(["test-road", name, _csv(value), "", "", "", "doc1", "", _csv(quote), ""]) + "\n")
 
     def rename(collection: dict) -> None:
         for feature in collection["features"]:
@@ -144,8 +145,8 @@ def test_route_popup_has_lengths_countries_crossings_status_and_citations(small_
         "Test-Road-1 (road, operational, opened 2021-05-02; schematic)",
             "<th>Geometry</th><td>schematic (0 of 1 legs traced)</td>",
         "“The Test Road opened on 2 May 2021.”",
-        "<cite>A test</cite>",
-        "<b>purpose</b>: dual-purpose road",
+        "<cite>according to “A test”, undated</cite>",
+        "<li>purpose: dual-purpose road</li>",
     ):
         assert expected in popup, expected
 
@@ -284,7 +285,7 @@ def test_map_command_writes_the_file_and_reports_its_size(invoke, synthetic, tmp
     out = tmp_path / "road.html"
     result = invoke("--data-dir", str(synthetic), "map", "test-road", "-o", str(out), "--offline", "--as-of", "2022")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{out}  ") and "kB" in result.output
+    assert result.stdout == "" and result.stderr.startswith(f"Wrote {out}: ") and "kB" in result.stderr
     assert "Leaflet 1.9.4" in out.read_text(encoding="utf-8")
 
 
@@ -379,7 +380,10 @@ def test_real_overview_shows_every_route_airport_layer_and_citation(real_maps, d
         name = html.escape(data.routes.at[route_id, "name"])
         popup = next(p for p in popups if p.startswith(f"<h3>{name}</h3><p class=\"meta\">Route"))
         for cite in data.citations_for(route_id):
-            assert html.escape(cite.quote) in popup and html.escape(data.documents[cite.document].title) in popup
+            document = data.documents[cite.document]
+            source = according_to(document, quote_offset(document, cite))
+            assert html.escape(cite.quote) in popup and html.escape(source) in popup
+            assert popup.count(f"“{html.escape(cite.quote)}”") == 1  # each quote shown once
 
 
 def test_real_layer_maps_hold_their_layer_and_the_segments_their_routes_use(real_maps, data):

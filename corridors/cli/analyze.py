@@ -64,6 +64,12 @@ def analyze(
     FILE is any line layer: GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, CSV with a WKT column.
     Repairable lines are repaired with a warning; the rest stop the run (or are skipped with
     --skip-invalid). Warnings and progress go to stderr.
+
+    \b
+    Examples:
+      corridors analyze my-lines.geojson
+      corridors analyze survey.gpkg --layer tracks --id-field name -o lengths.csv
+      corridors analyze lines.csv --crs EPSG:32638 -f json
     """
     from ..analysis import default_boundaries
     from ..userdata import analyze_lines, read_lines
@@ -84,6 +90,8 @@ def analyze(
                 progress=bar.update if bar is not None else None,
             )
         write(render(fmt, lines, results))
+    if output not in (None, "-"):
+        click.echo(f"Wrote {output}: {len(results)} line(s), {fmt}.", err=True)
 
 
 def render(fmt: str, lines, results) -> str:

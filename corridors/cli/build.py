@@ -19,7 +19,13 @@ from .options import dataset, factor_table, render_table
 @click.option("--offline", is_flag=True, help="Write self-contained maps that open with no network.")
 @click.pass_context
 def build(ctx: click.Context, output_dir: str | None, offline: bool) -> None:
-    """Validate every layer and citation, write the maps, and print the layers and routes."""
+    """Validate every layer and citation, write the maps, and print the layers and routes.
+
+    \b
+    Examples:
+      corridors build
+      corridors build --offline -o /tmp/maps
+    """
     from ..analysis import analyze_routes
     from ..maps import write_maps
     from .compare import comparison_table

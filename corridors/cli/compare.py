@@ -11,6 +11,7 @@ from .options import (
     ARROW,
     boundaries_from,
     boundary_options,
+    complete_ids,
     dataset,
     echo_json,
     estimate_columns,
@@ -24,7 +25,7 @@ from .options import (
 
 
 @click.command()
-@click.argument("route_ids", nargs=-1)
+@click.argument("route_ids", nargs=-1, shell_complete=complete_ids("route"))
 @click.option("--all", "all_routes", is_flag=True, help="Compare every route.")
 @click.option("--crossings", "show_crossings", is_flag=True, help="Also print a table of border crossings.")
 @click.option(
@@ -64,19 +65,27 @@ def compare(
 ) -> None:
     """Compare routes: geodesic length per mode and country, country sequence, crossings.
 
-    JSON and CSV also give each route's geometry quality and, where a length is published
-    (geo/published.csv), that length, its source and our deviation from it. With --estimates (and
-    always in JSON): transit days, transshipments, customs borders and CO2 per tonne, from the cited
-    factors in geo/factors.csv, as of --as-of or today.
+    ROUTE_IDS are ids, names or aliases of routes (`corridors list routes`). JSON and CSV also give
+    each route's geometry quality and, where a length is published (geo/published.csv), that length,
+    its source and our deviation from it. With --estimates (and always in JSON): transit days,
+    transshipments, customs borders and CO2 per tonne, from the cited factors in geo/factors.csv, as
+    of --as-of or today.
+
+    \b
+    Examples:
+      corridors compare tripp btk-railway
+      corridors compare --all --crossings --estimates
+      corridors compare --all --as-of 2020 -f csv > routes.csv
     """
     from ..analysis import analyze_routes, default_boundaries
     from ..estimates import estimate_routes
+    from ..lookup import resolve_feature
     from ..timeline import parse_date, undated_segments
 
     if bool(route_ids) == all_routes:
         raise click.UsageError("give route ids or --all (not both)")
     data = dataset(ctx)
-    ids = None if all_routes else list(route_ids)
+    ids = None if all_routes else [resolve_feature(data, route_id, ["route"]) for route_id in route_ids]
     left_out = 0
     date = parse_date(as_of, "--as-of") if as_of is not None else None
     if date is not None:

@@ -13,7 +13,13 @@ from .options import dataset, echo_json, format_option, render_table
 @format_option("table", "json")
 @click.pass_context
 def layers(ctx: click.Context, fmt: str) -> None:
-    """List the layers with their feature, citation and mention counts."""
+    """List the layers with their feature, citation and mention counts.
+
+    \b
+    Examples:
+      corridors layers
+      corridors layers -f json
+    """
     summary = dataset(ctx).summary()
     if fmt == "json":
         echo_json([dataclasses.asdict(s) | {"features": s.features} for s in summary])

@@ -19,6 +19,7 @@ COMMANDS = {
     "compare": "corridors.cli.compare:compare",
     "export": "corridors.cli.export:export",
     "layers": "corridors.cli.layers:layers",
+    "list": "corridors.cli.list:list_command",
     "map": "corridors.cli.map:map_command",
     "route": "corridors.cli.route:route",
     "show": "corridors.cli.show:show",
@@ -59,19 +60,30 @@ class CorridorsGroup(click.Group):
             raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
 
 
-@click.group(cls=CorridorsGroup)
+@click.group(cls=CorridorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="corridors")
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, exists=True),
     envvar=DATA_DIR_ENV,
-    help="Directory holding seeds/ and geo/ (default: this checkout).",
+    help=f"Directory holding seeds/ and geo/ [default: this checkout, else the copy installed with the package; "
+    f"env: {DATA_DIR_ENV}].",
 )
 @click.option("-v", "--verbose", count=True, help="More log messages on stderr.")
 @click.option("-q", "--quiet", count=True, help="Fewer log messages on stderr.")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, verbose: int, quiet: int) -> None:
-    """Explore South Caucasus transport corridors: cited layers, geodesic lengths, border crossings."""
+    """Explore South Caucasus transport corridors: cited layers, geodesic lengths, border crossings.
+
+    \b
+    Examples:
+      corridors list routes
+      corridors compare tripp btk-railway
+      corridors route Baku Kars --avoid ARM
+      corridors export -f gpkg -o corridors.gpkg
+
+    Shell completion (ids included): eval "$(_CORRIDORS_COMPLETE=bash_source corridors)"
+    """
     level = max(logging.DEBUG, logging.WARNING - 10 * (verbose - quiet))
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     ctx.obj = {"data_dir": data_dir}

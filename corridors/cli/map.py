@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import UsageError
-from .options import dataset, factor_table
+from .options import complete_ids, dataset, factor_table
 
 
 def human_size(size: int) -> str:
@@ -14,7 +14,7 @@ def human_size(size: int) -> str:
 
 
 @click.command("map")
-@click.argument("feature_ids", nargs=-1)
+@click.argument("feature_ids", nargs=-1, shell_complete=complete_ids("route", "segment", "airport"))
 @click.option("--layer", "layer_names", multiple=True, help="A layer to map (repeatable): lachin-road, airports...")
 @click.option("--all", "all_layers", is_flag=True, help="Map every layer.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
@@ -22,8 +22,16 @@ def human_size(size: int) -> str:
 @click.option("--as-of", "as_of", metavar="DATE", help="Show only routes and segments open on DATE (YYYY[-MM[-DD]]).")
 @click.pass_context
 def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_of) -> None:
-    """Write a map of route, segment or airport IDs, of --layer L ..., or of --all layers."""
+    """Write a map of route, segment or airport IDs (or names, aliases), of --layer L ..., or of --all layers.
+
+    \b
+    Examples:
+      corridors map tripp BTK -o south-caucasus.html
+      corridors map --layer lachin-road --as-of 2022 -o lachin-2022.html
+      corridors map --all --offline -o corridors.html
+    """
     from ..io import check_writable
+    from ..lookup import resolve_feature
     from ..maps import corridor_map, save_map
     from ..timeline import parse_date
 
@@ -31,8 +39,10 @@ def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_o
         raise UsageError("give feature ids, --layer or --all (exactly one of them)")
     check_writable(output)
     date = parse_date(as_of, "--as-of") if as_of is not None else None
+    data = dataset(ctx)
+    feature_ids = [resolve_feature(data, f, ["route", "segment", "airport"]) for f in feature_ids]
     fmap = corridor_map(
-        dataset(ctx),
+        data,
         feature_ids or None,
         layers=layer_names or None,
         as_of=date,
@@ -40,4 +50,4 @@ def map_command(ctx, feature_ids, layer_names, all_layers, output, offline, as_o
         factors=factor_table(ctx),
     )
     size = save_map(fmap, output)
-    click.echo(f"{output}  {human_size(size)}{'  (offline)' if offline else ''}")
+    click.echo(f"Wrote {output}: {human_size(size)}{' (offline)' if offline else ''}.", err=True)

@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
+import click.shell_completion
 
-from ..defaults import DEFAULT_MIN_EXCURSION_KM, NATURAL_EARTH_ISO_FIELD
+from ..defaults import DEFAULT_MIN_EXCURSION_KM, LIST_SEPARATOR, NATURAL_EARTH_ISO_FIELD
 
 if TYPE_CHECKING:  # importing the library loads geopandas: done inside the commands, when they run
     from ..layers import Dataset
@@ -40,6 +41,25 @@ def dataset(ctx: click.Context) -> Dataset:
     if "dataset" not in obj:
         obj["dataset"] = load_dataset(obj["data_dir"])
     return obj["dataset"]
+
+
+def complete_ids(*kinds: str):
+    """Shell completion of feature ids (of these kinds, or every kind), shown with their names."""
+
+    def complete(
+        ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from ..layers import load_dataset
+        from ..lookup import KINDS, entries
+
+        try:
+            data = load_dataset(ctx.find_root().params.get("data_dir"))
+        except Exception:  # completion must never print a traceback into the shell
+            return []
+        return [click.shell_completion.CompletionItem(e.id, help=e.name)
+                for e in entries(data, kinds or KINDS) if e.id.startswith(incomplete)]
+
+    return complete
 
 
 def factor_table(ctx: click.Context):
@@ -180,7 +200,7 @@ def lengths_csv(
                 f"{a.length_km:.3f}",
                 *(f"{a.length_by_mode_km.get(m, 0.0):.3f}" for m in modes),
                 *(f"{a.length_by_country_km.get(c, 0.0):.3f}" for c in places),
-                " ".join(a.countries),
+                LIST_SEPARATOR.join(a.countries),
                 len(crossings),
                 a.tolerance_km,
                 *("" if more.get(k) is None else more[k] for k in extra_columns),

@@ -10,6 +10,7 @@ from .options import (
     ARROW,
     boundaries_from,
     boundary_options,
+    complete_ids,
     dataset,
     echo_json,
     estimate_columns,
@@ -30,8 +31,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @click.command()
-@click.argument("origin", metavar="FROM")
-@click.argument("destination", metavar="TO")
+@click.argument("origin", metavar="FROM", shell_complete=complete_ids("place"))
+@click.argument("destination", metavar="TO", shell_complete=complete_ids("place"))
 @click.option("--via", multiple=True, metavar="PLACE", help="Pass this place (repeatable, in order).")
 @click.option(
     "--avoid",
@@ -92,6 +93,12 @@ def route(
     Each path also gets transit days (low–high), transshipments, customs borders and CO2 per tonne,
     estimated from the cited factors in geo/factors.csv as of --as-of or today; --minimize ranks the
     paths by one of them, and -k shows the trade-off in one table.
+
+    \b
+    Examples:
+      corridors route Baku Kars
+      corridors route Baku Nakhchivan --avoid ARM --minimize days
+      corridors route Baku Astrakhan --as-of 2015 -k 3 -f geojson > paths.geojson
     """
     import datetime as dt
 

@@ -6,17 +6,28 @@ import textwrap
 
 import click
 
-from .options import dataset, echo_json, format_option, render_table
+from .options import complete_ids, dataset, echo_json, format_option, render_table
 
 
 @click.command()
-@click.argument("feature_id")
+@click.argument("feature_id", shell_complete=complete_ids())
 @format_option("table", "json")
 @click.pass_context
 def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
-    """Show a route, segment, place or airport by id, with its cited attributes."""
+    """Show a route, segment, place, airport or concept, with its cited attributes.
+
+    FEATURE_ID is an id, a name or an alias, in any case (`corridors list` shows them).
+
+    \b
+    Examples:
+      corridors show BTK
+      corridors show lachin-corridor -f json
+    """
+    from ..attributes import claim_label, grouped_by_quote
+    from ..lookup import resolve_feature
+
     data = dataset(ctx)
-    info = data.feature(feature_id)
+    info = data.feature(resolve_feature(data, feature_id))
     if fmt == "json":
         echo_json(info.to_dict())
         return
@@ -28,10 +39,10 @@ def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
             click.echo(f"\n{key}:\n" + textwrap.indent(textwrap.fill(str(info.properties[key]), 96), "    "))
     if info.attributes:
         click.echo(f"\nCited attributes ({len(info.attributes)}):")
-        for cite in info.attributes:
-            title = data.documents[cite.document].title
-            click.echo(f"- {cite.name}: {cite.value}")
-            click.echo(textwrap.indent(textwrap.fill(f"“{cite.quote}” — {title}", 96), "    "))
+        for group in grouped_by_quote(info.attributes, data.documents):
+            click.echo(textwrap.fill(group.text, 100, initial_indent="- ", subsequent_indent="  "))
+            for cite in group.claims:
+                click.echo(textwrap.fill(claim_label(cite), 100, initial_indent="    · ", subsequent_indent="      "))
     click.echo(
         f"\nMentioned in {len(info.mentions)} sentence(s) of {len({m.document for m in info.mentions})} document(s)."
     )
