@@ -751,6 +751,14 @@ def _outlines(boundaries: Boundaries) -> _Outlines:
     return cached[1]
 
 
+def prepare(boundaries: Boundaries, edges: int) -> None:
+    """Build the indexes an analysis of about ``edges`` edges uses, so threads then share them."""
+    boundaries.polygon_tree  # noqa: B018 - built, and its polygons prepared
+    _outlines(boundaries)
+    if edges >= _GRID_MIN_EDGES and len(boundaries.codes):
+        _grid(boundaries)
+
+
 def _grid(boundaries: Boundaries) -> _Grid:
     """The grid of these boundaries, built once per Boundaries object."""
     cached = _GRID_CACHE.get(id(boundaries))

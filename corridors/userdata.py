@@ -11,13 +11,14 @@ or are skipped with a warning when ``skip_invalid`` is set.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import logging
 import math
 import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from .boundaries import Boundaries
-from .crossings import DEFAULT_MIN_EXCURSION_KM, LineAnalysis, analyze_line_geometries
+from .crossings import DEFAULT_MIN_EXCURSION_KM, LineAnalysis, analyze_line_geometries, prepare
 from .errors import CorridorsError, UsageError
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 ENGINES = ("single", "dask")
 #: Vertices analysed per chunk (single engine) or partition (dask): bounds memory, paces progress.
 CHUNK_VERTICES = 200_000
+#: Seconds to wait for a dask.distributed scheduler before giving up.
+_CONNECT_TIMEOUT_S = 10
 #: Problems listed one by one on stderr before the rest are counted.
 MAX_LISTED = 20
 
@@ -466,23 +469,28 @@ def analyze_lines(
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
     engine: str = "single",
     progress: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[LineAnalysis]:
     """Lengths and crossings of every line, in order, with the vectorised crossings engine.
 
     Lines are analysed in chunks of about :data:`CHUNK_VERTICES` vertices; ``progress`` is called
     with the number of lines done after each. ``engine="dask"`` runs the chunks as dask-geopandas
-    partitions on threads (the results are identical); it needs the ``dask`` extra.
+    partitions, on threads, or on the dask.distributed cluster whose scheduler is at ``scheduler``
+    (e.g. ``tcp://10.0.0.5:8786``); the results are identical. It needs the ``dask`` extra.
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if scheduler is not None and engine != "dask":
+        raise UsageError("a dask scheduler needs the dask engine")
     if min_excursion_km < 0:
         raise UsageError("--min-excursion-km must be zero or more")
     geometries = np.asarray(lines.frame.geometry.values, dtype=object)
     area = boundaries.clipped(tuple(lines.frame.total_bounds))
-    area.polygon_tree  # noqa: B018 - built (and its polygons prepared) here, before any thread uses it
-    bounds = _chunk_bounds(shapely.get_num_coordinates(geometries))
+    vertices = shapely.get_num_coordinates(geometries)
+    prepare(area, min(int(vertices.sum()), CHUNK_VERTICES))  # here, before any thread uses the indexes
+    bounds = _chunk_bounds(vertices)
     if engine == "dask":
-        return _analyze_dask(geometries, bounds, area, min_excursion_km, progress)
+        return _analyze_dask(geometries, bounds, area, min_excursion_km, progress, scheduler)
     results: list[LineAnalysis] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         results.extend(analyze_geometries(geometries[lo:hi], area, min_excursion_km))
@@ -511,6 +519,7 @@ def _analyze_dask(
     area: Boundaries,
     tolerance: float,
     progress: Callable[[int], None] | None,
+    scheduler: str | None = None,
 ) -> list[LineAnalysis]:
     try:
         import dask
@@ -520,15 +529,36 @@ def _analyze_dask(
     frame = gpd.GeoDataFrame(geometry=list(geometries), crs="EPSG:4326")
     partitions = dask_geopandas.from_geopandas(frame, npartitions=len(bounds) - 1, sort=False)
     meta = pd.DataFrame({"analysis": pd.Series(dtype=object)})
-    job = _PartitionJob(area, tolerance, progress)
-    try:
-        with dask.config.set(scheduler="threads"):
-            computed = partitions.map_partitions(job, meta=meta).compute()
-    except CorridorsError:
-        raise
-    except Exception as exc:  # a worker failed: report it as a failed operation, not a traceback
-        raise CorridorsError(f"dask engine failed: {type(exc).__name__}: {exc}") from exc
+    job = _PartitionJob(area, tolerance, progress if scheduler is None else None)
+    with _dask_scheduler(scheduler) as settings:
+        try:
+            with dask.config.set(settings):
+                computed = partitions.map_partitions(job, meta=meta).compute()
+        except CorridorsError:
+            raise
+        except Exception as exc:  # a worker failed: report it as a failed operation, not a traceback
+            raise CorridorsError(f"dask engine failed: {type(exc).__name__}: {exc}") from exc
+    if scheduler is not None and progress is not None:
+        progress(len(geometries))
     return list(computed["analysis"])
+
+
+@contextlib.contextmanager
+def _dask_scheduler(address: str | None) -> Iterator[dict[str, Any]]:
+    """dask settings for threads on this machine, or a client of the cluster at ``address``."""
+    if address is None:
+        yield {"scheduler": "threads"}
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("a dask scheduler needs dask.distributed: pip install 'corridors[dask]'") from None
+    try:
+        client = Client(address, timeout=_CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CorridorsError(f"cannot reach the dask scheduler at {address}: {exc}") from None
+    with client:
+        yield {"scheduler": client}
 
 
 class _PartitionJob:
@@ -539,6 +569,14 @@ class _PartitionJob:
         self.tolerance = tolerance
         self.progress = progress
         self.lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For a worker process: the polygons without their indexes (rebuilt there) or progress."""
+        area = Boundaries(self.area.codes, self.area.polygons, self.area.source)
+        return {"area": area, "tolerance": self.tolerance}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["area"], state["tolerance"], None)  # type: ignore[misc]
 
     def __dask_tokenize__(self) -> tuple[str, int]:
         return ("corridors-analyze", id(self))  # the boundaries are too big to hash, and never change

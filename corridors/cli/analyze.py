@@ -37,6 +37,11 @@ _FORMAT_BY_SUFFIX = {".json": "json", ".geojson": "geojson", ".csv": "csv"}
     show_default=True,
     help="dask: run partitions in parallel (pip install 'corridors[dask]').",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: run on the dask.distributed cluster whose scheduler is here, e.g. tcp://10.0.0.5:8786.",
+)
 @click.option("--skip-invalid", is_flag=True, help="Skip, with a warning, lines that cannot be repaired.")
 @click.option(
     "--progress/--no-progress",
@@ -53,6 +58,7 @@ def analyze(
     fmt,
     output,
     engine,
+    scheduler,
     skip_invalid,
     progress,
     boundaries_path,
@@ -75,6 +81,8 @@ def analyze(
     from ..userdata import analyze_lines, read_lines
 
     fmt = fmt or _FORMAT_BY_SUFFIX.get(_suffix(output), "table")
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     with _destination(output) as write:
         lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
         boundaries = boundaries_from(boundaries_path, iso_field, lines.frame.total_bounds) or default_boundaries()
@@ -88,6 +96,7 @@ def analyze(
                 min_excursion_km=min_excursion_km,
                 engine=engine,
                 progress=bar.update if bar is not None else None,
+                scheduler=scheduler,
             )
         write(render(fmt, lines, results))
     if output not in (None, "-"):
