@@ -14,8 +14,9 @@ import numpy as np
 import shapely
 
 from . import cache
-from .boundaries import Boundaries, natural_earth, natural_earth_key
-from .crossings import Crossing, LineAnalysis, Track, analyze_tracks
+from .boundaries import Boundaries, default_key
+from .boundaries import default as standard_boundaries
+from .crossings import Absorbed, Crossing, LineAnalysis, Track, analyze_tracks
 from .defaults import DEFAULT_MIN_EXCURSION_KM, GEOMETRY_QUALITIES
 from .errors import InvalidData, UsageError
 from .layers import Dataset, line_geometry_quality
@@ -71,6 +72,14 @@ class RouteAnalysis:
         return self.line.tolerance_km
 
     @property
+    def absorbed(self) -> list[Absorbed]:
+        return self.line.absorbed
+
+    @property
+    def absorbed_km(self) -> float:
+        return self.line.absorbed_km
+
+    @property
     def crossings_count(self) -> int:
         return len(self.line.crossings)
 
@@ -94,8 +103,8 @@ _ANALYSIS_CODE = cache.code_digest("crossings", "geodesy", "boundaries", "defaul
 
 @lru_cache(maxsize=1)
 def default_boundaries() -> Boundaries:
-    """Natural Earth 10m admin-0, read once per process."""
-    return natural_earth()
+    """OpenStreetMap borders in the South Caucasus and Natural Earth 10m elsewhere, read once per process."""
+    return standard_boundaries()
 
 
 def route_track(data: Dataset, route_id: str) -> Track:
@@ -203,7 +212,7 @@ def analyze_tracks_cached(
     def compute() -> list[LineAnalysis]:
         return analyze_tracks(tracks, clip_to(boundaries or default_boundaries(), tracks), min_excursion_km)
 
-    boundaries_key = boundaries.content_key if boundaries is not None else natural_earth_key()
+    boundaries_key = boundaries.content_key if boundaries is not None else default_key()
     if boundaries_key is None:
         return compute()
     entry = cache.key("analyses", boundaries_key, min_excursion_km, _ANALYSIS_CODE, _tracks_digest(tracks))

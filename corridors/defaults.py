@@ -7,7 +7,7 @@ Stdlib only and importing nothing else from the package, so that ``corridors --h
 from __future__ import annotations
 
 #: Passages into a third country, and gaps between countries, shorter than this (km) are ignored.
-DEFAULT_MIN_EXCURSION_KM = 10.0
+DEFAULT_MIN_EXCURSION_KM = 1.0
 #: Country code field of the Natural Earth admin-0 boundaries (and the ``--iso-field`` default).
 NATURAL_EARTH_ISO_FIELD = "ADM0_A3"
 #: Transport modes of segments, in the order tables list them.

@@ -356,7 +356,7 @@ def _rounded(geometry: Any, decimals: int) -> Any:
 def _countries_layer(boundaries: Boundaries, clip: Bounds, offline: bool) -> folium.GeoJson:
     """The countries inside ``clip``, simplified and rounded to stay small; filled only offline."""
     minx, miny, maxx, maxy = clip
-    clipped = boundaries.clipped(clip, margin=0)
+    clipped = boundaries.clipped(clip, margin=0).by_country()
     tolerance = max(maxx - minx, maxy - miny) / COUNTRY_DETAIL
     shapes = _rounded(shapely.simplify(clipped.polygons, tolerance, preserve_topology=True), COUNTRY_DECIMALS)
     keep = ~shapely.is_empty(shapes)

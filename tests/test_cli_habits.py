@@ -23,7 +23,10 @@ def test_list_shows_ids_names_and_aliases_by_kind(invoke, data):
     btk = next(r for r in routes if r["id"] == "btk-railway")
     assert "BTK" in btk["aliases"] and btk["layer_or_country"] == "middle-corridor"
     everything = json.loads(invoke("list", "-f", "json").output)
-    assert len(everything) == len(data.routes) + len(data.segments) + len(data.places) + len(data.airports)
+    features = len(data.routes) + len(data.segments) + len(data.places) + len(data.airports)
+    assert len(everything) == features + len(data.concepts.concepts)
+    concepts = json.loads(invoke("list", "concepts", "-f", "json").output)
+    assert [c["id"] for c in concepts] == ["zangezur-corridor"]
     table = invoke("list", "airports").output
     assert "UBBB" in table and "Heydar Aliyev International Airport" in table
     assert invoke("list", "rivers").exit_code == 2

@@ -13,7 +13,7 @@ from shapely.geometry import LineString, MultiPolygon, box
 from corridors import crossings
 from corridors.analysis import default_boundaries
 from corridors.boundaries import Boundaries
-from corridors.crossings import SEA, Track, analyze_line_geometries, analyze_tracks
+from corridors.crossings import SEA, Absorbed, Track, analyze_line_geometries, analyze_tracks
 
 DEGREE_KM = 111.319491
 NO_GRID = 10**12
@@ -82,6 +82,52 @@ def test_a_sliver_shorter_than_the_tolerance_is_split_between_its_neighbours():
     exact = analyze([(0.5, 0), (1.5, 0)], bounds, tolerance=0.0)
     assert exact.countries == ["AAA", "CCC", "BBB"]
     assert exact.length_by_country_km["CCC"] == pytest.approx(0.02 * DEGREE_KM, rel=1e-5)
+
+
+def test_what_the_tolerance_absorbs_is_listed_with_where_and_how_much():
+    bounds = countries(AAA=box(0, -1, 1, 1), CCC=box(1, -1, 1.02, 1), BBB=box(1.02, -1, 2, 1))
+    result = analyze([(0.5, 0), (1.5, 0)], bounds, tolerance=10.0)
+    half = 0.01 * DEGREE_KM
+    assert result.absorbed == [
+        Absorbed("sliver", "CCC", "AAA", pytest.approx(half, rel=1e-5), pytest.approx(0.5 * DEGREE_KM, rel=1e-6)),
+        Absorbed("sliver", "CCC", "BBB", pytest.approx(half, rel=1e-5), pytest.approx(0.51 * DEGREE_KM, rel=1e-6)),
+    ]
+    assert result.absorbed_km == pytest.approx(2 * half, rel=1e-5)
+    assert result.to_dict()["absorbed"][0] == {
+        "kind": "sliver", "country": "CCC", "counted_as": "AAA", "km": round(half, 3), "at_km": 55.66
+    }
+    assert analyze([(0.5, 0), (1.5, 0)], bounds, tolerance=0.0).absorbed == []
+
+
+def test_a_line_ending_in_a_country_reaches_it_whatever_the_tolerance():
+    bounds = countries(AAA=box(0, -1, 1, 1), BBB=box(1, -1, 2, 1))
+    result = analyze([(0.5, 0), (1.02, 0)], bounds, tolerance=10.0)
+    assert result.countries == ["AAA", "BBB"]
+    assert result.length_by_country_km["BBB"] == pytest.approx(0.02 * DEGREE_KM, rel=1e-5)
+    assert result.absorbed == []
+
+
+def test_a_long_gap_on_a_rail_or_road_leg_is_land_but_on_a_line_without_modes_is_water():
+    bounds = countries(AAA=box(0, -1, 1, 1), BBB=box(1.2, -1, 2, 1))  # a 22 km reservoir between them
+    by_rail = analyze([(0.5, 0), (1.5, 0)], bounds, ["rail"], tolerance=1.0)
+    assert by_rail.countries == ["AAA", "BBB"] and SEA not in by_rail.length_by_country_km
+    assert 1.0 <= by_rail.crossings[0].lon <= 1.2  # somewhere in the gap: each piece takes the nearest country
+    assert {(a.kind, a.country) for a in by_rail.absorbed} == {("gap", None)}
+    assert by_rail.absorbed_km == pytest.approx(0.2 * DEGREE_KM, rel=1e-5)
+    unknown = analyze([(0.5, 0), (1.5, 0)], bounds, tolerance=1.0)
+    assert unknown.length_by_country_km[SEA] == pytest.approx(0.2 * DEGREE_KM, rel=1e-5)
+    assert unknown.absorbed == []
+
+
+def test_a_landfall_says_how_far_offshore_the_line_ends():
+    bounds = countries(AAA=box(0, -1, 1, 1), BBB=box(2.005, -1, 3, 1))
+    result = analyze([(0.5, 0), (1, 0), (2, 0)], bounds, ["road", "sea"], tolerance=1.0)
+    assert result.countries == ["AAA", "BBB"]
+    [landfall] = result.absorbed
+    assert (landfall.kind, landfall.country, landfall.counted_as) == ("landfall", None, "BBB")
+    assert landfall.km == pytest.approx(0.005 * DEGREE_KM, rel=1e-3)
+    assert landfall.at_km == pytest.approx(result.length_km)
+    assert result.absorbed_km == 0.0
 
 
 def test_a_sliver_inside_one_country_disappears():

@@ -7,6 +7,7 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import AWAITING_ALIGNMENTS
 
 from corridors.analysis import analyze_routes
 from corridors.errors import UsageError
@@ -40,6 +41,7 @@ def test_edges_are_segments_with_length_mode_countries_status_and_dates(network,
     assert lachin["countries"] == ("ARM", "AZE")
 
 
+@AWAITING_ALIGNMENTS
 def test_border_bridges_keep_both_countries_and_generalised_borders_add_none(network):
     countries = network.segment_countries
     assert countries["jolfa-julfa-rail"] == ("IRN", "AZE")  # 2.5 km, shorter than the tolerance
@@ -68,6 +70,7 @@ def test_aktau_to_kars_avoiding_russia_crosses_the_caspian(network):
     assert answer.notes == ["Aktau is not on the network: starting from Port of Aktau (aktau-port), 6.0 km away"]
 
 
+@AWAITING_ALIGNMENTS
 def test_baku_to_nakhchivan_by_rail_takes_tripp_through_armenia(network):
     [path] = route(network, "Baku", "Nakhchivan", modes=("rail",)).paths
     assert path.analysis.countries == ["AZE", "ARM", "AZE"]
@@ -76,6 +79,7 @@ def test_baku_to_nakhchivan_by_rail_takes_tripp_through_armenia(network):
     assert set(path.analysis.length_by_mode_km) == {"rail"}
 
 
+@AWAITING_ALIGNMENTS
 def test_avoiding_armenia_takes_the_araz_route_through_iran(network):
     [path] = route(network, "Baku", "Nakhchivan", modes=("rail",), avoid=("ARM",)).paths
     assert path.analysis.countries == ["AZE", "IRN", "AZE"]
@@ -190,6 +194,7 @@ def test_bad_constraints_are_usage_errors(network):
 # --- alternatives, via, output --------------------------------------------------------------------
 
 
+@AWAITING_ALIGNMENTS
 def test_alternatives_are_distinct_by_segments_and_shortest_first(network):
     paths = route(network, "Baku", "Nakhchivan", modes=("rail",), alternatives=3).paths
     assert len(paths) == 3 and [p.rank for p in paths] == [1, 2, 3]
@@ -214,6 +219,7 @@ def test_json_has_compares_keys_plus_segments_and_places(network, data):
     json.dumps(record)
 
 
+@AWAITING_ALIGNMENTS
 def test_geojson_is_an_rfc7946_feature_collection(network, data):
     answer = route(network, "Baku", "Nakhchivan", modes=("rail",))
     collection = to_geojson(answer, data)
@@ -228,6 +234,7 @@ def test_geojson_is_an_rfc7946_feature_collection(network, data):
 # --- the new layers' data -------------------------------------------------------------------------
 
 
+@AWAITING_ALIGNMENTS
 def test_alternative_corridors_follow_the_countries_they_declare(data):
     analyses = {a.id: a for a in analyze_routes(data, NEW_ROUTES)}
     assert {i: a.countries for i, a in analyses.items()} == {i: a.declared_countries for i, a in analyses.items()}
@@ -251,6 +258,7 @@ def test_the_suez_route_names_the_passages_searoute_takes(data):
 # --- the command ----------------------------------------------------------------------------------
 
 
+@AWAITING_ALIGNMENTS
 def test_route_command_table_and_json(invoke):
     table = invoke("route", "Aktau", "Kars", "--avoid", "RUS")
     assert table.exit_code == 0, table.output
@@ -262,6 +270,7 @@ def test_route_command_table_and_json(invoke):
     assert [r["countries"] for r in records] == [["AZE", "IRN", "AZE"], ["AZE", "GEO", "TUR", "AZE"]]
 
 
+@AWAITING_ALIGNMENTS
 def test_route_command_geojson_has_one_feature_per_line(invoke):
     result = invoke("route", "Baku", "Nakhchivan", "--modes", "rail", "--avoid", "ARM", "-k", "2", "-f", "geojson")
     assert result.exit_code == 0, result.output

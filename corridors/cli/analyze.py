@@ -125,7 +125,7 @@ def _table(keys, results) -> str:
     rows = [
         [_cell(key), f"{r.length_km:.1f}", ARROW.join(r.countries), len(r.crossings)] for key, r in zip(keys, results)
     ]
-    note = "\n" + tolerance_note(results[0].tolerance_km)
+    note = "\n" + tolerance_note(results)
     return render_table(headers, rows, [False, True, False, True]) + "\n" + note + "\n"
 
 

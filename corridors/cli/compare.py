@@ -106,7 +106,7 @@ def compare(
         if show_crossings:
             click.echo("\n" + crossings_table(analyses))
         if analyses:
-            click.echo("\n" + tolerance_note(analyses[0].tolerance_km))
+            click.echo("\n" + tolerance_note(analyses))
         if estimates:
             click.echo(estimates_note(estimates, [a.id for a in analyses]))
         if left_out:

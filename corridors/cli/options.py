@@ -123,8 +123,8 @@ def boundary_options(command):
         type=click.FloatRange(min=0),
         default=DEFAULT_MIN_EXCURSION_KM,
         show_default=True,
-        help="Ignore passages into a third country, and gaps between countries, shorter than this "
-        "(generalised borders put river towns on the wrong bank).",
+        help="Give passages into a third country, and gaps between countries, shorter than this to their "
+        "neighbours (each one is listed under \"absorbed\" in JSON).",
     )(command)
     command = click.option(
         "--iso-field",
@@ -136,12 +136,13 @@ def boundary_options(command):
         "--boundaries",
         "boundaries_path",
         type=click.Path(dir_okay=False, exists=True),
-        help="Country polygons to use instead of Natural Earth 10m (any OGR polygon layer).",
+        help="Country polygons to use instead of the default ones (OpenStreetMap in the South Caucasus, "
+        "Natural Earth 10m elsewhere); any OGR polygon layer.",
     )(command)
 
 
 def boundaries_from(path: str | None, iso_field: str, area: Sequence[float] | None = None):
-    """The boundaries named on the command line, or None for the default Natural Earth ones.
+    """The boundaries named on the command line, or None for the default ones.
 
     ``area`` (minx, miny, maxx, maxy) is where the lines are: only boundaries near it are read (and
     cached prepared, see :func:`corridors.boundaries.from_file`)."""
@@ -152,11 +153,18 @@ def boundaries_from(path: str | None, iso_field: str, area: Sequence[float] | No
     return from_file(path, iso_field, tuple(float(v) for v in area) if area is not None else None)
 
 
-def tolerance_note(km: float) -> str:
-    """The footnote under a table of lengths: the ellipsoid, and the tolerance used."""
+def tolerance_note(analyses: Sequence[Any]) -> str:
+    """The footnote under a table of lengths: the ellipsoid, the tolerance used and what it absorbed.
+
+    ``analyses`` are :class:`~corridors.analysis.RouteAnalysis` or
+    :class:`~corridors.crossings.LineAnalysis` objects, all with the same tolerance.
+    """
+    absorbed = [record for a in analyses for record in a.absorbed]
+    moved_km = sum(a.absorbed_km for a in analyses)
     return (
-        f"Lengths in km on the WGS84 ellipsoid. Tolerance: excursions and gaps under {km:g} km "
-        "ignored (--min-excursion-km)."
+        f"Lengths in km on the WGS84 ellipsoid. Tolerance {analyses[0].tolerance_km:g} km (--min-excursion-km): "
+        f"{len(absorbed)} slivers, gaps and landfalls absorbed, {moved_km:.1f} km moved to a neighbour "
+        "(each listed under \"absorbed\" with -f json)."
     )
 
 

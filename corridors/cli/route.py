@@ -177,8 +177,7 @@ def route_report(answer, network, wanted: int, estimates) -> str:
             blocks.append("\n" + crossings_table([path.analysis]))
     if wanted > len(answer.paths):
         blocks.append(f"\nOnly {len(answer.paths)} path(s) satisfy the constraints.")
-    tolerance = answer.paths[0].analysis.tolerance_km
-    blocks.append("\n" + tolerance_note(tolerance))
+    blocks.append("\n" + tolerance_note([path.analysis for path in answer.paths]))
     blocks.append(estimates_note([estimates.of(p) for p in answer.paths], [p.analysis.id for p in answer.paths]))
     return "\n".join(blocks)
 
