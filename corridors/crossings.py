@@ -286,8 +286,7 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
     piece_track = np.repeat(np.arange(n_tracks), np.diff(track_start))
 
     # Gaps on rail and road legs, and short gaps, take piece by piece the nearest country; others are water.
-    raw = labels.copy()  # what the borders alone say, for the absorbed record
-    runs = _Runs(labels, piece_track, cum)
+    runs = raw = _Runs(labels, piece_track, cum)  # raw: what the borders alone say, for ``absorbed``
     gap = runs.label == _NO_COUNTRY
     fillable = (runs.end_km - runs.start_km < min_excursion_km) | np.not_equal(modes[runs.first], None)
     filled = np.zeros(n_tracks, dtype=bool)
@@ -330,6 +329,8 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
         start_xy[r] = _point_at(cum[lo + k : hi + k + 1], lengths[lo:hi], p0[lo:hi], p1[lo:hi], runs.start_km[r])
     run_x, run_y = start_xy[:, 0].tolist(), start_xy[:, 1].tolist()
     run_label, start_km, end_km = runs.label.tolist(), runs.start_km.tolist(), runs.end_km.tolist()
+    raw_track_runs = np.searchsorted(raw.track, np.arange(n_tracks + 1)).tolist()
+    raw_runs = list(zip(raw.label.tolist(), raw.start_km.tolist(), raw.end_km.tolist()))
 
     moded = np.bincount(piece_track[np.not_equal(modes, None)], minlength=n_tracks) > 0
     results = []
@@ -341,7 +342,7 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
         if cleaning[k]:
             track_runs_k = _drop_excursions(track_runs_k, min_excursion_km)
         if cleaning[k] or filled[k]:
-            absorbed = _absorbed(raw[lo:hi], cum[lo + k : hi + k + 1], track_runs_k)
+            absorbed = _absorbed(raw_runs[raw_track_runs[k] : raw_track_runs[k + 1]], track_runs_k)
         if cleaning[k]:
             for side, run in ((0, 0), (1, -1)):
                 if landfall[side][k] is not None:
@@ -734,19 +735,15 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
     return runs
 
 
-def _absorbed(raw: np.ndarray, cum: np.ndarray, runs: list[list[Any]]) -> list[Absorbed]:
-    """Where the final runs of one track count km differently from its raw piece labels.
+def _absorbed(raw: list[tuple[Any, float, float]], runs: list[list[Any]]) -> list[Absorbed]:
+    """Where the final runs of one track count km differently from its raw runs.
 
-    ``raw`` holds the label of each piece before cleaning (``_NO_COUNTRY`` outside every polygon) and
-    ``cum`` the km at each piece boundary; ``runs`` are the final [label, start_km, end_km].
+    ``raw`` holds the (label, start_km, end_km) runs of its pieces' labels before cleaning
+    (``_NO_COUNTRY`` outside every polygon); ``runs`` are the final [label, start_km, end_km].
     """
-    change = np.flatnonzero(raw[1:] != raw[:-1]) + 1
-    firsts = np.concatenate([[0], change])
-    lasts = np.append(change, len(raw))
     found: list[Absorbed] = []
     j = 0
-    for first, last in zip(firsts.tolist(), lasts.tolist()):
-        label, start, end = raw[first], float(cum[first]), float(cum[last])
+    for label, start, end in raw:
         while j < len(runs) and runs[j][2] <= start:
             j += 1
         r = j
