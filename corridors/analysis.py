@@ -97,10 +97,6 @@ class RouteAnalysis:
         )
 
 
-#: The modules whose code decides an analysis: a change to any of them invalidates cached analyses.
-_ANALYSIS_CODE = cache.code_digest("crossings", "geodesy", "boundaries", "defaults")
-
-
 @lru_cache(maxsize=1)
 def default_boundaries() -> Boundaries:
     """OpenStreetMap borders in the South Caucasus and Natural Earth 10m elsewhere, read once per process."""
@@ -215,7 +211,7 @@ def analyze_tracks_cached(
     boundaries_key = boundaries.content_key if boundaries is not None else default_key()
     if boundaries_key is None:
         return compute()
-    entry = cache.key("analyses", boundaries_key, min_excursion_km, _ANALYSIS_CODE, _tracks_digest(tracks))
+    entry = cache.key("analyses", boundaries_key, min_excursion_km, cache.code_digest(), _tracks_digest(tracks))
     return cache.cached("analyses", entry, compute, cache.save_pickle, cache.load_pickle)  # type: ignore[arg-type]
 
 

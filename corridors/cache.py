@@ -8,6 +8,7 @@ written is ignored, never an error.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -76,11 +77,12 @@ def cached(
     return value
 
 
-def code_digest(*modules: str) -> str:
-    """A digest of these modules' source files (names in this package), so changed code misses."""
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of this package's source, so entries made by other code are never read."""
     digest = hashlib.sha256()
-    for name in modules:
-        digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

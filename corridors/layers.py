@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import cache
 from .attributes import (
     STATUSES,
     Citation,
@@ -35,7 +36,7 @@ from .concepts import CONCEPTS_FILE, CONCEPTS_LAYER, Concepts, load_concepts
 from .defaults import GEOMETRY_QUALITIES, MODES
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
-from .paths import data_dir, geo_dir
+from .paths import data_dir, geo_dir, seeds_dir
 from .published import PUBLISHED_FILE, PublishedLength, load_published
 from .timeline import closing_problem, is_iso_date
 
@@ -326,6 +327,10 @@ def check_layers(names: Iterable[str]) -> list[str]:
 def load_dataset(root: Path | str | None = None) -> Dataset:
     """Load and validate the documents, every layer in geo/ and the cited attributes.
 
+    A dataset validated before from the same files (every file under ``seeds/`` and ``geo/``, by
+    path, size and modification time) and the same code is read back from the disk cache
+    (:mod:`corridors.cache`) instead.
+
     Parameters
     ----------
     root
@@ -337,6 +342,17 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         Naming the file, the feature and what is wrong.
     """
     base = data_dir(root)
+    try:
+        folders = (seeds_dir(base), geo_dir(base))
+        files = sorted(cache.file_fingerprint(p) for folder in folders for p in folder.rglob("*") if p.is_file())
+    except OSError:  # unreadable: load it (and report what is wrong) without the cache
+        return _load_dataset(base)
+    entry = cache.key("dataset", files, cache.code_digest())
+    load = cache.load_pickle
+    return cache.cached("datasets", entry, lambda: _load_dataset(base), cache.save_pickle, load)  # type: ignore[arg-type]
+
+
+def _load_dataset(base: Path) -> Dataset:
     folder = geo_dir(base)
     documents = load_documents(base)
     places = _read_layer(folder / f"{PLACES_LAYER}.geojson", PLACES_LAYER, {"place"})
