@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -150,7 +151,8 @@ def boundaries_from(path: str | None, iso_field: str, area: Sequence[float] | No
         return None
     from ..boundaries import from_file
 
-    return from_file(path, iso_field, tuple(float(v) for v in area) if area is not None else None)
+    finite = area is not None and all(math.isfinite(v) for v in area)  # no lines: no area
+    return from_file(path, iso_field, tuple(float(v) for v in area) if finite else None)  # type: ignore[union-attr]
 
 
 def tolerance_note(analyses: Sequence[Any]) -> str:
