@@ -17,6 +17,7 @@ import json
 import logging
 import math
 import threading
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -561,22 +562,38 @@ def _dask_scheduler(address: str | None) -> Iterator[dict[str, Any]]:
         yield {"scheduler": client}
 
 
+#: In a dask worker process: the boundaries of the last few jobs, by job token.
+_WORKER_AREAS: dict[str, Boundaries] = {}
+_WORKER_LOCK = threading.Lock()
+
+
 class _PartitionJob:
     """The analysis of one dask partition; shares the (already indexed) boundaries across threads."""
 
-    def __init__(self, area: Boundaries, tolerance: float, progress: Callable[[int], None] | None) -> None:
+    def __init__(
+        self, area: Boundaries, tolerance: float, progress: Callable[[int], None] | None, token: str | None = None
+    ) -> None:
         self.area = area
         self.tolerance = tolerance
         self.progress = progress
         self.lock = threading.Lock()
+        self.token = token or uuid.uuid4().hex
 
     def __getstate__(self) -> dict[str, Any]:
-        """For a worker process: the polygons without their indexes (rebuilt there) or progress."""
+        """For a worker process: the polygons without their indexes (built there once) or progress."""
         area = Boundaries(self.area.codes, self.area.polygons, self.area.source)
-        return {"area": area, "tolerance": self.tolerance}
+        return {"area": area, "tolerance": self.tolerance, "token": self.token}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["area"], state["tolerance"], None)  # type: ignore[misc]
+        # Every task unpickles the job anew: reuse this worker's copy, whose indexes are already built.
+        with _WORKER_LOCK:
+            area = _WORKER_AREAS.get(state["token"])
+            if area is None:
+                area = _WORKER_AREAS[state["token"]] = state["area"]
+                prepare(area, CHUNK_VERTICES)  # once, before the worker's threads share it
+                if len(_WORKER_AREAS) > 4:
+                    _WORKER_AREAS.pop(next(iter(_WORKER_AREAS)))
+        self.__init__(area, state["tolerance"], None, state["token"])  # type: ignore[misc]
 
     def __dask_tokenize__(self) -> tuple[str, int]:
         return ("corridors-analyze", id(self))  # the boundaries are too big to hash, and never change
