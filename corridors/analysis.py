@@ -16,7 +16,7 @@ import shapely
 from . import cache
 from .boundaries import Boundaries, default_key
 from .boundaries import default as standard_boundaries
-from .crossings import Absorbed, Crossing, LineAnalysis, Track, analyze_tracks
+from .crossings import Absorbed, Crossing, LineAnalysis, Track, analyze_tracks, check_tolerance
 from .defaults import DEFAULT_MIN_EXCURSION_KM, GEOMETRY_QUALITIES
 from .errors import InvalidData, UsageError
 from .layers import Dataset, line_geometry_quality
@@ -188,8 +188,7 @@ def analyze_routes(
             if route_id in data.ids:
                 raise UsageError(f"{route_id!r} is a {data.kind_of(route_id)}, not a route")
             raise data.unknown(route_id)
-    if min_excursion_km < 0:
-        raise UsageError("--min-excursion-km must be zero or more")
+    check_tolerance(min_excursion_km)
     if not ids:
         return []
     tracks = [route_track(data, route_id) for route_id in ids]

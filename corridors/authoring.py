@@ -9,7 +9,6 @@ geodesic, so that the committed GeoJSON is reproducible byte for byte.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -21,7 +20,7 @@ from typing import Any
 from .attributes import STATUSES as ATTRIBUTE_STATUSES
 from .errors import CorridorsError
 from .geodesy import densify
-from .io import write_text_atomic
+from .io import to_json, write_text_atomic
 from .layers import CORRIDOR_LAYERS, GEOMETRY_QUALITIES, ISO3
 from .layers import MODES as LAYER_MODES
 from .timeline import is_iso_date
@@ -529,7 +528,7 @@ def airport_features(src: Sources) -> list[dict[str, Any]]:
 
 def dumps_collection(features: list[dict[str, Any]]) -> str:
     """A FeatureCollection with one feature per line, so diffs stay readable."""
-    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
+    body = ",\n".join(to_json(f, ensure_ascii=False, separators=(",", ":")) for f in features)
     return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
 
 

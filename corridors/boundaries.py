@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.resources
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +23,8 @@ from shapely.strtree import STRtree
 
 from . import cache
 from .defaults import NATURAL_EARTH_ISO_FIELD
-from .errors import InvalidData, UsageError
+from .errors import InvalidData, UsageError, excerpt
+from .io import protect
 from .paths import PACKAGED_DATA
 
 #: Where the default boundaries are the OpenStreetMap extract: Azerbaijan with Nakhchivan, Armenia and
@@ -155,11 +157,12 @@ def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float,
     UsageError
         If the file cannot be read, has no such field, or holds no polygons.
     """
+    protect(path)  # never an output of this run
     region = _region(area) if area is not None else None
     try:
         fingerprint = cache.file_fingerprint(path)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read boundaries ({exc.strerror or exc})") from None
+        raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc.strerror or exc))})") from None
     content_key = cache.key("boundaries", fingerprint, iso_field, region)
     prepared = cache.cached("boundaries", content_key, lambda: _read_file(path, iso_field, region), _save, _load)
     return dataclasses.replace(prepared, content_key=content_key)
@@ -184,7 +187,7 @@ def _read_file(path: str | Path, iso_field: str, region: tuple[float, float, flo
         to_file = Transformer.from_crs("EPSG:4326", frame.crs, always_xy=True)
         frame = _read_frame(path, iso_field, to_file.transform_bounds(*region))
     if iso_field not in frame.columns:
-        raise UsageError(f"{path}: no field {iso_field!r} (fields: {', '.join(_fields(path))})")
+        raise UsageError(f"{path}: no field {excerpt(repr(iso_field))} (fields: {excerpt(', '.join(_fields(path)))})")
     if frame.empty and region is not None:  # no country near the lines: all of them are at sea
         return Boundaries(np.zeros(0, dtype=str), np.zeros(0, dtype=object), str(path))
     polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"])
@@ -193,9 +196,23 @@ def _read_file(path: str | Path, iso_field: str, region: tuple[float, float, flo
             f"{path}: boundaries must be polygons, found {', '.join(sorted(set(frame.geom_type.dropna())))}"
         )
     frame = frame[polygonal]
+    codes = frame[iso_field]
+    missing = codes.isna() | (codes.astype(str).str.strip() == "")
+    if missing.any():
+        row = int(np.flatnonzero(missing.to_numpy())[0]) + 1
+        raise UsageError(f"{path}: polygon #{row} has no code in {excerpt(repr(iso_field))}")
+    coords, owner = shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object), return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        row = int(owner[np.flatnonzero(bad)[0]]) + 1
+        raise UsageError(f"{path}: polygon #{row} ({excerpt(codes.iloc[row - 1], 20)}) has a NaN or infinite vertex")
     if frame.crs is None:
         raise UsageError(f"{path}: boundaries have no CRS")
-    frame = frame.to_crs("EPSG:4326")
+    try:
+        frame = frame.to_crs("EPSG:4326")
+    except Exception as exc:  # pyproj raises several types when no transformation exists
+        reason = excerpt(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        raise UsageError(f"{path}: cannot transform the boundaries to lon/lat ({reason})") from None
     if region is not None:  # clip_by_rect accepts invalid polygons, so it can come before make_valid
         frame = frame.set_geometry(shapely.clip_by_rect(np.asarray(frame.geometry.values, dtype=object), *region))
         frame = frame[~frame.geometry.is_empty]
@@ -203,16 +220,27 @@ def _read_file(path: str | Path, iso_field: str, region: tuple[float, float, flo
 
 
 def _read_frame(path: str | Path, iso_field: str, bbox: tuple[float, ...] | None) -> gpd.GeoDataFrame:
+    """The code field and polygons of a single-layer file, within ``bbox`` (in the file's CRS)."""
     try:
-        return gpd.read_file(path, columns=[iso_field], bbox=bbox)
+        import pyogrio
+
+        layers = pyogrio.list_layers(path)
+        if len(layers) > 1:
+            names = ", ".join(excerpt(name, 30) for name in layers[:5, 0])
+            raise UsageError(f"{path}: has {len(layers)} layers ({names}); boundaries must be a single-layer file")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # NaN vertices are reported by the caller, in one line
+            return gpd.read_file(path, columns=[iso_field], bbox=bbox)
+    except UsageError:
+        raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise UsageError(f"{path}: cannot read boundaries ({str(exc).splitlines()[0]})") from None
+        raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc).strip().splitlines()[0])})") from None
 
 
 def _fields(path: str | Path) -> list[str]:
     import pyogrio
 
-    return list(pyogrio.read_info(path)["fields"])
+    return [str(name) for name in pyogrio.read_info(path)["fields"]]
 
 
 def _save(boundaries: Boundaries, path: Path) -> None:
@@ -234,13 +262,20 @@ def _load(path: Path) -> Boundaries:
 
 
 def _from_frame(frame: gpd.GeoDataFrame, iso_field: str, source: str) -> Boundaries:
-    geometries = np.asarray(frame.geometry.values, dtype=object)
-    invalid = ~shapely.is_valid(geometries)
-    if invalid.any():
-        geometries = geometries.copy()
-        geometries[invalid] = shapely.make_valid(geometries[invalid])
+    geometries = np.asarray(frame.geometry.values, dtype=object).copy()
+    invalid = ~shapely.is_valid(geometries)  # only these are repaired: make_valid is the slow part
+    geometries[invalid] = shapely.make_valid(geometries[invalid])
+    geometries = np.array([_polygonal(g) for g in geometries])
     codes = frame[iso_field].astype(str).to_numpy()
     keep = ~shapely.is_empty(geometries)
     if not keep.any():
-        raise InvalidData(source, "no country polygons")
+        raise InvalidData(source, "no country polygons (every one is empty or degenerate)")
     return Boundaries(codes[keep], geometries[keep], source)
+
+
+def _polygonal(geometry: object) -> object:
+    """The polygons of a repaired geometry; ``make_valid`` turns a degenerate polygon into lines or points."""
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")]
+    if len(parts) == 1:
+        return parts[0]
+    return shapely.multipolygons(shapely.get_parts(parts)) if parts else shapely.Polygon()

@@ -23,6 +23,7 @@ country. Sea runs are never dropped either: a short ferry is still a ferry.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ import shapely
 
 from .boundaries import Boundaries
 from .defaults import DEFAULT_MIN_EXCURSION_KM
+from .errors import UsageError
 from .geodesy import edge_lengths_m, short_edge_lengths_m
 
 SEA = "sea"
@@ -54,6 +56,8 @@ _NO_COUNTRY = ""
 _GRID_CELLS = 512
 #: Edges analysed at once from which building the grid (once per boundaries) pays off.
 _GRID_MIN_EDGES = 20_000
+#: A piece whose midpoint is this close to a polygon (about 0.1 mm) lies on its outline.
+_ON_OUTLINE_DEG = 1e-9
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,8 @@ class Track:
                 if abs(x1 - x0) > 180:
                     side = 180.0 if x0 > 0 else -180.0
                     x1_unwrapped = x1 + 2 * side
-                    lat = y0 + (side - x0) / (x1_unwrapped - x0) * (y1 - y0)
+                    # From +180 to -180 (or back) is no move at all in longitude: cut at the start.
+                    lat = y0 if x1_unwrapped == x0 else y0 + (side - x0) / (x1_unwrapped - x0) * (y1 - y0)
                     current.append(np.array([side, lat]))
                     parts.append(np.array(current))
                     modes.append(edge_modes[start : i + 1])
@@ -199,6 +204,22 @@ class Track:
             parts.append(np.array(current))
             modes.append(edge_modes[start:])
         return Track(parts, modes if self.modes is not None else None)
+
+
+def check_tolerance(min_excursion_km: float) -> None:
+    """The tolerance must be a finite number of km, zero or more (NaN would silently drop every check).
+
+    Raises
+    ------
+    UsageError
+        Naming ``min_excursion_km``.
+    """
+    try:
+        valid = math.isfinite(min_excursion_km) and min_excursion_km >= 0
+    except TypeError:
+        valid = False
+    if not valid:
+        raise UsageError(f"min_excursion_km must be a finite number, zero or more, not {min_excursion_km!r}")
 
 
 class _Outlines:
@@ -253,8 +274,7 @@ def analyze_tracks(
     min_excursion_km
         Tolerance for generalised borders (see the module docstring); 0 keeps every sliver.
     """
-    if min_excursion_km < 0:
-        raise ValueError("min_excursion_km must be >= 0")
+    check_tolerance(min_excursion_km)
     return _analyze(_Edges.from_tracks(tracks), boundaries, min_excursion_km)
 
 
@@ -266,8 +286,7 @@ def analyze_line_geometries(
     The same analysis as ``analyze_tracks([Track.from_geometry(g) for g in geometries], ...)``; the
     edges are taken from all the lines at once, which matters with many short lines.
     """
-    if min_excursion_km < 0:
-        raise ValueError("min_excursion_km must be >= 0")
+    check_tolerance(min_excursion_km)
     return _analyze(_Edges.from_geometries(geometries), boundaries, min_excursion_km)
 
 
@@ -474,6 +493,17 @@ def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndar
         owner = grid.point_cells(mid)
     unknown = np.flatnonzero(owner < 0)
     owner[unknown] = _owners(mid[unknown], boundaries)
+    # A piece running along a land border has its midpoint on both outlines, inside neither
+    # polygon: it belongs to the first of them, never to the sea.
+    on_border = np.flatnonzero(owner == len(boundaries.codes))
+    if len(on_border):
+        point_idx, country_idx = boundaries.polygon_tree.query(
+            shapely.points(mid[on_border]), predicate="dwithin", distance=_ON_OUTLINE_DEG
+        )
+        order = np.lexsort((country_idx, point_idx))
+        point_idx, country_idx = point_idx[order], country_idx[order]
+        firsts = np.flatnonzero(np.concatenate([[True], point_idx[1:] != point_idx[:-1]])) if len(point_idx) else []
+        owner[on_border[point_idx[firsts]]] = country_idx[firsts]
     label = np.append(boundaries.codes.astype(object), _NO_COUNTRY)[owner][np.cumsum(first) - 1]
     piece_mode = edge_mode[piece_edge]
     at_sea = (label == _NO_COUNTRY) & np.isin(piece_mode, list(SEA_MODES))

@@ -10,6 +10,8 @@ from __future__ import annotations
 DEFAULT_MIN_EXCURSION_KM = 1.0
 #: Country code field of the Natural Earth admin-0 boundaries (and the ``--iso-field`` default).
 NATURAL_EARTH_ISO_FIELD = "ADM0_A3"
+#: Most paths ``corridors route -k`` lists: each costs a k-shortest-paths search.
+MAX_ALTERNATIVES = 100
 #: Transport modes of segments, in the order tables list them.
 MODES = ("rail", "road", "sea", "ferry")
 #: How closely a segment's line follows the real one, with what each quality means.

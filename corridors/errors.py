@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+#: Longest excerpt of user text (an id, a value, a library's message) quoted in an error line.
+EXCERPT_CHARS = 80
+
+
+def printable(value: object) -> str:
+    """Text safe for a terminal: control characters (newlines, escape sequences) shown escaped."""
+    text = str(value)
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """At most ``limit`` characters of printable text, with ``...`` where it was cut."""
+    text = printable(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
 
 class CorridorsError(Exception):
     """Base class for every error the library raises on purpose."""

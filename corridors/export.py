@@ -33,10 +33,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import math
 import sqlite3
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,9 +55,9 @@ from .boundaries import Boundaries
 from .crossings import KM_DECIMALS, Track
 from .defaults import DEFAULT_MIN_EXCURSION_KM, EXPORT_FORMATS, GEOMETRY_QUALITIES, LIST_SEPARATOR, STDOUT
 from .documents import Document
-from .errors import InvalidData, UsageError
+from .errors import InvalidData, UsageError, excerpt
 from .estimates import FactorTable, estimate_routes, factors_path, load_factors
-from .io import atomic_path, check_writable, write_text_atomic
+from .io import OutputError, atomic_path, check_writable, to_json, write_text_atomic
 from .layers import (
     AIRPORTS_LAYER,
     MAX_DECIMALS,
@@ -440,6 +438,10 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
             if len(tables.citations):
                 db.execute("CREATE INDEX citations_feature_id ON citations (feature_id)")
         add_qgis_extras(temporary, tables, Path(target).name)
+        expected = {name: len(frame) for name, frame in tables.layers.items()}
+        if len(tables.citations):
+            expected["citations"] = len(tables.citations)
+        check_complete(temporary, expected, target)
     return Path(target)
 
 
@@ -459,12 +461,8 @@ def write_geojson(tables: ExportTables, target: str | Path) -> Path | None:
     Each feature has its own table's properties, and ``kind`` says which table that is.
     """
     text = geojson_text(tables.layers.values())
-    if str(target) == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return None
     write_text_atomic(target, text)
-    return Path(target)
+    return None if str(target) == STDOUT else Path(target)
 
 
 def geojson_text(frames: Iterable[gpd.GeoDataFrame]) -> str:
@@ -479,7 +477,7 @@ def geojson_text(frames: Iterable[gpd.GeoDataFrame]) -> str:
 
 def feature_collection_text(features: Iterable[dict[str, Any]]) -> str:
     """GeoJSON features (already in RFC 7946 form) as one compact FeatureCollection, one feature per line."""
-    lines = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
+    lines = [to_json(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
@@ -559,6 +557,7 @@ def write_fgb(tables: ExportTables, target: str | Path) -> Path:
             frame, temporary, driver="FlatGeobuf", layer=Path(target).stem, promote_to_multi=True, use_arrow=True,
             layer_options={"TITLE": DATASET_TITLE, "DESCRIPTION": DATASET_DESCRIPTION},
         )
+        check_complete(temporary, {Path(target).stem: len(frame)}, target)
     return Path(target)
 
 
@@ -567,13 +566,40 @@ def write_parquet(tables: ExportTables, target: str | Path) -> Path:
 
     The file's key-value metadata also holds ``title`` and ``description`` (:data:`DATASET_TITLE`).
     """
+    frame = tables.combined()
     with atomic_path(target) as temporary:
-        tables.combined().to_parquet(temporary, index=False)
+        frame.to_parquet(temporary, index=False)
         table = pq.read_table(temporary)
         described = {b"title": DATASET_TITLE.encode(), b"description": DATASET_DESCRIPTION.encode()}
         metadata = {**table.schema.metadata, **described}
         pq.write_table(table.replace_schema_metadata(metadata), temporary)
+        rows = pq.ParquetFile(temporary).metadata.num_rows
+        if rows != len(frame):
+            raise OutputError(f"cannot write {target}: {rows} of {len(frame)} features written")
     return Path(target)
+
+
+def check_complete(path: Path, expected: dict[str, int], target: str | Path) -> None:
+    """Open the file written and read back each layer's feature count: not every GDAL driver reports a
+    failed write.
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be opened, or a layer is missing or holds another number of features.
+    """
+    try:
+        pyogrio.list_layers(path)
+        found = {
+            name: pyogrio.read_info(path, layer=name, force_feature_count=True)["features"]
+            for name in expected
+        }
+    except Exception as exc:  # pyogrio raises several types for a truncated or missing layer
+        reason = excerpt(str(exc).replace(str(path), str(target)).splitlines()[0])
+        raise OutputError(f"cannot write {target}: the file written is incomplete ({reason})") from None
+    for name, count in expected.items():
+        if found[name] != count:
+            raise OutputError(f"cannot write {target}: layer {name} has {found[name]} of {count} features")
 
 
 # --- PMTiles --------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from .concepts import CONCEPTS_FILE, CONCEPTS_LAYER, Concepts, load_concepts
 from .defaults import GEOMETRY_QUALITIES, MODES
 from .documents import Document, load_documents
 from .errors import InvalidData, UnknownFeature, UnknownLayer
+from .io import protect_data_dir
 from .paths import data_dir, geo_dir, seeds_dir
 from .published import PUBLISHED_FILE, PublishedLength, load_published
 from .timeline import closing_problem, is_iso_date
@@ -342,6 +343,7 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         Naming the file, the feature and what is wrong.
     """
     base = data_dir(root)
+    protect_data_dir(base)  # no output of this process may overwrite the data it loaded
     try:
         folders = (seeds_dir(base), geo_dir(base))
         files = sorted(cache.file_fingerprint(p) for folder in folders for p in folder.rglob("*") if p.is_file())

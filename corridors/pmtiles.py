@@ -14,7 +14,7 @@ from pathlib import Path
 import pyogrio
 
 from .errors import UsageError
-from .export import DATASET_DESCRIPTION, DATASET_TITLE, ExportTables
+from .export import DATASET_DESCRIPTION, DATASET_TITLE, ExportTables, check_complete
 from .io import atomic_path
 
 DRIVER = "PMTiles"
@@ -39,4 +39,5 @@ def write_pmtiles(tables: ExportTables, target: str | Path) -> Path:
             dataset_options={"MINZOOM": str(MIN_ZOOM), "MAXZOOM": str(MAX_ZOOM), "NAME": DATASET_TITLE,
                              "DESCRIPTION": DATASET_DESCRIPTION},
         )
+        check_complete(temporary, {}, target)  # tiles split features, so only check that it opens
     return Path(target)

@@ -17,7 +17,6 @@ corridors.provenance`` regenerates it; a test fails when it drifts.
 from __future__ import annotations
 
 import base64
-import json
 import sys
 import uuid
 from collections.abc import Iterable, Mapping
@@ -27,7 +26,7 @@ from typing import Any
 from .attributes import ATTRIBUTES_FILE, QUALIFIERS, Citation
 from .concepts import CONCEPTS_FILE
 from .documents import Document
-from .io import write_text_atomic
+from .io import to_json, write_text_atomic
 from .paths import data_dir
 from .published import COLUMNS as PUBLISHED_COLUMNS
 from .published import PUBLISHED_FILE
@@ -112,7 +111,7 @@ def annotation_collection(citations: Iterable[Citation], documents: Mapping[str,
 
 def annotations_text(citations: Iterable[Citation], documents: Mapping[str, Document]) -> str:
     """The collection as JSON-LD text (UTF-8, indented, ending in a newline)."""
-    return json.dumps(annotation_collection(citations, documents), ensure_ascii=False, indent=2) + "\n"
+    return to_json(annotation_collection(citations, documents), ensure_ascii=False, indent=2) + "\n"
 
 
 def datapackage_descriptor(documents: Mapping[str, Document]) -> dict[str, Any]:
@@ -227,7 +226,7 @@ def datapackage_descriptor(documents: Mapping[str, Document]) -> dict[str, Any]:
 
 
 def datapackage_text(documents: Mapping[str, Document]) -> str:
-    return json.dumps(datapackage_descriptor(documents), ensure_ascii=False, indent=2) + "\n"
+    return to_json(datapackage_descriptor(documents), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_datapackage(root: Path | None = None) -> Path:

@@ -41,7 +41,8 @@ import shapely
 
 from .analysis import RouteAnalysis, clip_to, default_boundaries, segments_track
 from .boundaries import Boundaries
-from .crossings import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, analyze_tracks
+from .crossings import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, analyze_tracks, check_tolerance
+from .defaults import MAX_ALTERNATIVES
 from .errors import CorridorsError, UsageError
 from .geodesy import GEOD, path_length_km
 from .layers import ISO3, MODES, Dataset
@@ -186,8 +187,7 @@ class Network:
         boundaries: Boundaries | None = None,
         min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
     ) -> None:
-        if min_excursion_km < 0:
-            raise UsageError("--min-excursion-km must be zero or more")
+        check_tolerance(min_excursion_km)
         self.data = data
         self.min_excursion_km = min_excursion_km
         self._boundaries = boundaries
@@ -457,8 +457,8 @@ def find_routes(
     NoRoute
         No path satisfies the constraints; the message names the constraints that removed the paths.
     """
-    if alternatives < 1:
-        raise UsageError("--alternatives must be 1 or more")
+    if not 1 <= alternatives <= MAX_ALTERNATIVES:
+        raise UsageError(f"alternatives must be between 1 and {MAX_ALTERNATIVES}")
     constraints = network.check(constraints or Constraints())
     requested = {"from": network.place(origin), "to": network.place(destination)}
     notes = []

@@ -16,6 +16,7 @@ import difflib
 import json
 import logging
 import math
+import re
 import threading
 import uuid
 import warnings
@@ -31,8 +32,9 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from .boundaries import Boundaries
-from .crossings import DEFAULT_MIN_EXCURSION_KM, LineAnalysis, analyze_line_geometries, prepare
-from .errors import CorridorsError, UsageError
+from .crossings import DEFAULT_MIN_EXCURSION_KM, LineAnalysis, analyze_line_geometries, check_tolerance, prepare
+from .errors import CorridorsError, UsageError, excerpt
+from .io import protect
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,12 @@ CHUNK_VERTICES = 200_000
 _CONNECT_TIMEOUT_S = 10
 #: Problems listed one by one on stderr before the rest are counted.
 MAX_LISTED = 20
+
+#: CSV limits, checked before parsing: a line (a WKT of about 2 million vertices) and the columns.
+MAX_CSV_LINE_BYTES = 64 * 2**20
+MAX_CSV_COLUMNS = 10_000
+#: Curved WKT, which shapely cannot read: such features are reported, not guessed at.
+_CURVE = re.compile(r"\b(CIRCULARSTRING|COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE)\b", re.IGNORECASE)
 
 _LINE_TYPES = (1, 2, 5)  # LineString, LinearRing, MultiLineString
 _COLLECTION = 7
@@ -105,6 +113,7 @@ def read_lines(
         For an unreadable file or bad option, or an unrepairable feature without ``skip_invalid``.
     """
     name = str(path)
+    protect(path)  # never an output of this run
     frame, unreadable = _read(Path(path), layer)
     if frame.empty:
         raise UsageError(f"{name}: no features")
@@ -166,7 +175,9 @@ class _Checks:
     def where(self, index: int) -> str:
         row = int(self.rows[index])
         key = self.ids[index]
-        return f"{self.path}: feature {key!r} (#{row})" if key is not None else f"{self.path}: feature #{row}"
+        if key is None:
+            return f"{self.path}: feature #{row}"
+        return f"{self.path}: feature {excerpt(repr(key))} (#{row})"
 
     def finish(self, skip_invalid: bool) -> np.ndarray:
         """Report repairs and problems; the mask of features to keep."""
@@ -215,6 +226,7 @@ def _read(path: Path, layer: str | None) -> tuple[pd.DataFrame, dict[int, str]]:
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[int, str]]:
+    _check_csv_text(path)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:  # parser, decoding and empty-file errors
@@ -224,14 +236,47 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[int, str]]:
     if column is None:
         raise UsageError(f"{path}: no WKT column (wkt or geometry); columns: {', '.join(map(str, table.columns))}")
     text = table[column].to_numpy(dtype=object)
+    curved = np.array([bool(_CURVE.search(t)) for t in text], dtype=bool)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        geometries = shapely.from_wkt(text, on_invalid="ignore")
+        geometries = shapely.from_wkt(np.where(curved, None, text), on_invalid="ignore")
     unreadable = {
         int(row): "has no WKT geometry" if not str(text[row]).strip() else "has WKT that cannot be parsed"
         for row in np.flatnonzero(shapely.is_missing(geometries))
     }
+    for row in np.flatnonzero(curved):
+        kind = _CURVE.search(text[row]).group(0).upper()
+        unreadable[int(row)] = f"is a curve ({kind}), which is not supported; convert it to a LINESTRING"
     return gpd.GeoDataFrame(table.drop(columns=[column]), geometry=geometries), unreadable
+
+
+def _check_csv_text(path: Path) -> None:
+    """Fail early, reading a block at a time, on what would cost memory out of proportion to the lines.
+
+    Raises
+    ------
+    UsageError
+        For a NUL byte (not a text file), a line over :data:`MAX_CSV_LINE_BYTES`, or a header of
+        more than :data:`MAX_CSV_COLUMNS` columns.
+    """
+    with path.open("rb") as handle:
+        if b"\0" in handle.read(2**16):
+            raise UsageError(f"{path}: holds NUL bytes; not a text CSV file")
+        handle.seek(0)
+        header = handle.readline(MAX_CSV_LINE_BYTES + 1)
+        if len(header) > MAX_CSV_LINE_BYTES:
+            raise UsageError(f"{path}: line 1 is longer than {MAX_CSV_LINE_BYTES // 2**20} MiB; is this a CSV file?")
+        if b"\0" in header:
+            raise UsageError(f"{path}: line 1 holds a NUL byte; not a text CSV file")
+        if header.count(b",") + 1 > MAX_CSV_COLUMNS:
+            raise UsageError(f"{path}: more than {MAX_CSV_COLUMNS} columns in the header")
+        number = 1
+        for line in iter(lambda: handle.readline(MAX_CSV_LINE_BYTES + 1), b""):
+            number += 1
+            if len(line) > MAX_CSV_LINE_BYTES:
+                raise UsageError(f"{path}: line {number} is longer than {MAX_CSV_LINE_BYTES // 2**20} MiB")
+            if b"\0" in line:
+                raise UsageError(f"{path}: line {number} holds a NUL byte; not a text CSV file")
 
 
 def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
@@ -240,7 +285,7 @@ def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
         if layer not in names:
             close = difflib.get_close_matches(layer, names, n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else f" (layers: {', '.join(names)})"
-            raise UsageError(f"{path}: no layer {layer!r}{hint}")
+            raise UsageError(f"{path}: no layer {excerpt(repr(layer))}{hint}")
         return layer
     if len(names) > 1:
         raise UsageError(f"{path}: has {len(names)} layers ({', '.join(names)}); choose one with --layer")
@@ -249,7 +294,7 @@ def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
 
 def _first_line(exc: Exception, path: Path) -> str:
     lines = str(exc).strip().splitlines() or [type(exc).__name__]
-    return (
+    return excerpt(
         lines[0]
         .split("; It might help")[0]
         .replace(f"'{path}' ", "")
@@ -268,7 +313,7 @@ def _id_field(attributes: pd.DataFrame, id_field: str | None, path: str) -> str 
     if id_field not in fields:
         close = difflib.get_close_matches(id_field, fields, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else f" (fields: {', '.join(fields) or 'none'})"
-        raise UsageError(f"{path}: no field {id_field!r}{hint}")
+        raise UsageError(f"{path}: no field {excerpt(repr(id_field))}{hint}")
     return id_field
 
 
@@ -298,7 +343,7 @@ def _selected(keys: list[Any], select: Sequence[str], path: str) -> np.ndarray:
         if wanted not in by_text:
             close = difflib.get_close_matches(wanted, list(by_text), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise UsageError(f"{path}: unknown feature id {wanted!r}{hint}")
+            raise UsageError(f"{path}: unknown feature id {excerpt(repr(wanted))}{hint}")
         rows.extend(by_text[wanted])
     return np.asarray(rows, dtype=int)
 
@@ -388,7 +433,9 @@ def _to_lonlat(checks: _Checks, geometries: np.ndarray, source: Any, crs: str | 
         try:
             source = CRS.from_user_input(crs)
         except CRSError:
-            raise UsageError(f"--crs: unknown CRS {crs!r}") from None
+            raise UsageError(f"--crs: unknown CRS {excerpt(repr(crs))}") from None
+    if source is not None:
+        source = _horizontal(CRS.from_user_input(source), path)
     if source is None:
         coords, owner = shapely.get_coordinates(geometries, return_index=True)
         outside = ~((np.abs(coords[:, 0]) <= 360) & (np.abs(coords[:, 1]) <= 90)) & np.isfinite(coords).all(axis=1)
@@ -401,17 +448,38 @@ def _to_lonlat(checks: _Checks, geometries: np.ndarray, source: Any, crs: str | 
             )
         log.warning("%s: no CRS; coordinates taken as lon/lat (EPSG:4326)", path)
         return geometries
-    source = CRS.from_user_input(source)
     if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
         return geometries
     series = gpd.GeoSeries(geometries, crs=source)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        projected = np.asarray(series.to_crs("EPSG:4326").values, dtype=object)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            projected = np.asarray(series.to_crs("EPSG:4326").values, dtype=object)
+    except Exception as exc:  # pyproj raises several types when no transformation exists
+        reason = excerpt(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        raise UsageError(f"{path}: cannot transform {excerpt(source.name)} to lon/lat ({reason})") from None
     coords, owner = shapely.get_coordinates(projected, return_index=True)
     failed = _any_vertex(~np.isfinite(coords).all(axis=1), owner, len(projected))
     checks.problem(failed, f"cannot be reprojected from {source.to_string()} to lon/lat")
     return projected
+
+
+def _horizontal(crs: Any, path: str) -> Any:
+    """The horizontal part of a CRS lines can be measured in: geographic or projected, 2D.
+
+    Raises
+    ------
+    UsageError
+        For a geocentric, vertical, engineering or other CRS with no lon/lat meaning.
+    """
+    if crs.is_compound:
+        crs = next((sub for sub in crs.sub_crs_list if sub.is_geographic or sub.is_projected), crs)
+    if crs.is_geocentric or crs.is_vertical or not (crs.is_geographic or crs.is_projected):
+        raise UsageError(
+            f"{path}: {excerpt(crs.name)} is a {crs.type_name}, not a geographic or projected CRS; "
+            "lines need one that maps to lon/lat"
+        )
+    return crs
 
 
 def _check_range(checks: _Checks, geometries: np.ndarray) -> np.ndarray:
@@ -483,8 +551,7 @@ def analyze_lines(
         raise UsageError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     if scheduler is not None and engine != "dask":
         raise UsageError("a dask scheduler needs the dask engine")
-    if min_excursion_km < 0:
-        raise UsageError("--min-excursion-km must be zero or more")
+    check_tolerance(min_excursion_km)
     geometries = np.asarray(lines.frame.geometry.values, dtype=object)
     area = boundaries.clipped(tuple(lines.frame.total_bounds))
     vertices = shapely.get_num_coordinates(geometries)

@@ -16,18 +16,6 @@ from corridors.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 
-#: Routes whose drawn line, not the real one, crosses a border (issue #10 items 3-4), now that line ends
-#: are never given away and the tolerance is 1 km: TRIPP's line past Ordubad and both Araz lines run on
-#: the wrong bank of the Aras; the Lachin checkpoint was placed east of the Natural Earth border and is
-#: 2.8 km inside Armenia by OpenStreetMap's; the Middle Corridor starts at the GeoNames point of Khorgos,
-#: 2 km inside China by Natural Earth's border while the route declares KAZ first. Redrawing them is
-#: the alignments work; strict, so a test that passes again must lose this mark.
-AWAITING_ALIGNMENTS = pytest.mark.xfail(
-    strict=True,
-    reason="drawn line crosses a border the real one does not: Aras bank, Lachin checkpoint, Khorgos (#10 items 3-4)",
-)
-MISDRAWN_ROUTES = frozenset({"tripp", "araz-corridor", "araz-railway", "lachin-khankendi-road", "middle-corridor"})
-
 SYNTHETIC_TEXT = (
     "The Test Road opened on 2 May 2021. It is a dual-purpose road.\nThe old Test Road bridge no longer exists.\n"
 )

@@ -363,10 +363,10 @@ def test_an_output_path_that_cannot_be_written_exits_2_before_any_work(analyze, 
 def test_a_failed_write_exits_1_and_leaves_no_file(analyze, tmp_path, monkeypatch):
     path = write(tmp_path / "routes.geojson", line("r", ACROSS))
 
-    def disk_full(self, *args, **kwargs):
-        raise OSError(28, "No space left on device", str(self))
+    def disk_full(descriptor):  # a delayed-allocation file system reports a full disk at fsync
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_text", disk_full)
+    monkeypatch.setattr("os.fsync", disk_full)
     result = analyze(path, "-o", str(tmp_path / "out.json"))
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "No space left on device" in result.stderr

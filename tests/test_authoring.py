@@ -155,7 +155,12 @@ def test_routes_are_oriented_in_travel_order(places):
     segs = authoring.load_segments(authoring.SOURCE_DIR / "segments.toml", places)
     routes = authoring.load_routes(authoring.SOURCE_DIR / "routes.toml", segs)
     order = authoring.orient_route(routes["kars-igdir-nakhchivan-railway"], segs)
-    assert order == [("kars-igdir-rail", False), ("igdir-sadarak-rail", False), ("nakhchivan-sadarak-rail", True)]
+    assert order == [
+        ("kars-igdir-rail", False),
+        ("igdir-sadarak-rail", False),
+        ("sharur-sadarak-rail", True),
+        ("nakhchivan-sharur-rail", True),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import io
 import json
 
 import geopandas as gpd
-from conftest import AWAITING_ALIGNMENTS
 from shapely.geometry import box
 
 COMPARE_KEYS = {
@@ -39,7 +38,6 @@ COMPARE_KEYS = {
 }
 
 
-@AWAITING_ALIGNMENTS
 def test_compare_json_has_the_documented_keys(invoke):
     result = invoke("compare", "tripp", "lachin-corridor", "--format", "json")
     assert result.exit_code == 0
@@ -50,7 +48,6 @@ def test_compare_json_has_the_documented_keys(invoke):
     assert set(rows[0]["border_crossings"][0]) >= {"from", "to", "lon", "lat", "at_km", "by_sea"}
 
 
-@AWAITING_ALIGNMENTS
 def test_compare_all_csv_flattens_lengths_into_columns(invoke, data):
     result = invoke("compare", "--all", "--format", "csv")
     assert result.exit_code == 0

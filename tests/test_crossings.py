@@ -208,8 +208,10 @@ def test_a_line_along_a_border_is_cut_at_both_ends_of_the_overlap():
     result = analyze(path, countries(AAA=box(0, -1, 1, 1), BBB=box(1, -1, 2, 1)))
     assert result.countries == ["AAA", "BBB"]
     [crossing] = result.crossings
-    # On the border the line is in neither polygon: a long gap, taken as water (as before the numpy cuts).
-    assert (crossing.lon, crossing.lat, crossing.landfall_lon, crossing.landfall_lat) == (1.0, 0.0, 1.0, -0.5)
+    # On the border the line is in neither polygon's interior: it belongs to the first of them, never to the sea.
+    assert not crossing.by_sea and (crossing.lon, crossing.lat) == (1.0, -0.5)
+    assert set(result.length_by_country_km) == {"AAA", "BBB"}
+    assert sum(result.length_by_country_km.values()) == pytest.approx(result.length_km, abs=1e-9)
 
 
 def test_the_grid_and_the_flat_edges_change_nothing_on_real_borders(monkeypatch):

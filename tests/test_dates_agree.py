@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from conftest import edit_json
@@ -97,7 +98,8 @@ def test_map_styles_by_the_status_on_the_date(data):
     assert today.status(data, "route", "lachin-corridor") == "historical"
     page = corridor_map(data, ["lachin-corridor"], as_of=JUNE_2022).get_root().render()
     assert "operational on 2022-06-01 (now historical" in page
-    assert corridors.layers.HISTORICAL_COLOUR not in page.split("corridorsControls")[-1]
+    drawn = json.loads(re.search(r"corridors\.draw\([^,]+, (\{.*\})\);", page).group(1))
+    assert {f["statusThen"] for f in drawn["features"] if f["kind"] in ("route", "segment")} == {"operational"}
 
 
 def test_map_as_of_shows_only_the_airports_open_then(data):

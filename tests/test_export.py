@@ -21,6 +21,7 @@ import corridors
 from corridors import export as ex
 from corridors.boundaries import Boundaries
 from corridors.errors import InvalidData, UnknownLayer, UsageError
+from corridors.io import OutputError
 
 FEATURE_TABLES = ["routes", "segments", "places", "airports", "crossings"]
 QUOTE = "The Test Road opened on 2 May 2021."
@@ -268,12 +269,12 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tables, out, monke
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ex, "add_qgis_extras", fail)  # after every table is written
-    with pytest.raises(RuntimeError):
+    with pytest.raises(OutputError, match="disk full"):
         ex.write(tables, "gpkg", out / "new.gpkg")
     assert list(out.iterdir()) == []
     old = out / "old.gpkg"
     old.write_bytes(b"previous export")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(OutputError):
         ex.write(tables, "gpkg", old)
     assert [p.name for p in out.iterdir()] == ["old.gpkg"] and old.read_bytes() == b"previous export"
 

@@ -21,8 +21,8 @@ from corridors.attributes import according_to, quote_offset
 from corridors.boundaries import Boundaries
 from corridors.errors import UnknownFeature, UnknownLayer, UsageError
 from corridors.layers import CORRIDOR_LAYERS, HISTORICAL_COLOUR, LAYERS
-from corridors.maps import corridor_map, route_band, segment_strokes, select, write_maps
-from corridors.timeline import active_on, parse_date
+from corridors.maps import basemap, corridor_map, route_band, segment_strokes, select, write_maps
+from corridors.timeline import NOT_BUILT, STATUS_ORDER, active_on, parse_date
 
 #: Two squares either side of lon 1: the synthetic road crosses from AAA to BBB half way.
 SQUARES = Boundaries(
@@ -37,7 +37,7 @@ PAYLOADS = (
     r"C:\temp\new \u0041 \\ end\\",
 )
 HOSTILE = " ".join(PAYLOADS)
-MAX_ONLINE_BYTES = 2_000_000
+MAX_OVERVIEW_BYTES = 1_500_000
 
 
 def make_hostile(root: Path) -> Path:
@@ -71,18 +71,18 @@ def _csv(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def bound(page: str, method: str) -> list[str]:
-    """The contents handed to ``bindPopup`` or ``bindTooltip``, decoded from their JSON strings."""
-    return [json.loads(m) for m in re.findall(rf'\.{method}\(("(?:[^"\\]|\\.)*")', page)]
+def payload(page: str) -> dict:
+    """The JSON document the page's script draws."""
+    return json.loads(re.search(r"corridors\.draw\([^,]+, (\{.*\})\);", page).group(1))
 
 
-def overlays(page: str) -> list[str]:
-    block = re.search(r"overlays :\s*\{(.*?)\}", page, re.S).group(1)
-    return [json.loads(name) for name in re.findall(r'("(?:[^"\\]|\\.)*") :', block)]
+def of_kind(page_or_payload, kind: str) -> list[dict]:
+    data = payload(page_or_payload) if isinstance(page_or_payload, str) else page_or_payload
+    return [f for f in data["features"] if f["kind"] == kind]
 
 
 def map_script(page: str) -> str:
-    """The page's last script: the one folium writes (Leaflet and our controls sit in the head)."""
+    """The page's last script: the one folium writes (Leaflet and our script sit in the head)."""
     return page.rsplit("<script>", 1)[1]
 
 
@@ -109,33 +109,32 @@ def hostile(synthetic) -> corridors.Dataset:
 
 
 def test_map_draws_one_band_per_route_its_segments_airports_and_crossings(small_page):
-    assert small_page.count('"className": "corridor-route"') == 1
-    assert small_page.count('"className": "corridor-segment"') == 1
-    assert small_page.count('"className": "airport-marker"') == 1
-    assert small_page.count('"className": "crossing-marker"') == 1
-    assert sorted(bound(small_page, "bindTooltip")) == sorted(
-        ["Test-Road", "Test-Road-1", "Xxxx", "Border crossing AAA – BBB"]
-    )
+    drawn = payload(small_page)
+    assert [f["id"] for f in drawn["features"] if f["kind"] != "crossing"] == ["test-road-1", "test-road", "XXXX"]
+    crossings = of_kind(drawn, "crossing")
+    assert [c["name"] for c in crossings] == ["Border crossing AAA – BBB"]
+    assert "Test-Road:" in crossings[0]["popup"]
+    segment = of_kind(drawn, "segment")[0]["popup"]
+    assert "Border crossings (1)" in segment
+    assert re.search(r"Test-Road: AAA → BBB at km 55\.\d", segment)  # the route's crossing, on its segment
 
 
 def test_one_layer_control_entry_per_layer_shown(small_page):
-    assert overlays(small_page) == ["Lachin corridor and roads", "Airports", "Border crossings"]
+    assert [g["title"] for g in payload(small_page)["groups"]] == [
+        "Lachin corridor and roads", "Airports", "Border crossings"
+    ]
 
 
-def controls(page: str) -> dict:
-    """The options our controls script is called with."""
-    return json.loads(re.search(r"corridorsControls\([^,]+, [^,]+, (\{.*\})\);", page).group(1))
-
-
-def test_bounds_fit_the_content_and_controls_are_added(small_page):
-    assert controls(small_page)["bounds"] == [[0.5, 0.5], [0.6, 1.5]]
-    assert "map.fitBounds(options.bounds" in small_page
-    for control in ("Measure", "Fullscreen", "MiniMap", "Legend"):
+def test_bounds_fit_the_content_and_the_page_script_is_inlined(small_page):
+    assert payload(small_page)["bounds"] == [[0.5, 0.5], [0.6, 1.5]]
+    assert "map.fitBounds(o.bounds" in small_page
+    for control in ("Measure", "Fullscreen", "MiniMap"):
         assert f"var {control} = L.Control.extend" in small_page
+    assert '<meta name="referrer" content="strict-origin-when-cross-origin">' in small_page
 
 
-def test_route_popup_has_lengths_countries_crossings_status_and_citations(small_page):
-    popup = next(p for p in bound(small_page, "bindPopup") if p.startswith("<h3>Test-Road</h3>"))
+def test_route_popup_gives_a_summary_first_then_citations_grouped_by_quote(small_page):
+    popup = next(f["popup"] for f in of_kind(small_page, "route"))
     for expected in (
         "operational, opened 2021-05-02",
         "111.3 km",
@@ -143,31 +142,44 @@ def test_route_popup_has_lengths_countries_crossings_status_and_citations(small_
         "<td>AAA</td><td class=\"num\">55.",
         "AAA → BBB at km 55.",
         "Test-Road-1 (road, operational, opened 2021-05-02; schematic)",
-            "<th>Geometry</th><td>schematic (0 of 1 legs traced)</td>",
+        "<th>Geometry</th><td>schematic (0 of 1 legs traced)</td>",
         "“The Test Road opened on 2 May 2021.”",
         "<cite>according to “A test”, undated</cite>",
-        "<li>purpose: dual-purpose road</li>",
+        "purpose: dual-purpose road —",
+        "Sources (2 attributes, 2 quotes)",
     ):
         assert expected in popup, expected
+    assert popup.index("<th>Status</th>") < popup.index("Km per country") < popup.index("Sources (")
+    assert popup.count('<details class="corridors-citation">') == 2
 
 
-def test_countries_layer_is_drawn_and_labelled_offline(small):
-    online = render(corridor_map(small, boundaries=SQUARES))
-    offline = render(corridor_map(small, boundaries=SQUARES, offline=True))
-    for page in (online, offline):
-        assert '"iso3": "AAA"' in page and '"iso3": "BBB"' in page
-    assert online.count('"className": "country-label"') == 0
-    assert offline.count('"className": "country-label"') == 2
+def test_citations_sharing_a_quote_show_it_once_under_every_attribute_it_states(synthetic):
+    with (synthetic / "geo" / "attributes.csv").open("a", encoding="utf-8") as table:
+        table.write('test-road,opening,2021,,,,doc1,,"The Test Road opened on 2 May 2021.",\n')
+    popup = next(f["popup"] for f in of_kind(render(corridor_map(corridors.load_dataset(synthetic),
+                                                                 boundaries=SQUARES)), "route"))
+    assert popup.count("The Test Road opened on 2 May 2021.") == 1
+    assert "opened date: 2021-05-02; opening: 2021 — <cite>according to “A test”, undated</cite>" in popup
 
 
-def test_legend_shows_what_the_map_shows(small_page):
-    options = controls(small_page)
-    legend = options["legend"]
-    for label in ("Road", "Route (hover", "Lachin corridor and roads", "Airport", "Border crossing"):
+def test_basemap_draws_and_names_the_countries_online_and_offline(small):
+    for offline in (False, True):
+        drawn = payload(render(corridor_map(small, boundaries=SQUARES, offline=offline)))
+        assert [f["properties"]["iso3"] for f in drawn["countries"]["features"]] == ["AAA", "BBB"]
+        names = {label["text"] for label in drawn["labels"] if label["kind"] == "country"}
+        assert names == {"AAA", "BBB"}  # no name known for the squares: their codes
+        assert {label["text"] for label in drawn["labels"] if label["kind"] == "place"} == {"West", "East"}
+
+
+def test_legend_shows_what_the_map_shows_on_any_day_of_its_slider(small_page):
+    drawn = payload(small_page)
+    legend = drawn["legend"]
+    for label in ("Road", "Route (hover", "Lachin corridor and roads", "Airport", "Border crossing", "Place"):
         assert label in legend
-    for label in ("Rail", "Sea / ferry", "Under construction / planned", "Historical", "Middle Corridor"):
+    assert "Under construction / planned" in legend  # before 2021-05-02 the road is not built
+    for label in ("Rail", "Sea / ferry", "Historical", "Middle Corridor"):
         assert label not in legend
-    assert options["attribution"] == "Boundaries: two squares"
+    assert drawn["frame"]["attribution"] == "Boundaries: two squares"
 
 
 def test_modes_differ_without_colour_and_statuses_by_dash_or_grey():
@@ -186,21 +198,33 @@ def test_modes_differ_without_colour_and_statuses_by_dash_or_grey():
     assert route_band("historical", "#123456")["color"] == HISTORICAL_COLOUR
 
 
+def test_the_page_restyles_from_the_same_style_rule(small_page):
+    styles = payload(small_page)["styles"]
+    assert styles["segment"]["road"]["planned"][0]["dashArray"] == segment_strokes("road", "planned", None)[0][
+        "dash_array"
+    ]
+    assert styles["route"]["historical"]["color"] == HISTORICAL_COLOUR
+    assert styles["route"]["operational"]["color"] is None  # the layer's colour, filled in by the page
+
+
 # --- escaping ------------------------------------------------------------------------------------------
 
 
 def test_document_text_is_escaped_and_never_in_a_template_literal(hostile):
     page = render(corridor_map(hostile, boundaries=SQUARES, offline=True))
-    for payload in PAYLOADS[:2]:
-        assert payload not in page
+    for payload_text in PAYLOADS[:2]:
+        assert payload_text not in page
     assert "<title>Corridors: all layers</title>" in page
-    texts = bound(page, "bindPopup") + bound(page, "bindTooltip")
-    shown = [html.unescape(re.sub(r"<[^>]+>", "", t)) for t in texts]
-    assert all("<script" not in t and "<img" not in t for t in texts)
+    drawn = payload(page)
+    popups = [f["popup"] for f in drawn["features"]]
+    assert all("<script" not in p and "<img" not in p for p in popups)
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in popups]
     route_popup = next(t for t in shown if t.startswith("test-road " + HOSTILE))
-    assert route_popup.count(HOSTILE) >= 5  # name, leg, the sign value, its quote (twice: two citations)
+    assert route_popup.count(HOSTILE) >= 4  # name, leg, the sign value, its quote (once: grouped)
     assert "Report " + HOSTILE in route_popup and PAYLOADS[2] in route_popup
-    assert "airport-marker" in page and any(t.startswith("XXXX " + HOSTILE) for t in shown)
+    names = [f["name"] for f in drawn["features"]]  # raw: the page sets them as text, never as HTML
+    assert "XXXX " + HOSTILE in names
+    assert ".innerHTML = f.name" not in page and "textContent" in page
     strings = re.compile(r'"(?:[^"\\]|\\.)*"')
     assert "`" not in strings.sub("", map_script(page)), "a backtick outside a JSON string"
 
@@ -218,15 +242,28 @@ def test_offline_map_inlines_leaflet_and_fetches_nothing(small):
     assert not re.search(r"<(script|img|iframe)[^>]*\ssrc=|<link\b", page, re.I)
     assert not re.search(r"url\((?!data:|#)", page), "a CSS url() that is not inline"
     assert "Leaflet 1.9.4" in page and "sourceMappingURL" not in page
-    assert "L.tileLayer" not in page and "cdn.jsdelivr" not in page
+    assert payload(page)["tiles"] == [] and "cdn.jsdelivr" not in page
     assert page.count("<script") == page.count("</script>")
 
 
-def test_online_map_uses_leaflet_from_a_cdn_and_attributed_tiles(small):
+def test_online_map_uses_leaflet_from_a_cdn_and_offers_attributed_tiles(small):
     page = render(corridor_map(small, boundaries=SQUARES))
     assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"></script>' in page
-    assert "tile.openstreetmap.org" in page and "OpenStreetMap" in page and "contributors" in page
+    tiles = {t["name"]: t for t in payload(page)["tiles"]}
+    assert tiles["OpenStreetMap"]["url"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert "OpenStreetMap</a> contributors" in tiles["OpenStreetMap"]["attribution"]
+    assert not tiles["OpenStreetMap"]["fromFile"]  # refuses pages without a Referer
+    assert all(t["attribution"] for t in tiles.values()) and any(t["fromFile"] for t in tiles.values())
     assert "jquery" not in page.lower() and "bootstrap" not in page
+
+
+def test_page_script_and_styles_are_package_files():
+    from corridors.maps.page import static_file
+
+    assert "C.statusOn = function" in static_file("corridors.js")
+    assert "@media print" in static_file("corridors.css") and "@media (max-width: 600px)" in static_file(
+        "corridors.css"
+    )
 
 
 # --- selection and dates ---------------------------------------------------------------------------------
@@ -360,38 +397,166 @@ def real_maps(tmp_path_factory, data):
 def test_real_overview_and_layer_maps_stay_small(real_maps):
     _, written, _ = real_maps
     assert set(written) == {"overview", *LAYERS}
-    assert written["overview"] <= MAX_ONLINE_BYTES, written
+    assert written["overview"] <= MAX_OVERVIEW_BYTES, written
     assert all(size < written["overview"] for name, size in written.items() if name != "overview")
 
 
 def test_real_overview_shows_every_route_airport_layer_and_citation(real_maps, data):
-    folder, _, analyses = real_maps
-    page = (folder / "overview.html").read_text(encoding="utf-8")
-    assert page.count('"className": "corridor-route"') == len(data.routes)
-    assert page.count('"className": "airport-marker"') == len(data.airports)
-    assert overlays(page) == [*LAYERS.values(), "Border crossings"]
-    assert page.count('"className": "crossing-marker"') >= 1
-    legend = controls(page)["legend"]
+    folder, _, _ = real_maps
+    drawn = payload((folder / "overview.html").read_text(encoding="utf-8"))
+    assert len(of_kind(drawn, "route")) == len(data.routes)
+    assert len(of_kind(drawn, "airport")) == len(data.airports)
+    assert [g["title"] for g in drawn["groups"]] == [*LAYERS.values(), "Border crossings"]
+    assert len(of_kind(drawn, "crossing")) >= 1
+    legend = drawn["legend"]
     symbols = ("Rail", "Road", "Sea / ferry", "Under construction / planned", "Historical")
     for label in (*symbols, *CORRIDOR_LAYERS.values()):
         assert html.escape(label) in legend
-    popups = bound(page, "bindPopup")
+    popups = {f["id"]: f["popup"] for f in drawn["features"]}
     for route_id in data.routes.index:
-        name = html.escape(data.routes.at[route_id, "name"])
-        popup = next(p for p in popups if p.startswith(f"<h3>{name}</h3><p class=\"meta\">Route"))
+        popup = popups[route_id]
+        assert popup.startswith(f"<h3>{html.escape(data.routes.at[route_id, 'name'])}</h3><p class=\"meta\">Route")
         for cite in data.citations_for(route_id):
             document = data.documents[cite.document]
-            source = according_to(document, quote_offset(document, cite))
-            assert html.escape(cite.quote) in popup and html.escape(source) in popup
-            assert popup.count(f"“{html.escape(cite.quote)}”") == 1  # each quote shown once
+            assert popup.count(f"“{html.escape(cite.quote)}”") == 1, (route_id, cite.quote)  # each quote once
+            assert html.escape(according_to(document, quote_offset(document, cite))) in popup
+
+
+def test_real_route_popups_name_countries_and_the_place_nearest_each_crossing(real_maps):
+    folder, _, _ = real_maps
+    drawn = payload((folder / "overview.html").read_text(encoding="utf-8"))
+    popup = next(f["popup"] for f in of_kind(drawn, "route") if f["id"] == "lachin-corridor")
+    assert "<td>Armenia</td>" in popup and "<td>Azerbaijan</td>" in popup
+    assert re.search(r"Armenia → Azerbaijan at km [\d.]+, \d+ km from \w+", popup)
+    assert len(popup) < 6000
+    assert max(len(f["popup"]) for f in of_kind(drawn, "route")) < 15000
+
+
+def test_real_crossings_are_marked_on_segments_as_well_as_routes(real_maps, data):
+    folder, _, analyses = real_maps
+    drawn = payload((folder / "overview.html").read_text(encoding="utf-8"))
+    assert len(of_kind(drawn, "crossing")) >= sum(len(a.border_crossings) for a in analyses) // 2
+    lachin_segments = [f["popup"] for f in of_kind(drawn, "segment") if f["id"] in data.routes.at[
+        "lachin-corridor", "segments"]]
+    assert sum("Border crossings (1)" in p for p in lachin_segments) == 1  # the route's one crossing, on one leg
 
 
 def test_real_layer_maps_hold_their_layer_and_the_segments_their_routes_use(real_maps, data):
     folder, _, _ = real_maps
     for name in CORRIDOR_LAYERS:
-        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        drawn = payload((folder / f"{name}.html").read_text(encoding="utf-8"))
         routes = data.routes[data.routes["layer"] == name]
-        assert page.count('"className": "corridor-route"') == len(routes)
-        drawn = {p[4:].split("</h3>")[0] for p in bound(page, "bindPopup") if '<p class="meta">Segment' in p}
+        assert len(of_kind(drawn, "route")) == len(routes)
         used = {s for segments in routes["segments"] for s in segments}
-        assert {html.escape(data.segments.at[s, "name"]) for s in used} <= drawn
+        assert used <= {f["id"] for f in of_kind(drawn, "segment")}
+
+
+def test_real_overview_exports_the_inputs_of_the_status_rule(real_maps, data):
+    folder, _, _ = real_maps
+    drawn = payload((folder / "overview.html").read_text(encoding="utf-8"))
+    lachin = next(f for f in of_kind(drawn, "route") if f["id"] == "lachin-corridor")
+    assert (lachin["status"], lachin["opened"], lachin["closed"]) == ("historical", "1992-05", "2022-08")
+    assert lachin["segments"] == list(data.routes.at["lachin-corridor", "segments"])
+    assert drawn["rule"] == {"order": list(STATUS_ORDER), "notBuilt": list(NOT_BUILT), "open": "operational"}
+    dates = [d for f in drawn["features"] for d in (f.get("opened"), f.get("closed")) if d]
+    assert drawn["dates"][0] == min(parse_date(d) for d in dates).isoformat()
+
+
+def test_as_of_styles_by_the_status_then_and_shows_the_date(data):
+    drawn = payload(render(corridor_map(data, ["lachin-corridor"], as_of=dt.date(2022, 6, 1), offline=True)))
+    assert drawn["date"] == "2022-06-01" and drawn["datePinned"] and drawn["frame"]["asOf"] == "2022-06-01"
+    assert {f["statusThen"] for f in drawn["features"] if f["kind"] in ("route", "segment")} == {"operational"}
+
+
+def test_frame_has_title_subtitle_data_date_and_sources(data):
+    fmap = corridor_map(data, layers=["lachin-road"], title="The Lachin road", subtitle="1992–2022", offline=True)
+    page = render(fmap)
+    frame = payload(page)["frame"]
+    assert frame["title"] == "The Lachin road" and frame["subtitle"] == "1992–2022"
+    assert frame["dataAsOf"] == max(d.date for d in data.documents.values() if d.date)
+    assert len(frame["sources"]) == len(data.documents) + 2 and "Natural Earth" in frame["sources"][-2]
+    assert "<title>The Lachin road</title>" in page
+
+
+# --- the basemap -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def caucasus_basemap(data):
+    from corridors.analysis import default_boundaries
+
+    clip = (36.0, 35.0, 56.0, 47.0)
+    codes, polygons = basemap.simplified_countries(default_boundaries(), clip, basemap.detail_region(data))
+    return clip, codes, polygons
+
+
+def test_countries_are_simplified_as_one_coverage_so_neighbours_never_gap(caucasus_basemap, data):
+    clip, codes, polygons = caucasus_basemap
+    assert len(set(codes)) == len(codes)  # one shape per country: no seam between the sources drawn
+    country = dict(zip(codes, polygons))
+    for a, b in (("ARM", "AZE"), ("AZE", "GEO"), ("ARM", "TUR"), ("AZE", "IRN"), ("GEO", "RUS"), ("TUR", "IRN")):
+        shared = shapely.intersection(country[a], country[b])
+        assert shared.length > 0.3 and shapely.area(shared) < 1e-6, (a, b)  # a common line, no overlap
+    # no gap opens between the land before and after simplification, inside the detailed region
+    from corridors.analysis import default_boundaries
+
+    region = shapely.box(*basemap.detail_region(data))
+    before = shapely.intersection(shapely.union_all(default_boundaries().clipped(clip, margin=0).polygons), region)
+    after = shapely.intersection(shapely.union_all(polygons), region)
+    assert shapely.area(shapely.difference(before, after)) < 1e-3 * shapely.area(before)
+
+
+def test_the_caucasus_keeps_more_detail_than_the_rest(caucasus_basemap, data):
+    clip, codes, polygons = caucasus_basemap
+    detail = basemap.detail_region(data)
+    inside = shapely.get_num_coordinates(shapely.clip_by_rect(polygons, *detail)).sum()
+    area_inside = (detail[2] - detail[0]) * (detail[3] - detail[1])
+    outside = shapely.get_num_coordinates(polygons).sum() - inside
+    area_outside = (clip[2] - clip[0]) * (clip[3] - clip[1]) - area_inside
+    assert inside / area_inside > 2 * outside / area_outside
+
+
+def test_every_part_of_a_country_is_named_nakhchivan_included(caucasus_basemap, data):
+    _, codes, polygons = caucasus_basemap
+    names = basemap.natural_earth_names()
+    labels = basemap.country_labels(codes, polygons, names, (38.0, 37.0, 52.0, 45.0), basemap.detail_region(data))
+    nakhchivan = shapely.box(44.7, 38.8, 46.2, 39.8)
+    assert any(
+        label.text == "Azerbaijan" and any(nakhchivan.contains(shapely.Point(x, y)) for x, y, _ in
+                                           [(label.lon, label.lat, ""), *label.alternatives])
+        for label in labels
+    )
+    assert {"Armenia", "Georgia", "Russia", "Iran", "Turkey"} <= {label.text for label in labels}
+
+
+def test_seas_are_named_on_open_water(caucasus_basemap):
+    clip, codes, polygons = caucasus_basemap
+    seas = {label.text: label for label in basemap.sea_labels(codes, polygons, clip)}
+    assert {"Caspian Sea", "Black Sea"} <= set(seas)
+    caspian = shapely.Point(seas["Caspian Sea"].lon, seas["Caspian Sea"].lat)
+    assert not shapely.intersects(polygons, caspian).any() and 47 < caspian.x < 54.5 and 37 < caspian.y < 47
+
+
+def test_labels_show_from_a_zoom_where_they_overlap_no_other_label_or_marker():
+    labels = [
+        basemap.Label("Bigtown", "place", 45.0, 40.0, 4, "right", others=[(45.0, 40.0, "left")]),
+        basemap.Label("Smallville", "place", 45.05, 40.0, 4, "right", others=[(45.05, 40.0, "left")]),
+        basemap.Label("Faraway", "place", 50.0, 40.0, 4, "right"),
+    ]
+    placed = {label.text: label for label in basemap.label_zooms(labels, [(50.2, 40.0, 38, 18)])}
+    assert placed["Bigtown"].min_zoom == 4  # the most important first
+    assert placed["Smallville"].min_zoom > 4
+    for zoom in basemap.LABEL_ZOOMS:
+        shown = [basemap._pixel_box(label, zoom) for label in placed.values() if label.min_zoom <= zoom]
+        assert not any(basemap._overlap(a, b) for i, a in enumerate(shown) for b in shown[i + 1:])
+    assert placed["Faraway"].anchor in ("right", "left", "above", "below")
+
+
+def test_png_output_names_what_to_install_when_chromium_is_missing(invoke, synthetic, tmp_path, monkeypatch):
+    from corridors.maps import png
+
+    monkeypatch.setattr(png, "CHROMIUM", tmp_path / "no-chromium")
+    result = invoke("--data-dir", str(synthetic), "map", "--all", "-o", str(tmp_path / "map.png"))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "apt install chromium" in lines[0] and not (tmp_path / "map.png").exists()

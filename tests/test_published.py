@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import math
+import re
 
 import pytest
+import shapely
 from conftest import REPO
 
 import corridors
@@ -101,10 +103,11 @@ def test_compare_json_puts_the_published_length_and_its_source_beside_ours(invok
     assert btk["published_source"] == reference.source
     assert btk["deviation_pct"] == round((btk["length_km"] - 826) / 826 * 100, 1)
     assert -15 < btk["deviation_pct"] < 0  # the schematic line is shorter than the real railway
-    assert btk["published_by_country_km"] == {"AZE": 405}
-    assert btk["deviation_by_country_pct"]["AZE"] == deviation_pct(btk["length_by_country_km"]["AZE"], 405)
-    for key in ("published_km", "published_source", "deviation_pct", "published_by_country_km"):
-        assert tripp[key] is None
+    assert btk["published_by_country_km"] == {"TUR": 76}
+    assert btk["deviation_by_country_pct"]["TUR"] == deviation_pct(btk["length_by_country_km"]["TUR"], 76)
+    for key in ("published_km", "published_source", "deviation_pct"):
+        assert tripp[key] is None  # only its part through Armenia is published
+    assert tripp["published_by_country_km"] == {"ARM": 42}
     assert "NaN" not in result.output
 
 
@@ -115,7 +118,7 @@ def test_compare_csv_has_published_columns_empty_where_nothing_is_published(invo
     ours = float(rows["qazvin-rasht-railway"]["length_km"])
     assert float(rows["qazvin-rasht-railway"]["deviation_pct"]) == round((ours - 164) / 164 * 100, 1)
     assert rows["qazvin-rasht-railway"]["published_source"].startswith("Trend, 2018-11-22, https://")
-    assert float(rows["btk-railway"]["published_AZE_km"]) == 405
+    assert float(rows["btk-railway"]["published_TUR_km"]) == 76
     assert rows["tripp"]["published_km"] == rows["tripp"]["deviation_pct"] == rows["tripp"]["published_source"] == ""
     assert not any("nan" in v.lower() for r in rows.values() for v in r.values() if v != r["name"])
 
@@ -130,3 +133,50 @@ def test_compare_published_adds_the_figures_to_the_table(invoke):
     assert f"{figures['btk-railway']['deviation_pct']:+.1f}" in btk and " 826 " in btk
     assert "2024-04" in btk and not math.isnan(figures["btk-railway"]["deviation_pct"])
     assert tripp.rstrip().endswith(str(figures["tripp"]["crossings_count"]))  # crossings last: no published columns
+
+
+# --------------------------------------------------------------------------- the real figures
+
+
+@pytest.fixture(scope="module")
+def real_analyses(data):
+    from corridors.analysis import analyze_routes
+
+    return {a.id: a for a in analyze_routes(data)}
+
+
+def _section_km(data, section: str) -> float:
+    """A section is written as the ids of its segments joined by ' + '."""
+    from corridors.geodesy import path_length_km
+
+    return sum(path_length_km(shapely.get_coordinates(data.segments.at[s, "geometry"])) for s in section.split(" + "))
+
+
+def test_every_published_row_names_a_route_and_its_own_segments_with_a_dated_url(data):
+    assert data.published, "geo/published.csv holds the published figures"
+    for figure in data.published:
+        assert figure.route_id in data.routes.index
+        if figure.section:
+            assert set(figure.section.split(" + ")) <= set(data.routes.at[figure.route_id, "segments"])
+        assert re.fullmatch(r"https?://[^\s/]+\.[a-z]{2,}(/\S*)?", figure.url), figure.url
+        assert re.fullmatch(r"\d{4}(-\d{2}){0,2}", figure.date), figure.date
+        assert figure.quote is None or len(figure.quote) > 20
+
+
+def test_tolerance_is_five_percent_for_traced_routes_and_fifteen_for_schematic_ones(data):
+    for figure in data.published:
+        qualities = set(data.segments.loc[list(data.routes.at[figure.route_id, "segments"]), "geometry_quality"])
+        assert figure.tolerance_pct == (5 if qualities == {"traced"} else 15), figure
+
+
+def test_our_lengths_agree_with_every_published_figure_within_its_tolerance(data, real_analyses):
+    for figure in data.published:
+        analysis = real_analyses[figure.route_id]
+        if figure.section:
+            ours = _section_km(data, figure.section)
+        elif figure.country:
+            ours = analysis.length_by_country_km.get(figure.country, 0.0)
+        else:
+            ours = analysis.length_km
+        deviation = abs(ours - figure.km) / figure.km * 100
+        assert deviation <= figure.tolerance_pct, (figure.route_id, figure.section, figure.country, ours, figure.km)

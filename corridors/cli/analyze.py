@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -78,43 +76,46 @@ def analyze(
       corridors analyze lines.csv --crs EPSG:32638 -f json
     """
     from ..analysis import default_boundaries
+    from ..io import STDOUT, check_writable, protect, write_text_atomic
     from ..userdata import analyze_lines, read_lines
 
     fmt = fmt or _FORMAT_BY_SUFFIX.get(_suffix(output), "table")
     if scheduler is not None and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    with _destination(output) as write:
-        lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
-        boundaries = boundaries_from(boundaries_path, iso_field, lines.frame.total_bounds) or default_boundaries()
-        stderr = sys.stderr
-        show = progress if progress is not None else len(lines.keys) > PROGRESS_MIN_LINES and stderr.isatty()
-        bar = click.progressbar(length=len(lines.keys), label="Analysing lines", file=stderr) if show else None
-        with bar if bar is not None else contextlib.nullcontext():
-            results = analyze_lines(
-                lines,
-                boundaries,
-                min_excursion_km=min_excursion_km,
-                engine=engine,
-                progress=bar.update if bar is not None else None,
-                scheduler=scheduler,
-            )
-        write(render(fmt, lines, results))
-    if output not in (None, "-"):
+    protect(path, boundaries_path)  # never an output of this run
+    if output not in (None, STDOUT):
+        check_writable(output)  # fails before any work
+    lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
+    boundaries = boundaries_from(boundaries_path, iso_field, lines.frame.total_bounds) or default_boundaries()
+    stderr = sys.stderr
+    show = progress if progress is not None else len(lines.keys) > PROGRESS_MIN_LINES and stderr.isatty()
+    bar = click.progressbar(length=len(lines.keys), label="Analysing lines", file=stderr) if show else None
+    with bar if bar is not None else contextlib.nullcontext():
+        results = analyze_lines(
+            lines,
+            boundaries,
+            min_excursion_km=min_excursion_km,
+            engine=engine,
+            progress=bar.update if bar is not None else None,
+            scheduler=scheduler,
+        )
+    write_text_atomic(output or STDOUT, render(fmt, lines, results))
+    if output not in (None, STDOUT):
         click.echo(f"Wrote {output}: {len(results)} line(s), {fmt}.", err=True)
 
 
 def render(fmt: str, lines, results) -> str:
     """The analysis as text in the given format, ending with a newline."""
+    from ..io import to_json
     from ..userdata import analysis_record, feature_collection
 
     if fmt == "json":
         # One line per record: readable, and fast (the C encoder only runs without indent).
-        records = (
-            json.dumps(analysis_record(key, result), ensure_ascii=False) for key, result in zip(lines.keys, results)
-        )
+        pairs = zip(lines.keys, results)
+        records = (to_json(analysis_record(key, result), ensure_ascii=False) for key, result in pairs)
         return "[\n" + ",\n".join(records) + "\n]\n"
     if fmt == "geojson":
-        return json.dumps(feature_collection(lines, results), ensure_ascii=False) + "\n"
+        return to_json(feature_collection(lines, results), ensure_ascii=False) + "\n"
     if fmt == "csv":
         return _csv(lines.keys, results)
     return _table(lines.keys, results)
@@ -123,7 +124,7 @@ def render(fmt: str, lines, results) -> str:
 def _table(keys, results) -> str:
     headers = ["id", "km", "countries", "crossings"]
     rows = [
-        [_cell(key), f"{r.length_km:.1f}", ARROW.join(r.countries), len(r.crossings)] for key, r in zip(keys, results)
+        [key, f"{r.length_km:.1f}", ARROW.join(r.countries), len(r.crossings)] for key, r in zip(keys, results)
     ]
     note = "\n" + tolerance_note(results)
     return render_table(headers, rows, [False, True, False, True]) + "\n" + note + "\n"
@@ -133,27 +134,5 @@ def _csv(keys, results) -> str:
     return lengths_csv((([key], r) for key, r in zip(keys, results)), ["id"])
 
 
-def _cell(value: object) -> str:
-    """Text for a table cell; control characters (newlines, terminal escapes) shown escaped."""
-    text = str(value)
-    return text if text.isprintable() else repr(text)[1:-1]
-
-
 def _suffix(output: str | None) -> str:
     return Path(output).suffix.lower() if output and output != "-" else ""
-
-
-@contextlib.contextmanager
-def _destination(output: str | None) -> Iterator[Callable[[str], None]]:
-    """A writer for stdout, or for ``output`` replaced atomically when the block succeeds.
-
-    The target is checked before the block runs, so an unwritable path fails before any work.
-    """
-    if output in (None, "-"):
-        stdout = sys.stdout
-        yield stdout.write  # not click.echo, which strips escape codes from data when piped
-        return
-    from ..io import atomic_path
-
-    with atomic_path(output) as temporary:
-        yield lambda text: temporary.write_text(text, encoding="utf-8")

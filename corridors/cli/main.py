@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import errno
 import importlib
+import io
 import logging
 import os
 import sys
 
 import click
 
-from ..errors import CorridorsError, UsageError
+from ..errors import CorridorsError, UsageError, excerpt, printable
 from ..paths import DATA_DIR_ENV
+
+log = logging.getLogger(__name__)
 
 #: Subcommand name -> "module:function"; modules are imported only when their command runs.
 COMMANDS = {
@@ -47,17 +53,78 @@ class CorridorsGroup(click.Group):
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _flush_stdout()  # a full disk or closed pipe behind stdout surfaces here, not at exit
+            return result
+        except click.UsageError as exc:  # a bad option or argument: one line naming it, not the usage text
+            raise BadInput(printable(exc.format_message())) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except BrokenPipeError:
             # The reader went away (``corridors compare --all | head``): stop quietly, as cat does.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _silence_stdout()
             ctx.exit(1)
         except UsageError as exc:
-            raise BadInput(str(exc)) from None
+            raise BadInput(printable(exc)) from None
         except CorridorsError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(exc)) from None
         except OSError as exc:
-            raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+            if exc.filename is None:  # a write to standard output (closed, full disk)
+                _silence_stdout()
+                raise click.ClickException(f"standard output: {exc.strerror or exc}") from None
+            raise click.ClickException(printable(f"{exc.filename}: {exc.strerror or exc}")) from None
+        except MemoryError:
+            raise click.ClickException("out of memory") from None
+        except Exception as exc:  # a bug: still one line for the user, the traceback with -vv
+            log.debug("internal error", exc_info=True)
+            message = f"internal error ({type(exc).__name__}: {excerpt(exc)}); run with -vv for details"
+            raise click.ClickException(message) from None
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so Python's flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a closed standard output (``>&-``): writing to it is an error, not silence."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "closed (bad file descriptor)")
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "closed (bad file descriptor)")
+
+
+def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: characters stdout's encoding lacks become JSON-compatible \\uXXXX escapes."""
+    assert isinstance(error, UnicodeEncodeError)
+    text = error.object[error.start : error.end]
+    units = text.encode("utf-16-be")
+    escaped = "".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2))
+    return escaped, error.end
+
+
+def _prepare_stdout() -> None:
+    """A closed stdout raises on write; one that cannot encode UTF-8 writes escapes instead of failing."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+        return
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
+    if not encoding.startswith("utf") and hasattr(sys.stdout, "reconfigure"):
+        codecs.register_error(_ESCAPE, _escape_unencodable)
+        sys.stdout.reconfigure(errors=_ESCAPE)
+
+
+_ESCAPE = "corridors-json-escape"
 
 
 @click.group(cls=CorridorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,6 +151,10 @@ def cli(ctx: click.Context, data_dir: str | None, verbose: int, quiet: int) -> N
 
     Shell completion (ids included): eval "$(_CORRIDORS_COMPLETE=bash_source corridors)"
     """
+    _prepare_stdout()
+    from ..io import protect_data_dir
+
+    protect_data_dir(data_dir)  # outputs never overwrite geo/ or seeds/, checked before any work
     level = max(logging.DEBUG, logging.WARNING - 10 * (verbose - quiet))
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     ctx.obj = {"data_dir": data_dir}

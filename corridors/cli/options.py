@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -13,10 +12,13 @@ import click
 import click.shell_completion
 
 from ..defaults import DEFAULT_MIN_EXCURSION_KM, LIST_SEPARATOR, NATURAL_EARTH_ISO_FIELD
+from ..errors import excerpt, printable
 
 if TYPE_CHECKING:  # importing the library loads geopandas: done inside the commands, when they run
     from ..layers import Dataset
 
+#: Largest --min-excursion-km accepted: half the Earth's circumference, beyond which it means nothing.
+MAX_EXCURSION_KM = 20_000.0
 #: Joins the countries a line passes through.
 ARROW = " → "
 
@@ -102,12 +104,36 @@ def estimates_note(estimates: Sequence[Any], ids: Sequence[str]) -> str:
 
 
 def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    """Strict JSON (no NaN) on stdout."""
+    from ..io import to_json
+
+    click.echo(to_json(value, ensure_ascii=False, indent=2))
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number, at least ``minimum``: ``nan``, ``inf`` and absurd values are refused."""
+
+    name = "float"
+
+    def __init__(self, minimum: float = 0.0, maximum: float = 1e6) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{excerpt(value)!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{excerpt(value)!r} is not a finite number", param, ctx)
+        if not self.minimum <= number <= self.maximum:
+            self.fail(f"{number:g} is not between {self.minimum:g} and {self.maximum:g}", param, ctx)
+        return number
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[bool] | None = None) -> str:
     """A plain text table: numbers right-aligned, everything else left-aligned."""
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    cells = [[("" if v is None else printable(v)) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     numeric = numeric or [all(isinstance(r[i], (int, float)) for r in rows) and bool(rows) for i in range(len(headers))]
 
@@ -121,7 +147,7 @@ def boundary_options(command):
     """``--boundaries FILE``, ``--iso-field`` and ``--min-excursion-km``, shared by analysis commands."""
     command = click.option(
         "--min-excursion-km",
-        type=click.FloatRange(min=0),
+        type=FiniteFloat(0.0, MAX_EXCURSION_KM),
         default=DEFAULT_MIN_EXCURSION_KM,
         show_default=True,
         help="Give passages into a third country, and gaps between countries, shorter than this to their "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..defaults import MODES
+from ..defaults import MAX_ALTERNATIVES, MODES
 from .compare import comparison_table, crossings_table
 from .options import (
     ARROW,
@@ -52,7 +52,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option(
     "--alternatives",
     "-k",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_ALTERNATIVES),
     default=1,
     show_default=True,
     help="Show up to K shortest paths, distinct by their segments.",
