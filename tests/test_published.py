@@ -103,7 +103,7 @@ def test_compare_json_puts_the_published_length_and_its_source_beside_ours(invok
     assert btk["published_source"] == reference.source
     assert btk["deviation_pct"] == round((btk["length_km"] - 826) / 826 * 100, 1)
     assert -15 < btk["deviation_pct"] < 0  # the schematic line is shorter than the real railway
-    assert btk["published_by_country_km"] == {"TUR": 76}
+    assert btk["published_by_country_km"] == {"AZE": 503, "GEO": 259, "TUR": 76}
     assert btk["deviation_by_country_pct"]["TUR"] == deviation_pct(btk["length_by_country_km"]["TUR"], 76)
     for key in ("published_km", "published_source", "deviation_pct"):
         assert tripp[key] is None  # only its part through Armenia is published
