@@ -1,120 +1,238 @@
-"""Lengths + crossings of N synthetic routes over Natural Earth 10m: ours against geopandas.overlay.
+"""Lengths per country of N synthetic routes: ours against geopandas.overlay and DuckDB spatial SQL.
 
-Run from the repository root (not collected by pytest)::
+Run from the repository root after ``pip install -e ".[bench]"`` (not collected by pytest)::
 
-    python benchmarks/bench_crossings.py                       # N = 1k, 10k, 100k, dask at 100k
-    python benchmarks/bench_crossings.py --sizes 1000 10000 --no-dask
+    python benchmarks/bench_crossings.py                                  # N = 1k, 10k, 100k
+    python benchmarks/bench_crossings.py --sizes 1000000 --engines ours duckdb
 
-"Ours" is :func:`corridors.userdata.analyze_lines` (what ``corridors analyze`` runs): boundaries
-clipped to the routes, every edge cut at the borders, runs cleaned with the 10 km tolerance,
-lengths per country and mode on the ellipsoid, country sequence and crossings. "Overlay" is the
-usual analyst way, which gives only lengths per country: ``geopandas.overlay`` of the routes with
-the same clipped countries, ``dissolve`` by route and country, ``Geod.geometry_length`` of each.
-Input loading is outside both timings; each is the best of ``--repeat`` runs up to N = 10 000.
-The last line is ``ratio=<overlay_s/ours_s>`` at N = 10 000 (or the largest N run).
+Every engine (see ``engines.py``) runs on the same routes, in two ways, each in a fresh process so
+its peak memory (max RSS) is its own:
+
+- **in-process**: the inputs are loaded first (routes as a GeoDataFrame, countries already clipped
+  to the routes for overlay and DuckDB, Natural Earth for ours, which clips it itself); only the
+  analysis is timed;
+- **whole process**: the command an analyst runs, from reading the GeoParquet routes to writing the
+  result: ``corridors analyze routes.parquet -o out.json`` for ours (which also validates every line
+  and writes crossings), ``python benchmarks/engines.py overlay|duckdb ...`` for the others.
+
+Agreement: ours at tolerance 0 (no cleaning of border artefacts) against each other engine, largest
+difference in m over every route and country, at every N both ran in-process. The last line is
+``ratio_overlay=… ratio_duckdb=…`` (their in-process time over ours) at N = 10 000.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-import geopandas as gpd
-import shapely
-from pyproj import Geod
-from synthetic import VERTICES, synthetic_routes
-
-from corridors.boundaries import default_boundaries
-from corridors.userdata import UserLines, analyze_lines
-
-GEOD = Geod(ellps="WGS84")
+HERE = Path(__file__).resolve().parent
+ENGINES = ("ours", "overlay", "duckdb")
 REFERENCE_N = 10_000
 
 
-def ours(routes: gpd.GeoDataFrame, boundaries, engine: str = "single", min_excursion_km: float = 10.0):
-    lines = UserLines("synthetic", routes, list(routes["id"]))
-    return analyze_lines(lines, boundaries, engine=engine, min_excursion_km=min_excursion_km)
+def worker(engine: str, routes_path: str, countries_path: str, out_path: str, exact_path: str | None) -> None:
+    """In-process run of one engine: load, time the analysis alone, print seconds and peak RSS."""
+    import engines
+    import geopandas as gpd
+
+    routes = gpd.read_parquet(routes_path)
+    if engine == "ours":
+        from corridors.boundaries import default_boundaries
+
+        world = default_boundaries()
+        start, cpu = time.perf_counter(), time.process_time()
+        results = engines.ours(routes, world)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        engines.ours_pairs(routes, results).to_csv(out_path, index=False)
+        if exact_path:
+            engines.ours_pairs(routes, engines.ours(routes, world, min_excursion_km=0.0)).to_csv(
+                exact_path, index=False
+            )
+        extra = {"crossings": sum(len(r.crossings) for r in results)}
+    else:
+        countries = gpd.read_parquet(countries_path)
+        if engine == "overlay":
+            start, cpu = time.perf_counter(), time.process_time()
+            pairs = engines.overlay(routes, countries)
+        else:
+            connection = engines.duckdb_connection()
+            engines.duckdb_load(connection, routes, countries)
+            start, cpu = time.perf_counter(), time.process_time()
+            pairs = engines.duckdb_run(connection)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        pairs.to_csv(out_path, index=False)
+        extra = {}
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": rss_mb} | extra))
 
 
-def overlay(routes: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    pieces = gpd.overlay(routes, countries, how="intersection", keep_geom_type=True)
-    by_country = pieces.dissolve(by=["id", "iso3"], as_index=False)
-    by_country["km"] = by_country.geometry.apply(GEOD.geometry_length) / 1000.0
-    return by_country
+def run(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system, all threads), peak RSS (MB) and stdout of a child process.
 
-
-def timed(function, *args, repeat: int = 1, **kwargs):
-    """The result and the best wall time over ``repeat`` runs (the machine may be shared)."""
-    best = float("inf")
-    for _ in range(repeat):
+    CPU time and RSS come from wait4, so they are this child's alone."""
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
-        result = function(*args, **kwargs)
-        best = min(best, time.perf_counter() - start)
-    return result, best
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=_environment())
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            stderr.seek(0)
+            sys.exit(f"{' '.join(command)} failed:\n{stderr.read().decode()[-2000:]}")
+        stdout.seek(0)
+        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout.read().decode()
 
 
-def agreement(routes: gpd.GeoDataFrame, boundaries, countries: gpd.GeoDataFrame) -> float:
-    """Largest |ours - overlay| in km over every route and country, ours without tolerance."""
-    exact = ours(routes, boundaries, min_excursion_km=0.0)
-    mine = {
-        (rid, c): km for rid, r in zip(routes["id"], exact) for c, km in r.length_by_country_km.items() if c != "sea"
-    }
-    theirs = {(rid, c): km for rid, c, km in overlay(routes, countries)[["id", "iso3", "km"]].itertuples(index=False)}
-    return max(abs(mine.get(k, 0.0) - theirs.get(k, 0.0)) for k in mine.keys() | theirs.keys())
+def _environment() -> dict[str, str]:
+    root = str(HERE.parent)
+    path = os.environ.get("PYTHONPATH")
+    return os.environ | {"PYTHONPATH": f"{root}:{HERE}" + (f":{path}" if path else "")}
+
+
+def prepare(n: int, data: Path, seed: int) -> tuple[Path, Path]:
+    """The routes and clipped countries as GeoParquet, made once per (N, seed)."""
+    from synthetic import synthetic_routes
+
+    from corridors.boundaries import default_boundaries
+
+    routes_path, countries_path = data / f"routes-{n}-{seed}.parquet", data / f"countries-{n}-{seed}.parquet"
+    if not routes_path.exists():
+        routes = synthetic_routes(n, seed=seed)
+        routes.to_parquet(routes_path)
+        default_boundaries().clipped(tuple(routes.total_bounds)).to_geodataframe().to_parquet(countries_path)
+    return routes_path, countries_path
+
+
+def max_difference_m(path_a: Path, path_b: Path) -> float:
+    """Largest |a - b| in m over every (id, iso3) in either CSV (missing pairs count as 0 km)."""
+    import pandas as pd
+
+    a, b = pd.read_csv(path_a), pd.read_csv(path_b)
+    both = a.merge(b, on=["id", "iso3"], how="outer", suffixes=("_a", "_b")).fillna(0.0)
+    return float((both["km_a"] - both["km_b"]).abs().max() * 1000.0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--no-dask", action="store_true", help="Skip dask against single process at the largest N.")
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--modes", nargs="+", choices=["in-process", "whole"], default=["in-process", "whole"])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3, help="Best of this many runs for N <= 10 000 (one above).")
+    parser.add_argument("--repeat", type=int, default=2, help="Best of this many runs for N <= 10 000 (one above).")
+    parser.add_argument("--data", type=Path, help="Keep the generated GeoParquet inputs here between runs.")
+    parser.add_argument("--worker", nargs=5, metavar=("ENGINE", "ROUTES", "COUNTRIES", "OUT", "EXACT"), help="internal")
     args = parser.parse_args()
+    if args.worker:
+        engine, routes_path, countries_path, out_path, exact = args.worker
+        return worker(engine, routes_path, countries_path, out_path, exact if exact != "-" else None)
 
+    import geopandas as gpd
+    import shapely
+
+    versions = f"shapely {shapely.__version__}, geopandas {gpd.__version__}"
+    if "duckdb" in args.engines:
+        import duckdb
+
+        versions += f", duckdb {duckdb.__version__} (spatial from duckdb-extension-spatial)"
     print(
-        f"# {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
-        f"shapely {shapely.__version__}, geopandas {gpd.__version__}; {VERTICES} vertices per route"
+        f"# Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load {os.getloadavg()[0]:.1f}; {versions}"
     )
-    world, load_s = timed(default_boundaries)
-    print(f"Natural Earth 10m loaded in {load_s:.2f} s (outside the timings)")
-    ratios: dict[int, float] = {}
+    data_dir = tempfile.TemporaryDirectory()
+    data = args.data or Path(data_dir.name)
+    data.mkdir(parents=True, exist_ok=True)
+    out = Path(data_dir.name)
+    rows: dict[tuple[int, str, str], tuple[float, float]] = {}
     for n in args.sizes:
-        routes = synthetic_routes(n, seed=args.seed)
-        countries = world.clipped(tuple(routes.total_bounds)).to_geodataframe()
+        routes_path, countries_path = prepare(n, data, args.seed)
         repeat = args.repeat if n <= REFERENCE_N else 1
-        results, ours_s = timed(ours, routes, world, repeat=repeat)
-        crossings = sum(len(r.crossings) for r in results)
-        _, overlay_s = timed(overlay, routes, countries, repeat=repeat)
-        ratios[n] = overlay_s / ours_s
-        print(
-            f"N={n:>7}  ours {ours_s:8.2f} s ({ours_s / n * 1e6:6.0f} µs/route, {crossings} crossings)  "
-            f"overlay {overlay_s:8.2f} s ({overlay_s / n * 1e6:6.0f} µs/route)  overlay/ours {ratios[n]:5.1f}x"
-        )
-        if n == min(args.sizes):
-            print(
-                f"  check at N={n}: ours (tolerance 0) and overlay agree per route and country "
-                f"within {agreement(routes, world, countries) * 1000:.3g} m"
-            )
+        for engine in args.engines:
+            result = out / f"{engine}-{n}.csv"
+            exact = out / f"exact-{n}.csv" if engine == "ours" else None
+            if "in-process" in args.modes:
+                best = None
+                for attempt in range(repeat):
+                    command = [
+                        sys.executable,
+                        __file__,
+                        "--worker",
+                        engine,
+                        str(routes_path),
+                        str(countries_path),
+                        str(result),
+                        str(exact) if exact and attempt == 0 else "-",
+                    ]
+                    report = json.loads(run(command)[3].strip().splitlines()[-1])
+                    if best is None or report["seconds"] < best["seconds"]:
+                        best = report
+                rows[n, engine, "in-process"] = best["seconds"], best["cpu"], best["rss_mb"]
+                note = f", {best['crossings']} crossings" if "crossings" in best else ""
+                print(
+                    f"N={n:>8} {engine:>8} in-process {best['seconds']:8.2f} s (CPU {best['cpu']:8.2f} s) "
+                    f"{best['rss_mb']:7.0f} MB{note}",
+                    flush=True,
+                )
+            if "whole" in args.modes:
+                whole_out = out / f"whole-{engine}-{n}"
+                command = (
+                    [
+                        sys.executable,
+                        "-m",
+                        "corridors.cli.main",
+                        "analyze",
+                        str(routes_path),
+                        "-f",
+                        "json",
+                        "-o",
+                        f"{whole_out}.json",
+                    ]
+                    if engine == "ours"
+                    else [
+                        sys.executable,
+                        str(HERE / "engines.py"),
+                        engine,
+                        str(routes_path),
+                        str(countries_path),
+                        f"{whole_out}.csv",
+                    ]
+                )
+                seconds, cpu, rss_mb = min((run(command)[:3] for _ in range(repeat)), key=lambda r: r[0])
+                rows[n, engine, "whole"] = seconds, cpu, rss_mb
+                print(
+                    f"N={n:>8} {engine:>8} whole      {seconds:8.2f} s (CPU {cpu:8.2f} s) {rss_mb:7.0f} MB", flush=True
+                )
+        if "in-process" in args.modes and "ours" in args.engines:
+            for engine in args.engines:
+                if engine != "ours":
+                    difference = max_difference_m(out / f"exact-{n}.csv", out / f"{engine}-{n}.csv")
+                    print(
+                        f"  agreement at N={n}: ours (tolerance 0) and {engine} within {difference:.3g} m"
+                        " per route and country"
+                    )
 
-    largest = max(args.sizes)
-    if not args.no_dask:
-        try:
-            import dask_geopandas  # noqa: F401
-        except ImportError:
-            print("dask: skipped (pip install 'corridors[dask]')")
-        else:
-            routes = synthetic_routes(largest, seed=args.seed)
-            single, single_s = timed(ours, routes, world)
-            parallel, dask_s = timed(ours, routes, world, engine="dask")
-            same = "identical" if single == parallel else "DIFFERENT"
-            print(
-                f"N={largest:>7}  single {single_s:8.2f} s  dask {dask_s:8.2f} s  single/dask "
-                f"{single_s / dask_s:4.2f}x on {os.cpu_count()} CPUs  results {same}"
-            )
-    reference = REFERENCE_N if REFERENCE_N in ratios else largest
-    print(f"ratio={ratios[reference]:.1f}")
+    print("\n| routes | mode | " + " | ".join(args.engines) + " |")
+    print("| ---: | --- | " + " | ".join("---:" for _ in args.engines) + " |")
+    for n in args.sizes:
+        for mode in args.modes:
+            cells = [
+                "{:.2f} s (CPU {:.2f} s), {:.0f} MB".format(*rows[n, e, mode]) if (n, e, mode) in rows else "–"
+                for e in args.engines
+            ]
+            print(f"| {n:,} | {mode} | " + " | ".join(cells) + " |")
+    if REFERENCE_N in args.sizes and "ours" in args.engines and "in-process" in args.modes:
+        ours_s = rows[REFERENCE_N, "ours", "in-process"][0]
+        ratios = [
+            f"ratio_{e}={rows[REFERENCE_N, e, 'in-process'][0] / ours_s:.1f}" for e in args.engines if e != "ours"
+        ]
+        print(" ".join(ratios))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from .boundaries import Boundaries, default_boundaries
+from . import cache
+from .boundaries import Boundaries, default_boundaries, default_key
 from .crossings import Absorbed, Crossing, LineAnalysis, analyze_tracks, check_tolerance
 from .dataset import Dataset
 from .errors import InvalidData, UsageError
@@ -172,9 +174,38 @@ def analyze_routes(
     if not ids:
         return []
     tracks = [route_track(data, route_id) for route_id in ids]
-    bounds = clip_to(boundaries or default_boundaries(), tracks)
-    results = analyze_tracks(tracks, bounds, min_excursion_km)
+    results = analyze_tracks_cached(tracks, boundaries, min_excursion_km)
     return [_route_analysis(data, route_id, result, as_of) for route_id, result in zip(ids, results)]
+
+
+def analyze_tracks_cached(
+    tracks: Sequence[Track], boundaries: Boundaries | None, min_excursion_km: float
+) -> list[LineAnalysis]:
+    """:func:`analyze_tracks` with the boundaries (default ones if None) clipped to the tracks, kept
+    in the disk cache (:mod:`corridors.cache`) keyed by the tracks' coordinates and modes, the
+    boundaries' content, the tolerance and the analysis code: a repeated ``compare`` of unchanged
+    data then reads no boundaries at all.
+    """
+
+    def compute() -> list[LineAnalysis]:
+        return analyze_tracks(tracks, clip_to(boundaries or default_boundaries(), tracks), min_excursion_km)
+
+    boundaries_key = boundaries.content_key if boundaries is not None else default_key()
+    if boundaries_key is None:
+        return compute()
+    entry = cache.key("analyses", boundaries_key, min_excursion_km, cache.code_digest(), _tracks_digest(tracks))
+    return cache.cached("analyses", entry, compute, cache.save_pickle, cache.load_pickle)
+
+
+def _tracks_digest(tracks: Sequence[Track]) -> str:
+    digest = hashlib.sha256()
+    for track in tracks:
+        digest.update(b"track")
+        for index, part in enumerate(track.parts):
+            digest.update(np.ascontiguousarray(part, dtype=float).tobytes() + b"part")
+            if track.modes is not None:
+                digest.update(repr(list(track.modes[index])).encode())
+    return digest.hexdigest()
 
 
 def _route_analysis(data: Dataset, route_id: str, result: LineAnalysis, as_of: dt.date | None) -> RouteAnalysis:

@@ -9,6 +9,7 @@ every point is in at most one polygon of each country and nothing is counted twi
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 import warnings
 from collections.abc import Callable
@@ -22,6 +23,7 @@ import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
+from . import cache
 from .errors import InvalidData, UsageError, excerpt
 from .io import protect
 from .paths import PACKAGED_DATA
@@ -49,6 +51,9 @@ class Boundaries:
     codes: np.ndarray
     polygons: np.ndarray
     source: str
+    #: What identifies their content (source file, size, modification time, field), for caching
+    #: analyses made with them; None when unknown (built in memory).
+    content_key: str | None = field(default=None, compare=False)
     _derived: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
@@ -119,22 +124,39 @@ def natural_earth() -> Boundaries:
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
     with importlib.resources.as_file(path) as local:
         frame = gpd.read_file(local, columns=[NATURAL_EARTH_ISO_FIELD])
-    return _from_frame(frame, NATURAL_EARTH_ISO_FIELD, f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE})")
+    world = _from_frame(frame, NATURAL_EARTH_ISO_FIELD, f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE})")
+    return dataclasses.replace(world, content_key=natural_earth_key())
+
+
+def natural_earth_key() -> str:
+    """The :attr:`Boundaries.content_key` of :func:`natural_earth`, without reading it."""
+    path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
+    with importlib.resources.as_file(path) as local:
+        return cache.key("natural-earth", cache.file_fingerprint(local))
 
 
 def default() -> Boundaries:
     """The default boundaries: the OpenStreetMap extract inside :data:`REGION`, Natural Earth 10m outside."""
-    return inset(natural_earth(), regional(), REGION)
+    return dataclasses.replace(inset(natural_earth(), regional(), REGION), content_key=default_key())
+
+
+def default_key() -> str:
+    """The :attr:`Boundaries.content_key` of :func:`default`, without reading it."""
+    return cache.key("default", natural_earth_key(), cache.file_fingerprint(_regional_path()), REGION.bounds)
 
 
 def regional() -> Boundaries:
     """The committed OpenStreetMap-derived extract for :data:`REGION` (ODbL, © OpenStreetMap contributors)."""
-    # Part of the software, not of the user's data: the checkout's, else the copy installed in the package.
+    frame = gpd.read_file(_regional_path(), columns=[REGIONAL_ISO_FIELD])
+    return _from_frame(frame, REGIONAL_ISO_FIELD, "OpenStreetMap (geo-maps countries-land-10m 0.6.0, ODbL)")
+
+
+def _regional_path() -> Path:
+    """Part of the software, not of the user's data: the checkout's, else the copy installed in the package."""
     path = REGIONAL_BORDERS_FILE
     if not path.exists():
         path = Path(str(importlib.resources.files(__package__).joinpath(PACKAGED_DATA, "geo", "borders", path.name)))
-    frame = gpd.read_file(path, columns=[REGIONAL_ISO_FIELD])
-    return _from_frame(frame, REGIONAL_ISO_FIELD, "OpenStreetMap (geo-maps countries-land-10m 0.6.0, ODbL)")
+    return path
 
 
 def inset(world: Boundaries, detail: Boundaries, region: shapely.Polygon) -> Boundaries:
@@ -155,8 +177,14 @@ def _span(region: shapely.Polygon, axis: int) -> str:
     return f"{low:g}–{high:g}"
 
 
-def from_file(path: str | Path, iso_field: str) -> Boundaries:
+def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float, float] | None = None) -> Boundaries:
     """Country polygons from any OGR-readable polygon layer, reprojected to WGS84.
+
+    With ``area`` (minx, miny, maxx, maxy in lon/lat: where the lines are), only polygons near it are
+    read, and they are clipped to it before being made valid, which is what makes a detailed world
+    file (hundreds of MB) usable: the region is ``area`` widened by :data:`CLIP_MARGIN_DEG` and out to
+    whole degrees. The prepared result is cached on disk (:mod:`corridors.cache`), keyed by the file's
+    path, size and modification time, ``iso_field`` and the region, so later runs only load it.
 
     Raises
     ------
@@ -164,25 +192,38 @@ def from_file(path: str | Path, iso_field: str) -> Boundaries:
         If the file cannot be read, has no such field, or holds no polygons.
     """
     protect(path)  # never an output of this run
+    region = _region(area) if area is not None else None
     try:
-        import pyogrio
+        fingerprint = cache.file_fingerprint(path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc.strerror or exc))})") from None
+    content_key = cache.key("boundaries", fingerprint, iso_field, region)
+    prepared = cache.cached("boundaries", content_key, lambda: _read_file(path, iso_field, region), _save, _load)
+    return dataclasses.replace(prepared, content_key=content_key)
 
-        layers = pyogrio.list_layers(path)
-        if len(layers) > 1:
-            names = ", ".join(excerpt(name, 30) for name in layers[:5, 0])
-            raise UsageError(f"{path}: has {len(layers)} layers ({names}); boundaries must be a single-layer file")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # NaN vertices are reported below, in one line
-            frame = gpd.read_file(path)
-    except UsageError:
-        raise
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc).strip().splitlines()[0])})") from None
+
+def _region(area: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """``area`` widened by the clip margin, out to whole degrees (so nearby work shares a cache entry)."""
+    minx, miny, maxx, maxy = area
+    return (
+        float(max(np.floor(minx - CLIP_MARGIN_DEG), -180.0)),
+        float(max(np.floor(miny - CLIP_MARGIN_DEG), -90.0)),
+        float(min(np.ceil(maxx + CLIP_MARGIN_DEG), 180.0)),
+        float(min(np.ceil(maxy + CLIP_MARGIN_DEG), 90.0)),
+    )
+
+
+def _read_file(path: str | Path, iso_field: str, region: tuple[float, float, float, float] | None) -> Boundaries:
+    frame = _read_frame(path, iso_field, region)
+    if region is not None and frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        from pyproj import Transformer  # the bbox of a read is in the file's CRS: read again with it there
+
+        to_file = Transformer.from_crs("EPSG:4326", frame.crs, always_xy=True)
+        frame = _read_frame(path, iso_field, to_file.transform_bounds(*region))
     if iso_field not in frame.columns:
-        raise UsageError(
-            f"{path}: no field {excerpt(repr(iso_field))} "
-            f"(fields: {excerpt(', '.join(str(c) for c in frame.columns if c != 'geometry'))})"
-        )
+        raise UsageError(f"{path}: no field {excerpt(repr(iso_field))} (fields: {excerpt(', '.join(_fields(path)))})")
+    if frame.empty and region is not None:  # no country near the lines: all of them are at sea
+        return Boundaries(np.zeros(0, dtype=str), np.zeros(0, dtype=object), str(path))
     polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"])
     if not polygonal.any():
         raise UsageError(
@@ -206,11 +247,59 @@ def from_file(path: str | Path, iso_field: str) -> Boundaries:
     except Exception as exc:  # pyproj raises several types when no transformation exists
         reason = excerpt(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         raise UsageError(f"{path}: cannot transform the boundaries to lon/lat ({reason})") from None
+    if region is not None:  # clip_by_rect accepts invalid polygons, so it can come before make_valid
+        frame = frame.set_geometry(shapely.clip_by_rect(np.asarray(frame.geometry.values, dtype=object), *region))
+        frame = frame[~frame.geometry.is_empty]
     return _from_frame(frame, iso_field, str(path))
 
 
+def _read_frame(path: str | Path, iso_field: str, bbox: tuple[float, ...] | None) -> gpd.GeoDataFrame:
+    """The code field and polygons of a single-layer file, within ``bbox`` (in the file's CRS)."""
+    try:
+        import pyogrio
+
+        layers = pyogrio.list_layers(path)
+        if len(layers) > 1:
+            names = ", ".join(excerpt(name, 30) for name in layers[:5, 0])
+            raise UsageError(f"{path}: has {len(layers)} layers ({names}); boundaries must be a single-layer file")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # NaN vertices are reported by the caller, in one line
+            return gpd.read_file(path, columns=[iso_field], bbox=bbox)
+    except UsageError:
+        raise
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc).strip().splitlines()[0])})") from None
+
+
+def _fields(path: str | Path) -> list[str]:
+    import pyogrio
+
+    return [str(name) for name in pyogrio.read_info(path)["fields"]]
+
+
+def _save(boundaries: Boundaries, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"code": boundaries.codes.astype(str), "wkb": shapely.to_wkb(boundaries.polygons)})
+    pq.write_table(table.replace_schema_metadata({"source": boundaries.source}), path)
+
+
+def _load(path: Path) -> Boundaries:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    source = table.schema.metadata[b"source"].decode()
+    codes = np.asarray(table.column("code").to_pylist(), dtype=str)
+    polygons = shapely.from_wkb(np.asarray(table.column("wkb").to_pylist(), dtype=object))
+    return Boundaries(codes, polygons, source)
+
+
 def _from_frame(frame: gpd.GeoDataFrame, iso_field: str, source: str) -> Boundaries:
-    geometries = np.array([_polygonal(g) for g in shapely.make_valid(np.asarray(frame.geometry.values, dtype=object))])
+    geometries = np.asarray(frame.geometry.values, dtype=object).copy()
+    invalid = ~shapely.is_valid(geometries)  # only these are repaired: make_valid is the slow part
+    geometries[invalid] = shapely.make_valid(geometries[invalid])
+    geometries = np.array([_polygonal(g) for g in geometries])
     codes = frame[iso_field].astype(str).to_numpy()
     keep = ~shapely.is_empty(geometries)
     if not keep.any():

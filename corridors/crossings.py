@@ -33,7 +33,7 @@ import shapely
 
 from .boundaries import Boundaries
 from .errors import BadParameter
-from .geodesy import edge_lengths_m
+from .geodesy import edge_lengths_m, short_edge_lengths_m
 from .tracks import Track
 from .vocab import DEFAULT_MIN_EXCURSION_KM, KM_DECIMALS, SEA_MODES
 
@@ -51,6 +51,10 @@ _SEGMENT_BLOCK = 8
 #: Slack on the segment parameters, so a line touching an outline at a vertex is still cut there.
 _T_EPS = 1e-12
 _NO_COUNTRY = ""
+#: Cells along the longer side of the grid that spares edges far from borders the segment test.
+_GRID_CELLS = 512
+#: Edges analysed at once from which building the grid (once per boundaries) pays off.
+_GRID_MIN_EDGES = 20_000
 #: A piece whose midpoint is this close to a polygon (about 0.1 mm) lies on its outline.
 _ON_OUTLINE_DEG = 1e-9
 
@@ -230,12 +234,30 @@ def analyze_tracks(
         Tolerance for generalised borders (see the module docstring); 0 keeps every sliver.
     """
     check_tolerance(min_excursion_km)
-    if not tracks:
+    return _analyze(_Edges.from_tracks(tracks), boundaries, min_excursion_km)
+
+
+def analyze_line_geometries(
+    geometries: Sequence[Any] | np.ndarray,
+    boundaries: Boundaries,
+    min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
+) -> list[LineAnalysis]:
+    """:func:`analyze_tracks` of valid (Multi)LineStrings in lon/lat, without a Track per line.
+
+    The same analysis as ``analyze_tracks([Track.from_geometry(g) for g in geometries], ...)``; the
+    edges are taken from all the lines at once, which matters with many short lines.
+    """
+    check_tolerance(min_excursion_km)
+    return _analyze(_Edges.from_geometries(geometries), boundaries, min_excursion_km)
+
+
+def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> list[LineAnalysis]:
+    if not edges.n_tracks:
         return []
-    pieces = _split_and_label(tracks, boundaries)
+    pieces = _split_and_label(edges, boundaries)
     track_start, lengths, labels = pieces["track_start"], pieces["length_km"], pieces["label"]
     p0, p1, modes = pieces["p0"], pieces["p1"], pieces["mode"]
-    n_tracks = len(tracks)
+    n_tracks = edges.n_tracks
     # Cumulative km along each track, summed per track (so each track's sums do not depend on the
     # others); track k's piece boundary j (a global piece index) is at cum[j + k].
     cum = np.concatenate(
@@ -244,8 +266,7 @@ def analyze_tracks(
     piece_track = np.repeat(np.arange(n_tracks), np.diff(track_start))
 
     # Gaps on rail and road legs, and short gaps, take piece by piece the nearest country; others are water.
-    raw = labels.copy()  # what the borders alone say, for the absorbed record
-    runs = _Runs(labels, piece_track, cum)
+    runs = raw = _Runs(labels, piece_track, cum)  # raw: what the borders alone say, for ``absorbed``
     gap = runs.label == _NO_COUNTRY
     fillable = (runs.end_km - runs.start_km < min_excursion_km) | np.asarray(modes[runs.first] != None)  # noqa: E711
     filled = np.zeros(n_tracks, dtype=bool)
@@ -288,6 +309,8 @@ def analyze_tracks(
         start_xy[r] = _point_at(cum[lo + k : hi + k + 1], lengths[lo:hi], p0[lo:hi], p1[lo:hi], runs.start_km[r])
     run_x, run_y = start_xy[:, 0].tolist(), start_xy[:, 1].tolist()
     run_label, start_km, end_km = runs.label.tolist(), runs.start_km.tolist(), runs.end_km.tolist()
+    raw_track_runs = np.searchsorted(raw.track, np.arange(n_tracks + 1)).tolist()
+    raw_runs = list(zip(raw.label.tolist(), raw.start_km.tolist(), raw.end_km.tolist()))
 
     moded = np.bincount(piece_track[np.asarray(modes != None)], minlength=n_tracks)  # noqa: E711 > 0
     results = []
@@ -299,7 +322,7 @@ def analyze_tracks(
         if cleaning[k]:
             track_runs_k = _drop_excursions(track_runs_k, min_excursion_km)
         if cleaning[k] or filled[k]:
-            absorbed = _absorbed(raw[lo:hi], cum[lo + k : hi + k + 1], track_runs_k)
+            absorbed = _absorbed(raw_runs[raw_track_runs[k] : raw_track_runs[k + 1]], track_runs_k)
         if cleaning[k]:
             for side, end_run in ((0, 0), (1, -1)):
                 if landfall[side][k] is not None:
@@ -330,32 +353,81 @@ class _Runs:
         return _ranges(self.first[mask], self.end[mask] - self.first[mask])
 
 
-def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[str, np.ndarray]:
+@dataclass
+class _Edges:
+    """The edges of many tracks, flat: edge i runs a[i] -> b[i] on track track[i] in mode mode[i];
+    first[i] marks the first edge of a part.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    track: np.ndarray
+    mode: np.ndarray
+    first: np.ndarray
+    n_tracks: int
+
+    @classmethod
+    def from_tracks(cls, tracks: Sequence[Track]) -> _Edges:
+        starts, ends, track_of, modes, part_first = [np.zeros((0, 2))], [np.zeros((0, 2))], [], [], []
+        for index, track in enumerate(tracks):
+            for part_no, coords in enumerate(track.parts):
+                if len(coords) < 2:
+                    continue
+                starts.append(coords[:-1])
+                ends.append(coords[1:])
+                track_of.append(np.full(len(coords) - 1, index))
+                part_first.append(np.arange(len(coords) - 1) == 0)
+                part_modes = (
+                    track.modes[part_no] if track.modes is not None else np.full(len(coords) - 1, None, dtype=object)
+                )
+                modes.append(np.asarray(part_modes, dtype=object))
+        return cls(
+            np.concatenate(starts),
+            np.concatenate(ends),
+            np.concatenate(track_of or [np.zeros(0, dtype=int)]),
+            np.concatenate(modes or [np.zeros(0, dtype=object)]),
+            np.concatenate(part_first or [np.zeros(0, dtype=bool)]),
+            len(tracks),
+        )
+
+    @classmethod
+    def from_geometries(cls, geometries: Sequence[Any] | np.ndarray) -> _Edges:
+        """Edges of (Multi)LineStrings, by whole-array shapely calls; as ``from_tracks`` of their Tracks."""
+        geometries = np.asarray(geometries, dtype=object)
+        parts, part_track = shapely.get_parts(geometries, return_index=True)
+        coords, vertex_part = shapely.get_coordinates(parts, return_index=True)
+        edge = np.flatnonzero(vertex_part[1:] == vertex_part[:-1])  # edge i runs from vertex edge[i]
+        if (np.abs(coords[edge + 1, 0] - coords[edge, 0]) > 180).any():  # rare: split by Track's rule
+            return cls.from_tracks([Track.from_geometry(g) for g in geometries])
+        part_start = np.searchsorted(vertex_part, np.arange(len(parts)))
+        return cls(
+            coords[edge],
+            coords[edge + 1],
+            part_track[vertex_part[edge]],
+            np.full(len(edge), None, dtype=object),
+            edge == part_start[vertex_part[edge]],
+            len(geometries),
+        )
+
+
+def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndarray]:
     """Cut every edge at the country outlines it meets and label each piece (vectorised)."""
-    starts, ends, track_of, modes, part_first = [], [], [], [], []
-    for index, track in enumerate(tracks):
-        for part_no, coords in enumerate(track.parts):
-            if len(coords) < 2:
-                continue
-            starts.append(coords[:-1])
-            ends.append(coords[1:])
-            track_of.append(np.full(len(coords) - 1, index))
-            part_first.append(np.arange(len(coords) - 1) == 0)
-            part_modes = (
-                track.modes[part_no] if track.modes is not None else np.full(len(coords) - 1, None, dtype=object)
-            )
-            modes.append(np.asarray(part_modes, dtype=object))
-    if not starts:
-        return _empty_pieces(len(tracks))
-    a = np.concatenate(starts)
-    b = np.concatenate(ends)
-    edge_track = np.concatenate(track_of)
-    edge_mode = np.concatenate(modes)
-    edge_first = np.concatenate(part_first)
+    if not len(edges.a):
+        return _empty_pieces(edges.n_tracks)
+    a, b, edge_track, edge_mode, edge_first = edges.a, edges.b, edges.track, edges.mode, edges.first
     n_edges = len(a)
 
-    # 1. Where each edge meets an outline, as a fraction t along the edge.
-    cut_edge, cut_t = _cuts(a, b, edge_first, _outlines(boundaries))
+    # 1. Where each edge meets an outline, as a fraction t along the edge. With many edges, only
+    #    those the grid cannot place wholly inside one country (or outside all) are tested.
+    outlines = _outlines(boundaries)
+    grid = _grid(boundaries) if n_edges >= _GRID_MIN_EDGES and len(boundaries.codes) else None
+    if grid is None:
+        cut_edge, cut_t = _cuts(a, b, edge_first, outlines)
+    else:
+        near = np.flatnonzero(grid.edge_cells(a, b) < 0)
+        near_first = edge_first[near] | np.concatenate([[True], np.diff(near) != 1])
+        cut_edge, cut_t = _cuts(a[near], b[near], near_first, outlines)
+        cut_edge = near[cut_edge]
 
     # 2. Pieces: consecutive breakpoints (0, cuts..., 1) of each edge, in travel order.
     all_edge = np.concatenate([np.arange(n_edges), np.arange(n_edges), cut_edge])
@@ -378,16 +450,14 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
     new_edge = np.concatenate([[True], piece_edge[1:] != piece_edge[:-1]])
     first = (new_edge & edge_first[piece_edge]) | np.concatenate([[True], stretch[1:] != stretch[:-1]])
     mid = (p0[first] + p1[first]) / 2.0
-    found = np.full(len(mid), _NO_COUNTRY, dtype=object)
-    point_idx, country_idx = boundaries.polygon_tree.query(shapely.points(mid))
-    for country in np.unique(country_idx):
-        candidates = point_idx[country_idx == country]
-        inside = shapely.contains_xy(boundaries.polygons[country], mid[candidates, 0], mid[candidates, 1])
-        chosen = candidates[inside]
-        found[chosen[found[chosen] == _NO_COUNTRY]] = boundaries.codes[country]
+    owner = np.full(len(mid), -1)
+    if grid is not None:
+        owner = grid.point_cells(mid)
+    unknown = np.flatnonzero(owner < 0)
+    owner[unknown] = _owners(mid[unknown], boundaries)
     # A piece running along a land border has its midpoint on both outlines, inside neither
     # polygon: it belongs to the first of them, never to the sea.
-    on_border = np.flatnonzero(found == _NO_COUNTRY)
+    on_border = np.flatnonzero(owner == len(boundaries.codes))
     if len(on_border):
         point_idx, country_idx = boundaries.polygon_tree.query(
             shapely.points(mid[on_border]), predicate="dwithin", distance=_ON_OUTLINE_DEG
@@ -397,15 +467,15 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
         firsts: np.ndarray | list[int] = (
             np.flatnonzero(np.concatenate([[True], point_idx[1:] != point_idx[:-1]])) if len(point_idx) else []
         )
-        found[on_border[point_idx[firsts]]] = boundaries.codes[country_idx[firsts]]
-    label = found[np.cumsum(first) - 1]
+        owner[on_border[point_idx[firsts]]] = country_idx[firsts]
+    label = np.append(boundaries.codes.astype(object), _NO_COUNTRY)[owner][np.cumsum(first) - 1]
     piece_mode = edge_mode[piece_edge]
     at_sea = (label == _NO_COUNTRY) & np.isin(piece_mode, list(SEA_MODES))
     label[at_sea] = SEA
 
     piece_track = edge_track[piece_edge]
-    length_km = edge_lengths_m(p0[:, 0], p0[:, 1], p1[:, 0], p1[:, 1]) / 1000.0
-    track_start = np.searchsorted(piece_track, np.arange(len(tracks) + 1))
+    length_km = short_edge_lengths_m(p0[:, 0], p0[:, 1], p1[:, 0], p1[:, 1]) / 1000.0
+    track_start = np.searchsorted(piece_track, np.arange(edges.n_tracks + 1))
     return {
         "p0": p0,
         "p1": p1,
@@ -414,6 +484,63 @@ def _split_and_label(tracks: Sequence[Track], boundaries: Boundaries) -> dict[st
         "length_km": length_km,
         "track_start": track_start,
     }
+
+
+def _owners(xy: np.ndarray, boundaries: Boundaries) -> np.ndarray:
+    """Index of the first polygon holding each point, or ``len(boundaries.codes)`` (a gap) for none."""
+    owner = np.full(len(xy), len(boundaries.codes))
+    point_idx, country_idx = boundaries.polygon_tree.query(shapely.points(xy))
+    for country in np.unique(country_idx):  # ascending, so where polygons overlap the first one wins
+        candidates = point_idx[country_idx == country]
+        inside = shapely.contains_xy(boundaries.polygons[country], xy[candidates, 0], xy[candidates, 1])
+        chosen = candidates[inside]
+        owner[chosen[owner[chosen] == len(boundaries.codes)]] = country
+    return owner
+
+
+class _Grid:
+    """A regular lon/lat grid over the boundaries: each cell either touched by an outline (-1) or
+    wholly inside one polygon, or outside all, given as its :func:`_owners` index.
+
+    An edge whose bounding box lies in cells of one owner meets no outline and has that owner, so
+    only edges near borders need the segment test; a point in such a cell needs no polygon lookup.
+    Cells are tested slightly enlarged, so rounding in a point's cell index cannot misplace it.
+    """
+
+    def __init__(self, boundaries: Boundaries, outlines: _Outlines) -> None:
+        minx, miny, maxx, maxy = shapely.total_bounds(boundaries.polygons)
+        self.size = max(maxx - minx, maxy - miny, 1e-9) / _GRID_CELLS
+        self.origin = np.array([minx, miny])
+        self.nx, self.ny = int((maxx - minx) // self.size) + 1, int((maxy - miny) // self.size) + 1
+        iy, ix = np.divmod(np.arange(self.nx * self.ny), self.nx)
+        x0, y0 = minx + ix * self.size, miny + iy * self.size
+        pad = self.size * 1e-6
+        boxes = shapely.box(x0 - pad, y0 - pad, x0 + self.size + pad, y0 + self.size + pad)
+        touched = np.zeros(len(boxes), dtype=bool)
+        touched[outlines.tree.query(boxes, predicate="intersects")[0]] = True
+        self.owner = np.full(len(boxes), -1)
+        free = np.flatnonzero(~touched)
+        self.owner[free] = _owners(np.column_stack([x0[free], y0[free]]) + self.size / 2.0, boundaries)
+
+    def _cell(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ix, iy = np.floor((xy - self.origin) / self.size).astype(np.int64).T
+        inside = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)
+        return ix, iy, inside
+
+    def point_cells(self, xy: np.ndarray) -> np.ndarray:
+        """The owner of each point's cell, or -1 where the grid cannot tell."""
+        ix, iy, inside = self._cell(xy)
+        return np.where(inside, self.owner[np.where(inside, iy * self.nx + ix, 0)], -1)
+
+    def edge_cells(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The one owner of the (at most 2 x 2) cells under each edge's bounding box, or -1."""
+        lx, ly, lin = self._cell(np.minimum(a, b))
+        hx, hy, hin = self._cell(np.maximum(a, b))
+        ok = lin & hin & (hx - lx <= 1) & (hy - ly <= 1)
+        lx, ly, hx, hy = (np.where(ok, v, 0) for v in (lx, ly, hx, hy))
+        corners = [self.owner[y * self.nx + x] for x, y in ((lx, ly), (hx, ly), (lx, hy), (hx, hy))]
+        same = ok & (corners[0] == corners[1]) & (corners[0] == corners[2]) & (corners[0] == corners[3])
+        return np.where(same, corners[0], -1)
 
 
 def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outlines) -> tuple[np.ndarray, np.ndarray]:
@@ -602,19 +729,15 @@ def _drop_excursions(runs: list[list[Any]], tolerance: float) -> list[list[Any]]
     return runs
 
 
-def _absorbed(raw: np.ndarray, cum: np.ndarray, runs: list[list[Any]]) -> list[Absorbed]:
-    """Where the final runs of one track count km differently from its raw piece labels.
+def _absorbed(raw: list[tuple[Any, float, float]], runs: list[list[Any]]) -> list[Absorbed]:
+    """Where the final runs of one track count km differently from its raw runs.
 
-    ``raw`` holds the label of each piece before cleaning (``_NO_COUNTRY`` outside every polygon) and
-    ``cum`` the km at each piece boundary; ``runs`` are the final [label, start_km, end_km].
+    ``raw`` holds the (label, start_km, end_km) runs of its pieces' labels before cleaning
+    (``_NO_COUNTRY`` outside every polygon); ``runs`` are the final [label, start_km, end_km].
     """
-    change = np.flatnonzero(raw[1:] != raw[:-1]) + 1
-    firsts = np.concatenate([[0], change])
-    lasts = np.append(change, len(raw))
     found: list[Absorbed] = []
     j = 0
-    for first, last in zip(firsts.tolist(), lasts.tolist()):
-        label, start, end = raw[first], float(cum[first]), float(cum[last])
+    for label, start, end in raw:
         while j < len(runs) and runs[j][2] <= start:
             j += 1
         r = j
@@ -674,3 +797,20 @@ def _crossings(runs: list[list[Any]], run_start: Callable[[int], tuple[float, fl
 def _outlines(boundaries: Boundaries) -> _Outlines:
     """The chunked outlines of these boundaries, built once per Boundaries object."""
     return boundaries.derived(_Outlines)
+
+
+def prepare(boundaries: Boundaries, edges: int) -> None:
+    """Build the indexes an analysis of about ``edges`` edges uses, so threads then share them."""
+    boundaries.polygon_tree  # noqa: B018 - built, and its polygons prepared
+    _outlines(boundaries)
+    if edges >= _GRID_MIN_EDGES and len(boundaries.codes):
+        _grid(boundaries)
+
+
+def _grid(boundaries: Boundaries) -> _Grid:
+    """The grid of these boundaries, built once per Boundaries object."""
+    return boundaries.derived(_grid_of)
+
+
+def _grid_of(boundaries: Boundaries) -> _Grid:
+    return _Grid(boundaries, _outlines(boundaries))

@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import cache
 from .attributes import load_citations
 from .concepts import CONCEPTS_FILE, load_concepts
 from .dataset import Dataset
 from .documents import load_documents
 from .errors import InvalidData
 from .io import protect_data_dir
-from .paths import data_dir, geo_dir
+from .paths import data_dir, geo_dir, seeds_dir
 from .published import PUBLISHED_FILE, load_published
 from .timeline import closing_problem, is_iso_date
 from .vocab import (
@@ -54,6 +55,10 @@ _GEOMETRY_FOR_KIND = {
 def load_dataset(root: Path | str | None = None) -> Dataset:
     """Load and validate the documents, every layer in geo/ and the cited attributes.
 
+    A dataset validated before from the same files (every file under ``seeds/`` and ``geo/``, by
+    path, size and modification time) and the same code is read back from the disk cache
+    (:mod:`corridors.cache`) instead.
+
     Parameters
     ----------
     root
@@ -66,6 +71,17 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
     """
     base = data_dir(root)
     protect_data_dir(base)  # no output of this process may overwrite the data it loaded
+    try:
+        folders = (seeds_dir(base), geo_dir(base))
+        files = sorted(cache.file_fingerprint(p) for folder in folders for p in folder.rglob("*") if p.is_file())
+    except OSError:  # unreadable: load it (and report what is wrong) without the cache
+        return _load_dataset(base)
+    entry = cache.key("dataset", files, cache.code_digest())
+    load = cache.load_pickle
+    return cache.cached("datasets", entry, lambda: _load_dataset(base), cache.save_pickle, load)
+
+
+def _load_dataset(base: Path) -> Dataset:
     folder = geo_dir(base)
     documents = load_documents(base)
     places = _read_layer(folder / f"{PLACES_LAYER}.geojson", PLACES_LAYER, {"place"})

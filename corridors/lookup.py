@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from .dataset import Dataset
 from .errors import UnknownFeature, UsageError
-from .routing import normalize_name
 
 #: Kinds of feature, in the order a name shared across kinds is resolved (a route before its segment,
 #: a feature before the concept it grew out of: "Zangezur corridor" names TRIPP, ``zangezur-corridor`` the idea).
@@ -65,7 +64,9 @@ def resolve_feature(data: Dataset, text: str, kinds: Sequence[str] = KINDS) -> s
     query = text.strip()
     chosen = entries(data, kinds)
     if any(entry.id == query for entry in chosen):
-        return query
+        return query  # an id, the usual case: no need to import routing (and networkx) for names
+    from .routing import normalize_name
+
     for fold in (str.casefold, normalize_name):
         for kind in KINDS:
             matches = sorted({e.id for e in chosen if e.kind == kind and fold(query) in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +12,17 @@ from shapely.geometry import box
 
 import corridors
 from corridors.boundaries import Boundaries
+from corridors.cache import CACHE_ENV
 from corridors.cli.main import cli
 from corridors.maps import corridor_map
 
 from .helpers import REPO, SQUARES, make_hostile, make_synthetic, render
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Tests never read or fill the user's cache of prepared boundaries and analyses."""
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,19 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiPolygon, box
 
-from corridors.boundaries import Boundaries
-from corridors.crossings import SEA, Absorbed, analyze_tracks
+from corridors import crossings
+from corridors.boundaries import Boundaries, default_boundaries
+from corridors.crossings import SEA, Absorbed, analyze_line_geometries, analyze_tracks
 from corridors.tracks import Track
 
 DEGREE_KM = 111.319491
+NO_GRID = 10**12
+
+
+@pytest.fixture(autouse=True, params=["with the grid", "without the grid"])
+def grid(request, monkeypatch):
+    """Every exact case runs both with the grid of country cells (forced on) and without it."""
+    monkeypatch.setattr(crossings, "_GRID_MIN_EDGES", 0 if request.param == "with the grid" else NO_GRID)
 
 
 def countries(**polygons) -> Boundaries:
@@ -204,3 +212,17 @@ def test_a_line_along_a_border_is_cut_at_both_ends_of_the_overlap():
     assert not crossing.by_sea and (crossing.lon, crossing.lat) == (1.0, -0.5)
     assert set(result.length_by_country_km) == {"AAA", "BBB"}
     assert sum(result.length_by_country_km.values()) == pytest.approx(result.length_km, abs=1e-9)
+
+
+def test_the_grid_and_the_flat_edges_change_nothing_on_real_borders(monkeypatch):
+    rng = np.random.default_rng(3)
+    steps = rng.normal(0, 0.08, (300, 60, 2))  # ~10 km random walks over the Caucasus and around
+    starts = np.column_stack([rng.uniform(38, 52, 300), rng.uniform(36, 45, 300)])
+    lines = shapely.linestrings(starts[:, None, :] + np.cumsum(steps, axis=1))
+    world = default_boundaries().clipped(tuple(shapely.total_bounds(lines)))
+    monkeypatch.setattr(crossings, "_GRID_MIN_EDGES", 0)
+    with_grid = analyze_line_geometries(lines, world)
+    monkeypatch.setattr(crossings, "_GRID_MIN_EDGES", NO_GRID)
+    assert with_grid == analyze_line_geometries(lines, world)
+    assert with_grid == analyze_tracks([Track.from_geometry(line) for line in lines], world)
+    assert sum(len(r.crossings) for r in with_grid) > 100

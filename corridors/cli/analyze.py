@@ -42,6 +42,11 @@ _FORMAT_BY_SUFFIX = {".json": "json", ".geojson": "geojson", ".csv": "csv"}
     show_default=True,
     help="dask: run partitions in parallel (pip install 'corridors[dask]').",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: run on the dask.distributed cluster whose scheduler is here, e.g. tcp://10.0.0.5:8786.",
+)
 @click.option("--skip-invalid", is_flag=True, help="Skip, with a warning, lines that cannot be repaired.")
 @click.option(
     "--progress/--no-progress",
@@ -58,6 +63,7 @@ def analyze(
     fmt: str | None,
     output: str | None,
     engine: str,
+    scheduler: str | None,
     skip_invalid: bool,
     progress: bool | None,
     boundaries_path: str | None,
@@ -81,11 +87,13 @@ def analyze(
     from ..userdata import analyze_lines, read_lines
 
     fmt = fmt or _FORMAT_BY_SUFFIX.get(_suffix(output), "table")
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     protect(path, boundaries_path)  # never an output of this run
     if output not in (None, STDOUT):
         check_writable(output)  # fails before any work
     lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
-    boundaries = boundaries_from(boundaries_path, iso_field) or default_boundaries()
+    boundaries = boundaries_from(boundaries_path, iso_field, lines.frame.total_bounds) or default_boundaries()
     stderr = sys.stderr
     show = progress if progress is not None else len(lines.keys) > PROGRESS_MIN_LINES and stderr.isatty()
     bar = click.progressbar(length=len(lines.keys), label="Analysing lines", file=stderr) if show else None
@@ -96,6 +104,7 @@ def analyze(
             min_excursion_km=min_excursion_km,
             engine=engine,
             progress=bar.update if bar is not None else None,
+            scheduler=scheduler,
         )
     write_text_atomic(output or STDOUT, render(fmt, lines, results))
     if output not in (None, STDOUT):

@@ -92,7 +92,9 @@ def compare(
     written = as_of.written if as_of is not None else ""
     if date is not None:
         ids, left_out = routes_on(data, ids, date)
-    boundaries = boundaries_from(boundaries_path, iso_field)
+    chosen = data.routes if ids is None else data.routes.loc[ids]
+    area = data.segments.loc[[s for segments in chosen["segments"] for s in segments]].total_bounds
+    boundaries = boundaries_from(boundaries_path, iso_field, area)  # read near these routes only
     analyses = analyze_routes(data, ids, boundaries=boundaries, min_excursion_km=min_excursion_km, as_of=date)
     estimates = None
     if fmt == "json" or show_estimates:

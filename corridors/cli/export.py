@@ -42,8 +42,10 @@ def export(
     """
     from ..export import export as export_dataset
 
+    data = dataset(ctx)
     tables = export_dataset(
-        dataset(ctx), fmt, output, layers or None, boundaries=boundaries_from(boundaries_path, iso_field),
+        data, fmt, output, layers or None,
+        boundaries=boundaries_from(boundaries_path, iso_field, data.segments.total_bounds),
         min_excursion_km=min_excursion_km, factors=factor_table(ctx),
     )
     if output != STDOUT and fmt == "annotations":

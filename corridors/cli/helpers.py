@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -157,13 +158,20 @@ def estimates_note(estimates: Sequence[Any], ids: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def boundaries_from(path: str | None, iso_field: str) -> Boundaries | None:
-    """The boundaries named on the command line, or None for the default ones."""
+def boundaries_from(path: str | None, iso_field: str, area: Sequence[float] | None = None) -> Boundaries | None:
+    """The boundaries named on the command line, or None for the default ones.
+
+    ``area`` (minx, miny, maxx, maxy) is where the lines are: only boundaries near it are read (and
+    cached prepared, see :func:`corridors.boundaries.from_file`).
+    """
     if path is None:
         return None
     from ..boundaries import from_file
 
-    return from_file(path, iso_field)
+    if area is None or not all(math.isfinite(v) for v in area):  # no lines: no area
+        return from_file(path, iso_field, None)
+    minx, miny, maxx, maxy = (float(v) for v in area)
+    return from_file(path, iso_field, (minx, miny, maxx, maxy))
 
 
 def tolerance_note(analyses: Sequence[Any]) -> str:

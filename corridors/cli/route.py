@@ -108,7 +108,8 @@ def route(
     from ..routing import Constraints, Network, find_routes, to_geojson
 
     data = dataset(ctx)
-    network = Network(data, boundaries=boundaries_from(boundaries_path, iso_field), min_excursion_km=min_excursion_km)
+    boundaries = boundaries_from(boundaries_path, iso_field, data.segments.total_bounds)
+    network = Network(data, boundaries=boundaries, min_excursion_km=min_excursion_km)
     constraints = Constraints(
         avoid=avoid,
         modes=modes,

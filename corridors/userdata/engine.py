@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -13,11 +15,10 @@ import pandas as pd
 import shapely
 
 from ..boundaries import Boundaries
-from ..crossings import LineAnalysis, analyze_tracks, check_tolerance
-from ..errors import BadParameter, CorridorsError
+from ..crossings import LineAnalysis, analyze_line_geometries, check_tolerance, prepare
+from ..errors import BadParameter, CorridorsError, UsageError
 from ..geojson import geometry as rfc7946_geometry
 from ..geojson import plain
-from ..tracks import Track
 from ..vocab import DEFAULT_MIN_EXCURSION_KM
 from .read import UserLines
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 ENGINES = ("single", "dask")
 #: Vertices analysed per chunk (single engine) or partition (dask): bounds memory, paces progress.
 CHUNK_VERTICES = 200_000
+#: Seconds to wait for a dask.distributed scheduler before giving up.
+_CONNECT_TIMEOUT_S = 10
 
 
 def analyze_lines(
@@ -35,22 +38,27 @@ def analyze_lines(
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
     engine: str = "single",
     progress: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[LineAnalysis]:
     """Lengths and crossings of every line, in order, with the vectorised crossings engine.
 
     Lines are analysed in chunks of about :data:`CHUNK_VERTICES` vertices; ``progress`` is called
     with the number of lines done after each. ``engine="dask"`` runs the chunks as dask-geopandas
-    partitions on threads (the results are identical); it needs the ``dask`` extra.
+    partitions, on threads, or on the dask.distributed cluster whose scheduler is at ``scheduler``
+    (e.g. ``tcp://10.0.0.5:8786``); the results are identical. It needs the ``dask`` extra.
     """
     if engine not in ENGINES:
         raise BadParameter("engine", f"unknown {{parameter}} {engine!r} (choose from {', '.join(ENGINES)})")
+    if scheduler is not None and engine != "dask":
+        raise UsageError("a dask scheduler needs the dask engine")
     check_tolerance(min_excursion_km)
     geometries = np.asarray(lines.frame.geometry.values, dtype=object)
     area = boundaries.clipped(tuple(lines.frame.total_bounds))
-    area.polygon_tree  # noqa: B018 - built (and its polygons prepared) here, before any thread uses it
-    bounds = _chunk_bounds(shapely.get_num_coordinates(geometries))
+    vertices = shapely.get_num_coordinates(geometries)
+    prepare(area, min(int(vertices.sum()), CHUNK_VERTICES))  # here, before any thread uses the indexes
+    bounds = _chunk_bounds(vertices)
     if engine == "dask":
-        return _analyze_dask(geometries, bounds, area, min_excursion_km, progress)
+        return _analyze_dask(geometries, bounds, area, min_excursion_km, progress, scheduler)
     results: list[LineAnalysis] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         results.extend(analyze_geometries(geometries[lo:hi], area, min_excursion_km))
@@ -63,7 +71,7 @@ def analyze_geometries(
     geometries: Sequence[Any] | np.ndarray, boundaries: Boundaries, min_excursion_km: float
 ) -> list[LineAnalysis]:
     """Lengths and crossings of valid (Multi)LineStrings in lon/lat, in one vectorised pass."""
-    return analyze_tracks([Track.from_geometry(g) for g in geometries], boundaries, min_excursion_km)
+    return analyze_line_geometries(geometries, boundaries, min_excursion_km)
 
 
 def _chunk_bounds(vertices: np.ndarray) -> list[int]:
@@ -79,6 +87,7 @@ def _analyze_dask(
     area: Boundaries,
     tolerance: float,
     progress: Callable[[int], None] | None,
+    scheduler: str | None = None,
 ) -> list[LineAnalysis]:
     try:
         import dask
@@ -88,25 +97,70 @@ def _analyze_dask(
     frame = gpd.GeoDataFrame(geometry=list(geometries), crs="EPSG:4326")
     partitions = dask_geopandas.from_geopandas(frame, npartitions=len(bounds) - 1, sort=False)
     meta = pd.DataFrame({"analysis": pd.Series(dtype=object)})
-    job = _PartitionJob(area, tolerance, progress)
-    try:
-        with dask.config.set(scheduler="threads"):
-            computed = partitions.map_partitions(job, meta=meta).compute()
-    except CorridorsError:
-        raise
-    except Exception as exc:  # a worker failed: report it as a failed operation, not a traceback
-        raise CorridorsError(f"dask engine failed: {type(exc).__name__}: {exc}") from exc
+    job = _PartitionJob(area, tolerance, progress if scheduler is None else None)
+    with _dask_scheduler(scheduler) as settings:
+        try:
+            with dask.config.set(settings):
+                computed = partitions.map_partitions(job, meta=meta).compute()
+        except CorridorsError:
+            raise
+        except Exception as exc:  # a worker failed: report it as a failed operation, not a traceback
+            raise CorridorsError(f"dask engine failed: {type(exc).__name__}: {exc}") from exc
+    if scheduler is not None and progress is not None:
+        progress(len(geometries))
     return list(computed["analysis"])
+
+
+@contextlib.contextmanager
+def _dask_scheduler(address: str | None) -> Iterator[dict[str, Any]]:
+    """Dask settings for threads on this machine, or a client of the cluster at ``address``."""
+    if address is None:
+        yield {"scheduler": "threads"}
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("a dask scheduler needs dask.distributed: pip install 'corridors[dask]'") from None
+    try:
+        client = Client(address, timeout=_CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CorridorsError(f"cannot reach the dask scheduler at {address}: {exc}") from None
+    with client:
+        yield {"scheduler": client}
+
+
+#: In a dask worker process: the boundaries of the last few jobs, by job token.
+_WORKER_AREAS: dict[str, Boundaries] = {}
+_WORKER_LOCK = threading.Lock()
 
 
 class _PartitionJob:
     """The analysis of one dask partition; shares the (already indexed) boundaries across threads."""
 
-    def __init__(self, area: Boundaries, tolerance: float, progress: Callable[[int], None] | None) -> None:
+    def __init__(
+        self, area: Boundaries, tolerance: float, progress: Callable[[int], None] | None, token: str | None = None
+    ) -> None:
         self.area = area
         self.tolerance = tolerance
         self.progress = progress
         self.lock = threading.Lock()
+        self.token = token or uuid.uuid4().hex
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For a worker process: the polygons without their indexes (built there once) or progress."""
+        area = Boundaries(self.area.codes, self.area.polygons, self.area.source)
+        return {"area": area, "tolerance": self.tolerance, "token": self.token}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Every task unpickles the job anew: reuse this worker's copy, whose indexes are already built.
+        with _WORKER_LOCK:
+            area = _WORKER_AREAS.get(state["token"])
+            if area is None:
+                area = _WORKER_AREAS[state["token"]] = state["area"]
+                prepare(area, CHUNK_VERTICES)  # once, before the worker's threads share it
+                if len(_WORKER_AREAS) > 4:
+                    _WORKER_AREAS.pop(next(iter(_WORKER_AREAS)))
+        self.__init__(area, state["tolerance"], None, state["token"])  # type: ignore[misc]
 
     def __dask_tokenize__(self) -> tuple[str, int]:
         return ("corridors-analyze", id(self))  # the boundaries are too big to hash, and never change

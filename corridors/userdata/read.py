@@ -27,6 +27,11 @@ MAX_CSV_LINE_BYTES = 64 * 2**20
 MAX_CSV_COLUMNS = 10_000
 #: Curved WKT, which shapely cannot read: such features are reported, not guessed at.
 _CURVE = re.compile(r"\b(CIRCULARSTRING|COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE)\b", re.IGNORECASE)
+#: CSV limits, checked before parsing: a line (a WKT of about 2 million vertices) and the columns.
+MAX_CSV_LINE_BYTES = 64 * 2**20
+MAX_CSV_COLUMNS = 10_000
+#: Curved WKT, which shapely cannot read: such features are reported, not guessed at.
+_CURVE = re.compile(r"\b(CIRCULARSTRING|COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE)\b", re.IGNORECASE)
 _NO_GEOMETRY = "has no geometry, or one that cannot be read"
 
 

@@ -1,0 +1,98 @@
+"""A disk cache of prepared data, so work that depends only on unchanged inputs is done once.
+
+Entries live in the user's cache directory (``platformdirs``; ``CORRIDORS_CACHE_DIR`` overrides it,
+and an empty value turns the cache off). Each is named by a hash of everything it depends on, so a
+changed input simply misses. The cache is an optimisation only: an entry that cannot be read or
+written is ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+CACHE_ENV = "CORRIDORS_CACHE_DIR"
+#: Bumped when the layout of cached entries changes, so old entries are never read.
+CACHE_VERSION = "1"
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path | None:
+    """Where entries are kept, or None when caching is off."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) if configured else None
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("corridors"))
+
+
+def file_fingerprint(path: str | Path) -> str:
+    """What identifies a file's content cheaply: its resolved path, size and modification time (ns)."""
+    resolved = Path(path).resolve()
+    stat = resolved.stat()
+    return f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def key(*parts: object) -> str:
+    """A cache key from the reprs of ``parts`` (and the cache version)."""
+    return hashlib.sha256(repr((CACHE_VERSION, *parts)).encode()).hexdigest()[:32]
+
+
+def cached(
+    kind: str, entry_key: str, compute: Callable[[], T], save: Callable[[T, Path], None], load: Callable[[Path], T]
+) -> T:
+    """``load`` the entry ``kind/entry_key`` if present, else ``compute`` it and ``save`` it atomically."""
+    directory = cache_dir()
+    if directory is None:
+        return compute()
+    path = directory / kind / entry_key
+    if path.exists():
+        try:
+            return load(path)
+        except Exception as exc:  # a damaged or foreign entry: recompute it
+            log.debug("cache entry %s unreadable (%s); recomputing", path, exc)
+    value = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as temporary:
+            temporary_path = Path(temporary.name)
+        try:
+            save(value, temporary_path)
+            os.replace(temporary_path, path)
+        finally:
+            temporary_path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("cache entry %s not written (%s)", path, exc)
+    return value
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of this package's source, so entries made by other code are never read."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def save_pickle(value: object, path: Path) -> None:
+    """Write ``value`` as a pickle: entries live in the user's own cache directory, written by us."""
+    with open(path, "wb") as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_pickle(path: Path) -> Any:
+    """Read a pickle :func:`save_pickle` wrote (of this cache only: never a file from elsewhere)."""
+    with open(path, "rb") as stream:
+        return pickle.load(stream)

@@ -1,0 +1,98 @@
+"""Boundaries from a file: read near the work only, clipped before repair, prepared once and cached."""
+
+from __future__ import annotations
+
+import os
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Polygon, box
+
+from corridors import boundaries as boundaries_module
+from corridors.boundaries import from_file
+from corridors.cache import CACHE_ENV
+
+#: A bow-tie: invalid, made valid as two triangles.
+BOW_TIE = Polygon([(10, 10), (12, 12), (12, 10), (10, 12)])
+
+
+@pytest.fixture
+def world(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"code": ["AAA", "BBB", "FAR"]},
+        geometry=[box(0, -1, 1, 1), BOW_TIE, box(100, 0, 101, 1)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "world.gpkg"
+    frame.to_file(path)
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(directory))
+    return directory
+
+
+def test_only_polygons_near_the_area_are_read_clipped_then_made_valid(world, cache):
+    near = from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))  # region: -2..14 x -2..14
+    assert list(near.codes) == ["AAA", "BBB"]
+    assert shapely.is_valid(near.polygons).all()
+    assert shapely.area(near.polygons[1]) == pytest.approx(2.0)  # both triangles of the bow-tie
+    clipped = from_file(world, "code", area=(0.5, 0.5, 0.6, 0.6))  # region: -2..3 x -2..3
+    assert list(clipped.codes) == ["AAA"]
+    whole = from_file(world, "code")
+    assert list(whole.codes) == ["AAA", "BBB", "FAR"]
+
+
+def test_the_second_read_comes_from_the_cache_and_a_changed_file_is_read_again(world, cache, monkeypatch):
+    first = from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))
+    assert len(list(cache.rglob("*"))) >= 2  # the kind's directory and one entry
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("read the file again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(boundaries_module, "_read_file", no_reading)
+        again = from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))
+    assert list(again.codes) == list(first.codes) and again.source == first.source
+    assert all(a.equals(b) for a, b in zip(again.polygons, first.polygons))
+
+    stat = world.stat()
+    os.utime(world, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    with monkeypatch.context() as patch:
+        patch.setattr(boundaries_module, "_read_file", no_reading)
+        with pytest.raises(AssertionError, match="read the file again"):
+            from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))
+
+
+def test_a_damaged_cache_entry_is_recomputed_and_an_unwritable_cache_is_ignored(world, cache, monkeypatch):
+    from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))
+    [entry] = [p for p in cache.rglob("*") if p.is_file()]
+    entry.write_bytes(b"not parquet")
+    assert list(from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5)).codes) == ["AAA", "BBB"]
+    blocker = cache.parent / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))  # cannot be created
+    assert list(from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5)).codes) == ["AAA", "BBB"]
+
+
+def test_a_missing_field_is_named_with_the_fields_there_are(world, cache):
+    from corridors.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"no field 'iso'.*fields: code"):
+        from_file(world, "iso", area=(0.5, 0.0, 11.0, 11.5))
+
+
+def test_a_projected_file_is_read_near_the_area_too(tmp_path, cache):
+    frame = gpd.GeoDataFrame(
+        {"code": ["AAA", "FAR"]}, geometry=[box(0, -1, 1, 1), box(100, 0, 101, 1)], crs="EPSG:4326"
+    ).to_crs("EPSG:3857")
+    path = tmp_path / "mercator.gpkg"
+    frame.to_file(path)
+    near = from_file(path, "code", area=(0.2, 0.0, 0.4, 0.1))
+    assert list(near.codes) == ["AAA"]
+    assert np.allclose(shapely.bounds(near.polygons[0]), (0, -1, 1, 1))
