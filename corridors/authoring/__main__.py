@@ -20,7 +20,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     argv
         The arguments (default: the command line's).
     """
-    parser = argparse.ArgumentParser(description="Generate geo/*.geojson from the sources in geo/source/.")
+    parser = argparse.ArgumentParser(
+        prog="python -m corridors.authoring", description="Generate geo/*.geojson from the sources in geo/source/."
+    )
     parser.add_argument("--out", type=Path, default=GEO_DIR, help="output directory (default: geo/)")
     args = parser.parse_args(argv)
     try:
