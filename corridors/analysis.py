@@ -140,10 +140,17 @@ def route_steps(data: Dataset, route_id: str) -> list[Step]:
         raise InvalidData(f"{route['layer']}.geojson", str(exc), route_id) from None
 
 
+#: Clipping boxes snap outward to multiples of this many degrees, so that the analyses of one
+#: command (a map's routes, segments and estimate legs) share one clipped set and its indexes.
+CLIP_STEP_DEG = 10.0
+
+
 def clip_to(boundaries: Boundaries, tracks: Iterable[Track]) -> Boundaries:
-    """The boundaries clipped to the tracks' extent (plus a margin): fewer, smaller polygons."""
+    """The boundaries clipped to the tracks' extent, snapped outward (plus a margin): fewer, smaller polygons."""
     points = np.concatenate([p for t in tracks for p in t.parts])
-    return boundaries.clipped((*points.min(axis=0), *points.max(axis=0)))
+    low = np.floor(points.min(axis=0) / CLIP_STEP_DEG) * CLIP_STEP_DEG
+    high = np.ceil(points.max(axis=0) / CLIP_STEP_DEG) * CLIP_STEP_DEG
+    return boundaries.clipped((*low, *high))
 
 
 def analyze_routes(

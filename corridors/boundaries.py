@@ -89,7 +89,17 @@ class Boundaries:
         return gpd.GeoDataFrame({"iso3": self.codes}, geometry=list(self.polygons), crs="EPSG:4326")
 
     def clipped(self, bounds: tuple[float, float, float, float], margin: float = CLIP_MARGIN_DEG) -> Boundaries:
-        """Keep only the parts inside ``bounds`` (minx, miny, maxx, maxy) plus a margin."""
+        """Keep only the parts inside ``bounds`` (minx, miny, maxx, maxy) plus a margin.
+
+        The same bounds give the same object, so the indexes built on it (:meth:`derived`) serve
+        every analysis of that area in the process.
+        """
+        key = ("clipped", *(float(b) for b in bounds), float(margin))
+        if key not in self._derived:
+            self._derived[key] = self._clip(bounds, margin)
+        return self._derived[key]
+
+    def _clip(self, bounds: tuple[float, float, float, float], margin: float) -> Boundaries:
         minx, miny, maxx, maxy = bounds
         box = shapely.box(
             max(minx - margin, -180), max(miny - margin, -90), min(maxx + margin, 180), min(maxy + margin, 90)

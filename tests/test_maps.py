@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+import numpy as np
+
 import corridors
 from corridors.maps import basemap, corridor_map
 from corridors.style import HISTORICAL_COLOUR, segment_strokes
@@ -190,3 +192,32 @@ def test_labels_show_from_a_zoom_where_they_overlap_no_other_label_or_marker():
     assert placed["Faraway"].anchor in ("right", "left", "above", "below")
 
 
+
+
+def test_the_basemap_is_cached_by_content_and_the_cached_copy_is_the_same(tmp_path, monkeypatch):
+    from corridors.boundaries import default_boundaries
+
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path))
+    boundaries = default_boundaries()
+    clip, detail = (30.0, 30.0, 60.0, 50.0), (39.5, 36.0, 51.0, 43.8)
+    computed = basemap.simplified_countries(boundaries, clip, detail)
+    first = basemap.cached_simplified_countries(boundaries, clip, detail)
+    entries = list((tmp_path / "basemap").iterdir())
+    second = basemap.cached_simplified_countries(boundaries, clip, detail)
+    assert len(entries) == 1
+    for codes, polygons in (first, second):
+        assert list(codes) == list(computed[0])
+        assert all(a.equals_exact(b, 0) for a, b in zip(polygons, computed[1]))
+
+
+def test_analyses_of_nearby_extents_share_one_clipped_set_of_boundaries():
+    from corridors.analysis import clip_to
+    from corridors.boundaries import default_boundaries
+    from corridors.tracks import Track
+
+    boundaries = default_boundaries()
+    baku_tbilisi = Track([np.array([[49.87, 40.41], [44.79, 41.72]])])
+    ganja_kars = Track([np.array([[46.36, 40.68], [43.10, 40.60]])])
+    assert clip_to(boundaries, [baku_tbilisi]) is clip_to(boundaries, [ganja_kars])
+    far = Track([np.array([[4.48, 51.92], [13.40, 52.52]])])  # Rotterdam–Berlin
+    assert clip_to(boundaries, [far]) is not clip_to(boundaries, [baku_tbilisi])

@@ -173,7 +173,7 @@ def map_payload(
     names = basemap.natural_earth_names()
     content = _content_bounds(data, chosen)
     clip = _countries_clip(content)
-    codes, polygons = basemap.simplified_countries(boundaries, clip, basemap.detail_region(data))
+    codes, polygons = basemap.cached_simplified_countries(boundaries, clip, basemap.detail_region(data))
     segment_lines = _segment_analyses(data, list(chosen.segments), boundaries)
     passages = _passages_by_segment(data, chosen.routes, route_analyses)
     sites = _crossing_sites(

@@ -28,6 +28,7 @@ import xyzservices.providers as providers
 from shapely.ops import polylabel
 from shapely.strtree import STRtree
 
+from .. import cache
 from ..boundaries import NATURAL_EARTH_FILE, NATURAL_EARTH_PACKAGE, REGION, Boundaries
 from ..dataset import Dataset
 from ..vocab import NATURAL_EARTH_ISO_FIELD
@@ -188,6 +189,20 @@ def simplified_countries(boundaries: Boundaries, clip: Bounds, detail: Bounds | 
     simple = np.array([shapely.union_all(pieces[country_of == i]) for i in range(len(names))], dtype=object)
     keep = ~shapely.is_empty(simple) & (shapely.get_type_id(simple) >= 3)
     return names[keep], simple[keep]
+
+
+def cached_simplified_countries(
+    boundaries: Boundaries, clip: Bounds, detail: Bounds | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`simplified_countries`, kept in the disk cache (:mod:`corridors.cache`) keyed by the
+    boundaries' content, both boxes and the code: the slowest part of a map that data do not change.
+    """
+    if boundaries.content_key is None:
+        return simplified_countries(boundaries, clip, detail)
+    entry = cache.key("basemap", boundaries.content_key, clip, detail, cache.code_digest())
+    return cache.cached(
+        "basemap", entry, partial(simplified_countries, boundaries, clip, detail), cache.save_pickle, cache.load_pickle
+    )
 
 
 def countries_geojson(codes: np.ndarray, polygons: np.ndarray, names: Mapping[str, str]) -> dict[str, Any]:
