@@ -42,7 +42,7 @@ from typing import Any
 from .crossings import SEA, Crossing
 from .errors import InvalidData, UsageError
 from .timeline import parse_date
-from .vocab import SEA_MODES
+from .vocab import SEA_MODES, positive_number
 
 #: Columns of ``geo/factors.csv``, in order.
 FACTOR_COLUMNS = (
@@ -264,14 +264,10 @@ def _factor(path: Path, row: dict[str, str]) -> Factor:
             raise bad(f"empty {column}: every factor cites its source")
 
     def number(column: str) -> float:
-        text = row[column].strip()
         try:
-            value = float(text)
-        except ValueError:
-            raise bad(f"{column} {text!r} is not a number") from None
-        if not math.isfinite(value) or value <= 0:
-            raise bad(f"{column} {text!r} must be a finite number above zero")
-        return value
+            return positive_number(row[column].strip(), column)
+        except ValueError as exc:
+            raise bad(str(exc)) from None
 
     value = number("value")
     value_high = number("value_high") if row["value_high"].strip() else None

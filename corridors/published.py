@@ -14,7 +14,6 @@ give ``published_by_country_km`` and ``deviation_by_country_pct`` the same way.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 
 from .errors import InvalidData
 from .timeline import is_iso_date
+from .vocab import positive_number
 
 PUBLISHED_FILE = "published.csv"
 COLUMNS = (
@@ -142,15 +142,7 @@ def _published_length(row: dict[str, str | None], known: set[str] | None) -> Pub
 
 def _number(text: str, column: str) -> float | None:
     """A positive finite number, or None for an empty cell."""
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{column} {text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{column} {text!r} must be a finite number above 0")
-    return value
+    return positive_number(text, column) if text else None
 
 
 def deviation_pct(ours_km: float, published_km: float) -> float:

@@ -7,6 +7,7 @@ these words from here.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -128,6 +129,35 @@ def is_iso3(value: object) -> bool:
 def is_icao(value: object) -> bool:
     """True for a four-capital-letter airport code such as ``UBBB`` (anything else is not one)."""
     return isinstance(value, str) and bool(_ICAO.match(value))
+
+
+def positive_number(text: str, column: str) -> float:
+    """The finite number above zero that a table cell holds (published lengths, estimate factors).
+
+    Parameters
+    ----------
+    text
+        The cell, stripped.
+    column
+        Its column, named in the error.
+
+    Returns
+    -------
+    float
+        The number.
+
+    Raises
+    ------
+    ValueError
+        For text that is not a number, or a number that is not finite and above zero.
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{column} {text!r} must be a finite number above zero")
+    return value
 
 
 # --- numbers and defaults --------------------------------------------------------------------------

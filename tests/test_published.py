@@ -46,10 +46,10 @@ def test_a_good_row_is_read_as_a_whole_route_figure(synthetic):
 @pytest.mark.parametrize(
     ("row", "fragment"),
     [
-        (GOOD_ROW.replace(",100,", ",0,"), "km '0' must be a finite number above 0"),
-        (GOOD_ROW.replace(",100,", ",-3,"), "km '-3' must be a finite number above 0"),
-        (GOOD_ROW.replace(",100,", ",nan,"), "km 'nan' must be a finite number above 0"),
-        (GOOD_ROW.replace(",100,", ",inf,"), "km 'inf' must be a finite number above 0"),
+        (GOOD_ROW.replace(",100,", ",0,"), "km '0' must be a finite number above zero"),
+        (GOOD_ROW.replace(",100,", ",-3,"), "km '-3' must be a finite number above zero"),
+        (GOOD_ROW.replace(",100,", ",nan,"), "km 'nan' must be a finite number above zero"),
+        (GOOD_ROW.replace(",100,", ",inf,"), "km 'inf' must be a finite number above zero"),
         (GOOD_ROW.replace(",100,", ",about 100,"), "km 'about 100' is not a number"),
         (GOOD_ROW.replace(",100,", ",,"), "km is empty"),
         (GOOD_ROW.replace("test-road,,,", "test-road,,Az,"), "country 'Az' is not an ISO3 code"),
@@ -60,7 +60,7 @@ def test_a_good_row_is_read_as_a_whole_route_figure(synthetic):
         (GOOD_ROW.replace(",Outlet,", ",,"), "source_outlet is empty"),
         (GOOD_ROW.replace("test-road,", "no-such-route,", 1), "route_id 'no-such-route' is not a route"),
         (GOOD_ROW + ",extra", "needs exactly 10 fields"),
-        (GOOD_ROW.replace(",15", ",-1"), "tolerance_pct '-1' must be a finite number above 0"),
+        (GOOD_ROW.replace(",15", ",-1"), "tolerance_pct '-1' must be a finite number above zero"),
     ],
 )
 def test_a_bad_row_is_an_error_naming_file_and_row(synthetic, row, fragment):
