@@ -292,6 +292,22 @@ def test_curved_wkt_is_rejected_naming_the_feature(tmp_path, squares, wkt, kind)
     assert result.exit_code == 0 and [r["id"] for r in records(result.stdout)] == ["ok"]
 
 
+def test_a_geojson_crs_member_naming_an_unknown_crs_is_one_line_not_read_as_lonlat(tmp_path, squares):
+    collection = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::999999"}},
+        "features": [{"type": "Feature", "properties": {"id": "a"},
+                      "geometry": {"type": "LineString", "coordinates": [[0.5, 0.0], [1.5, 0.0]]}}],
+    }
+    path = tmp_path / "unknown-crs.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    message = one_error_line(run("analyze", str(path), "--boundaries", squares), 2)
+    assert "unknown CRS 'urn:ogc:def:crs:EPSG::999999'" in message and "unknown-crs.geojson" in message
+    collection["crs"]["properties"]["name"] = "urn:ogc:def:crs:OGC:1.3:CRS84"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    assert run("analyze", str(path), "--boundaries", squares).exit_code == 0
+
+
 @pytest.mark.parametrize(
     "crs, says",
     [

@@ -90,6 +90,7 @@ def read_lines(
     """
     name = str(path)
     protect(path)  # never an output of this run
+    _check_declared_crs(Path(path), name)
     frame, unreadable = _read(Path(path), layer)
     if frame.empty:
         raise UsageError(f"{name}: no features")
@@ -122,6 +123,38 @@ def read_lines(
     if result.empty:
         raise UsageError(f"{name}: no line features to analyse ({int((~keep).sum())} skipped)")
     return UserLines(name, result, [keys[r] for r in kept_rows])
+
+
+#: How much of a GeoJSON file is searched for its (old-style, top-level) ``crs`` member.
+_CRS_MEMBER_SEARCH_BYTES = 1 << 16
+_CRS_MEMBER = re.compile(
+    r'"crs"\s*:\s*\{\s*"type"\s*:\s*"name"\s*,\s*"properties"\s*:\s*\{\s*"name"\s*:\s*"([^"]{0,200})"'
+)
+
+
+def _check_declared_crs(path: Path, name: str) -> None:
+    """Refuse a GeoJSON file whose ``crs`` member names a CRS nobody knows.
+
+    GDAL reads such a file as longitude/latitude without a word, so a file in, say, a national grid
+    with a mistyped code would be measured as if its metres were degrees.
+    """
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_CRS_MEMBER_SEARCH_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return  # the reader reports an unreadable file
+    match = _CRS_MEMBER.search(head)
+    if match is None:
+        return
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(match.group(1))
+    except CRSError:
+        raise UsageError(f"{name}: unknown CRS {excerpt(repr(match.group(1)))} in its 'crs' member") from None
 
 
 def _read(path: Path, layer: str | None) -> tuple[pd.DataFrame, dict[int, str]]:
