@@ -6,6 +6,7 @@ import textwrap
 
 import click
 
+from ..errors import printable
 from .helpers import dataset, echo_json, render_table
 from .options import complete_ids, format_option
 
@@ -32,18 +33,19 @@ def show(ctx: click.Context, feature_id: str, fmt: str) -> None:
     if fmt == "json":
         echo_json(info.to_dict())
         return
-    click.echo(f"{info.name}  [{info.id}]  {info.kind} in layer {info.layer}")
+    click.echo(printable(f"{info.name}  [{info.id}]  {info.kind} in layer {info.layer}"))
     facts = [[k, _short(v)] for k, v in info.properties.items() if v not in (None, [], "") and k not in IN_FULL]
     click.echo(render_table(["property", "value"], facts))
     for key in IN_FULL:
         if info.properties.get(key):
-            click.echo(f"\n{key}:\n" + textwrap.indent(textwrap.fill(str(info.properties[key]), 96), "    "))
+            click.echo(f"\n{key}:\n" + textwrap.indent(textwrap.fill(printable(info.properties[key]), 96), "    "))
     if info.attributes:
         click.echo(f"\nCited attributes ({len(info.attributes)}):")
         for group in grouped_by_quote(info.attributes, data.documents):
-            click.echo(textwrap.fill(group.text, 100, initial_indent="- ", subsequent_indent="  "))
+            click.echo(textwrap.fill(printable(group.text), 100, initial_indent="- ", subsequent_indent="  "))
             for cite in group.claims:
-                click.echo(textwrap.fill(claim_label(cite), 100, initial_indent="    · ", subsequent_indent="      "))
+                label = printable(claim_label(cite))
+                click.echo(textwrap.fill(label, 100, initial_indent="    · ", subsequent_indent="      "))
     click.echo(
         f"\nMentioned in {len(info.mentions)} sentence(s) of {len({m.document for m in info.mentions})} document(s)."
     )

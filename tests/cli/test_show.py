@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tests.helpers import edit_json
+
 
 def test_show_json_has_the_documented_shape(invoke, synthetic):
     result = invoke("--data-dir", str(synthetic), "show", "test-road", "--format", "json")
@@ -38,3 +40,14 @@ def test_show_table_prints_quotes(invoke, synthetic):
     result = invoke("--data-dir", str(synthetic), "show", "test-road")
     assert result.exit_code == 0
     assert "dual-purpose road" in result.output and "A test" in result.output
+
+
+def test_control_characters_in_names_are_shown_escaped(invoke, synthetic):
+    def rename(content):
+        content["features"][0]["properties"]["name"] = "Test\x1b[31m Road\nfake line"
+
+    edit_json(synthetic / "geo" / "lachin-road.geojson", rename)
+    result = invoke("--data-dir", str(synthetic), "show", "test-road")
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert "\x1b" not in result.output and first.startswith("Test\\x1b[31m Road\\nfake line  [test-road]")
