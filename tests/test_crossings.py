@@ -22,7 +22,7 @@ NO_GRID = 10**12
 @pytest.fixture(autouse=True, params=["with the grid", "without the grid"])
 def grid(request, monkeypatch):
     """Every exact case runs both with the grid of country cells (forced on) and without it."""
-    monkeypatch.setattr(crossings, "_GRID_MIN_EDGES", 0 if request.param == "with the grid" else NO_GRID)
+    monkeypatch.setattr(crossings.index, "_GRID_MIN_EDGES", 0 if request.param == "with the grid" else NO_GRID)
 
 
 def countries(**polygons) -> Boundaries:
@@ -220,9 +220,9 @@ def test_the_grid_and_the_flat_edges_change_nothing_on_real_borders(monkeypatch)
     starts = np.column_stack([rng.uniform(38, 52, 300), rng.uniform(36, 45, 300)])
     lines = shapely.linestrings(starts[:, None, :] + np.cumsum(steps, axis=1))
     world = default_boundaries().clipped(tuple(shapely.total_bounds(lines)))
-    monkeypatch.setattr(crossings, "_GRID_MIN_EDGES", 0)
+    monkeypatch.setattr(crossings.index, "_GRID_MIN_EDGES", 0)
     with_grid = analyze_line_geometries(lines, world)
-    monkeypatch.setattr(crossings, "_GRID_MIN_EDGES", NO_GRID)
+    monkeypatch.setattr(crossings.index, "_GRID_MIN_EDGES", NO_GRID)
     assert with_grid == analyze_line_geometries(lines, world)
     assert with_grid == analyze_tracks([Track.from_geometry(line) for line in lines], world)
     assert sum(len(r.crossings) for r in with_grid) > 100

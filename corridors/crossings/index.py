@@ -1,0 +1,394 @@
+"""Cutting many lines at once at the country outlines: the edges, the chunked outlines, the grid, the labels."""
+
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+
+from ..boundaries import Boundaries
+from ..geodesy import short_edge_lengths_m
+from ..tracks import Track
+from ..vocab import SEA_MODES
+from .results import SEA
+
+#: Vertices per chunk of country outline in the spatial index.
+_OUTLINE_CHUNK = 32
+#: Consecutive edges of a line queried together: one STRtree query and no shapely geometry per edge.
+_EDGE_CHUNK = 16
+#: (edge, outline segment) pairs tested at once, to bound memory.
+_PAIR_BATCH = 1 << 20
+#: Outline segments per bounding box in the numpy test, so an edge meets few segments it cannot cross.
+_SEGMENT_BLOCK = 8
+#: Slack on the segment parameters, so a line touching an outline at a vertex is still cut there.
+_T_EPS = 1e-12
+_NO_COUNTRY = ""
+#: Cells along the longer side of the grid that spares edges far from borders the segment test.
+_GRID_CELLS = 512
+#: Edges analysed at once from which building the grid (once per boundaries) pays off.
+_GRID_MIN_EDGES = 20_000
+#: A piece whose midpoint is this close to a polygon (about 0.1 mm) lies on its outline.
+_ON_OUTLINE_DEG = 1e-9
+
+
+class _Outlines:
+    """Country outlines cut into short chunks, each tagged with its country index, in an STRtree."""
+
+    def __init__(self, boundaries: Boundaries) -> None:
+        chunks: list[np.ndarray] = []
+        owners: list[int] = []
+        for country, outline in enumerate(boundaries.outlines):
+            for ring in shapely.get_parts(outline):
+                coords = shapely.get_coordinates(ring)
+                for start in range(0, len(coords) - 1, _OUTLINE_CHUNK):
+                    chunks.append(coords[start : start + _OUTLINE_CHUNK + 1])
+                    owners.append(country)
+        sizes = [len(chunk) for chunk in chunks]
+        self.chunks = (  # chunks differ in length, so build them from flat coordinates and indices
+            shapely.linestrings(np.concatenate(chunks), indices=np.repeat(np.arange(len(chunks)), sizes))
+            if chunks else np.zeros(0, dtype=object)
+        )
+        self.owner = np.asarray(owners, dtype=int)
+        self.tree = shapely.STRtree(self.chunks)
+        # Flat segments, chunk c owning seg0[seg_start[c]:seg_start[c + 1]], for numpy intersection tests.
+        self.seg_start = np.concatenate([[0], np.cumsum(np.asarray(sizes, dtype=int) - 1)])
+        self.seg0 = np.concatenate([chunk[:-1] for chunk in chunks]) if chunks else np.zeros((0, 2))
+        self.seg1 = np.concatenate([chunk[1:] for chunk in chunks]) if chunks else np.zeros((0, 2))
+        self.box = shapely.bounds(self.chunks).reshape(-1, 4)
+        # Blocks of _SEGMENT_BLOCK segments of one chunk, chunk c owning blocks block_start[c]:block_start[c + 1].
+        per_chunk = -(-np.diff(self.seg_start) // _SEGMENT_BLOCK)
+        self.block_start = np.concatenate([[0], np.cumsum(per_chunk)])
+        block_chunk = np.repeat(np.arange(len(per_chunk)), per_chunk)
+        rank = np.arange(len(block_chunk)) - self.block_start[block_chunk]
+        self.block_seg = self.seg_start[block_chunk] + rank * _SEGMENT_BLOCK
+        self.block_size = np.minimum(self.block_seg + _SEGMENT_BLOCK, self.seg_start[block_chunk + 1]) - self.block_seg
+        lo, hi = np.minimum(self.seg0, self.seg1), np.maximum(self.seg0, self.seg1)
+        self.block_box = (
+            np.hstack([np.minimum.reduceat(lo, self.block_seg), np.maximum.reduceat(hi, self.block_seg)])
+            if len(block_chunk) else np.zeros((0, 4))
+        )
+
+
+@dataclass
+class _Edges:
+    """The edges of many tracks, flat: edge i runs a[i] -> b[i] on track track[i] in mode mode[i];
+    first[i] marks the first edge of a part.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    track: np.ndarray
+    mode: np.ndarray
+    first: np.ndarray
+    n_tracks: int
+
+    @classmethod
+    def from_tracks(cls, tracks: Sequence[Track]) -> _Edges:
+        starts, ends, track_of, modes, part_first = [np.zeros((0, 2))], [np.zeros((0, 2))], [], [], []
+        for index, track in enumerate(tracks):
+            for part_no, coords in enumerate(track.parts):
+                if len(coords) < 2:
+                    continue
+                starts.append(coords[:-1])
+                ends.append(coords[1:])
+                track_of.append(np.full(len(coords) - 1, index))
+                part_first.append(np.arange(len(coords) - 1) == 0)
+                part_modes = (
+                    track.modes[part_no] if track.modes is not None else np.full(len(coords) - 1, None, dtype=object)
+                )
+                modes.append(np.asarray(part_modes, dtype=object))
+        return cls(
+            np.concatenate(starts),
+            np.concatenate(ends),
+            np.concatenate(track_of or [np.zeros(0, dtype=int)]),
+            np.concatenate(modes or [np.zeros(0, dtype=object)]),
+            np.concatenate(part_first or [np.zeros(0, dtype=bool)]),
+            len(tracks),
+        )
+
+    @classmethod
+    def from_geometries(cls, geometries: Sequence[Any] | np.ndarray) -> _Edges:
+        """Edges of (Multi)LineStrings, by whole-array shapely calls; as ``from_tracks`` of their Tracks."""
+        geometries = np.asarray(geometries, dtype=object)
+        parts, part_track = shapely.get_parts(geometries, return_index=True)
+        coords, vertex_part = shapely.get_coordinates(parts, return_index=True)
+        edge = np.flatnonzero(vertex_part[1:] == vertex_part[:-1])  # edge i runs from vertex edge[i]
+        if (np.abs(coords[edge + 1, 0] - coords[edge, 0]) > 180).any():  # rare: split by Track's rule
+            return cls.from_tracks([Track.from_geometry(g) for g in geometries])
+        part_start = np.searchsorted(vertex_part, np.arange(len(parts)))
+        return cls(
+            coords[edge],
+            coords[edge + 1],
+            part_track[vertex_part[edge]],
+            np.full(len(edge), None, dtype=object),
+            edge == part_start[vertex_part[edge]],
+            len(geometries),
+        )
+
+
+def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndarray]:
+    """Cut every edge at the country outlines it meets and label each piece (vectorised)."""
+    if not len(edges.a):
+        return _empty_pieces(edges.n_tracks)
+    a, b, edge_track, edge_mode, edge_first = edges.a, edges.b, edges.track, edges.mode, edges.first
+    n_edges = len(a)
+
+    # 1. Where each edge meets an outline, as a fraction t along the edge. With many edges, only
+    #    those the grid cannot place wholly inside one country (or outside all) are tested.
+    outlines = _outlines(boundaries)
+    grid = _grid(boundaries) if n_edges >= _GRID_MIN_EDGES and len(boundaries.codes) else None
+    if grid is None:
+        cut_edge, cut_t = _cuts(a, b, edge_first, outlines)
+    else:
+        near = np.flatnonzero(grid.edge_cells(a, b) < 0)
+        near_first = edge_first[near] | np.concatenate([[True], np.diff(near) != 1])
+        cut_edge, cut_t = _cuts(a[near], b[near], near_first, outlines)
+        cut_edge = near[cut_edge]
+
+    # 2. Pieces: consecutive breakpoints (0, cuts..., 1) of each edge, in travel order.
+    all_edge = np.concatenate([np.arange(n_edges), np.arange(n_edges), cut_edge])
+    all_t = np.concatenate([np.zeros(n_edges), np.ones(n_edges), cut_t])
+    order = np.lexsort((all_t, all_edge))
+    all_edge, all_t = all_edge[order], all_t[order]
+    cuts_so_far = np.cumsum(order >= 2 * n_edges)
+    same_edge = all_edge[1:] == all_edge[:-1]
+    t0, t1, piece_edge = all_t[:-1][same_edge], all_t[1:][same_edge], all_edge[:-1][same_edge]
+    stretch = cuts_so_far[:-1][same_edge]
+    keep = (t1 - t0) > 1e-12
+    t0, t1, piece_edge, stretch = t0[keep], t1[keep], piece_edge[keep], stretch[keep]
+    d = b[piece_edge] - a[piece_edge]
+    p0 = a[piece_edge] + d * t0[:, None]
+    p1 = a[piece_edge] + d * t1[:, None]
+
+    # 3. Label each piece by the polygon holding its midpoint; sea legs outside polygons are sea.
+    #    The label only changes where the line meets an outline, so only the first piece of each
+    #    part and of each stretch between cuts is looked up; the pieces after it share its label.
+    new_edge = np.concatenate([[True], piece_edge[1:] != piece_edge[:-1]])
+    first = (new_edge & edge_first[piece_edge]) | np.concatenate([[True], stretch[1:] != stretch[:-1]])
+    mid = (p0[first] + p1[first]) / 2.0
+    owner = np.full(len(mid), -1)
+    if grid is not None:
+        owner = grid.point_cells(mid)
+    unknown = np.flatnonzero(owner < 0)
+    owner[unknown] = _owners(mid[unknown], boundaries)
+    # A piece running along a land border has its midpoint on both outlines, inside neither
+    # polygon: it belongs to the first of them, never to the sea.
+    on_border = np.flatnonzero(owner == len(boundaries.codes))
+    if len(on_border):
+        point_idx, country_idx = boundaries.polygon_tree.query(
+            shapely.points(mid[on_border]), predicate="dwithin", distance=_ON_OUTLINE_DEG
+        )
+        order = np.lexsort((country_idx, point_idx))
+        point_idx, country_idx = point_idx[order], country_idx[order]
+        firsts: np.ndarray | list[int] = (
+            np.flatnonzero(np.concatenate([[True], point_idx[1:] != point_idx[:-1]])) if len(point_idx) else []
+        )
+        owner[on_border[point_idx[firsts]]] = country_idx[firsts]
+    label = np.append(boundaries.codes.astype(object), _NO_COUNTRY)[owner][np.cumsum(first) - 1]
+    piece_mode = edge_mode[piece_edge]
+    at_sea = (label == _NO_COUNTRY) & np.isin(piece_mode, list(SEA_MODES))
+    label[at_sea] = SEA
+
+    piece_track = edge_track[piece_edge]
+    length_km = short_edge_lengths_m(p0[:, 0], p0[:, 1], p1[:, 0], p1[:, 1]) / 1000.0
+    track_start = np.searchsorted(piece_track, np.arange(edges.n_tracks + 1))
+    return {
+        "p0": p0,
+        "p1": p1,
+        "mode": piece_mode,
+        "label": label,
+        "length_km": length_km,
+        "track_start": track_start,
+    }
+
+
+def _owners(xy: np.ndarray, boundaries: Boundaries) -> np.ndarray:
+    """Index of the first polygon holding each point, or ``len(boundaries.codes)`` (a gap) for none."""
+    owner = np.full(len(xy), len(boundaries.codes))
+    point_idx, country_idx = boundaries.polygon_tree.query(shapely.points(xy))
+    for country in np.unique(country_idx):  # ascending, so where polygons overlap the first one wins
+        candidates = point_idx[country_idx == country]
+        inside = shapely.contains_xy(boundaries.polygons[country], xy[candidates, 0], xy[candidates, 1])
+        chosen = candidates[inside]
+        owner[chosen[owner[chosen] == len(boundaries.codes)]] = country
+    return owner
+
+
+class _Grid:
+    """A regular lon/lat grid over the boundaries: each cell either touched by an outline (-1) or
+    wholly inside one polygon, or outside all, given as its :func:`_owners` index.
+
+    An edge whose bounding box lies in cells of one owner meets no outline and has that owner, so
+    only edges near borders need the segment test; a point in such a cell needs no polygon lookup.
+    Cells are tested slightly enlarged, so rounding in a point's cell index cannot misplace it.
+    """
+
+    def __init__(self, boundaries: Boundaries, outlines: _Outlines) -> None:
+        minx, miny, maxx, maxy = shapely.total_bounds(boundaries.polygons)
+        self.size = max(maxx - minx, maxy - miny, 1e-9) / _GRID_CELLS
+        self.origin = np.array([minx, miny])
+        self.nx, self.ny = int((maxx - minx) // self.size) + 1, int((maxy - miny) // self.size) + 1
+        iy, ix = np.divmod(np.arange(self.nx * self.ny), self.nx)
+        x0, y0 = minx + ix * self.size, miny + iy * self.size
+        pad = self.size * 1e-6
+        boxes = shapely.box(x0 - pad, y0 - pad, x0 + self.size + pad, y0 + self.size + pad)
+        touched = np.zeros(len(boxes), dtype=bool)
+        touched[outlines.tree.query(boxes, predicate="intersects")[0]] = True
+        self.owner = np.full(len(boxes), -1)
+        free = np.flatnonzero(~touched)
+        self.owner[free] = _owners(np.column_stack([x0[free], y0[free]]) + self.size / 2.0, boundaries)
+
+    def _cell(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ix, iy = np.floor((xy - self.origin) / self.size).astype(np.int64).T
+        inside = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)
+        return ix, iy, inside
+
+    def point_cells(self, xy: np.ndarray) -> np.ndarray:
+        """The owner of each point's cell, or -1 where the grid cannot tell."""
+        ix, iy, inside = self._cell(xy)
+        return np.where(inside, self.owner[np.where(inside, iy * self.nx + ix, 0)], -1)
+
+    def edge_cells(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The one owner of the (at most 2 x 2) cells under each edge's bounding box, or -1."""
+        lx, ly, lin = self._cell(np.minimum(a, b))
+        hx, hy, hin = self._cell(np.maximum(a, b))
+        ok = lin & hin & (hx - lx <= 1) & (hy - ly <= 1)
+        lx, ly, hx, hy = (np.where(ok, v, 0) for v in (lx, ly, hx, hy))
+        corners = [self.owner[y * self.nx + x] for x, y in ((lx, ly), (hx, ly), (lx, hy), (hx, hy))]
+        same = ok & (corners[0] == corners[1]) & (corners[0] == corners[2]) & (corners[0] == corners[3])
+        return np.where(same, corners[0], -1)
+
+
+def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outlines) -> tuple[np.ndarray, np.ndarray]:
+    """Every (edge, t) where edge a->b meets an outline segment; both ends of a collinear overlap.
+
+    Runs of _EDGE_CHUNK consecutive edges are queried as one linestring (by bounding box: cheaper than
+    GEOS predicates), so GEOS builds and indexes ~16x fewer geometries; the edges whose boxes meet an
+    outline block's are then cut by a numpy segment test.
+    """
+    n_edges = len(a)
+    empty = np.zeros(0, dtype=int), np.zeros(0)
+    if n_edges == 0 or len(outlines.owner) == 0:
+        return empty
+    position = np.arange(n_edges) - np.maximum.accumulate(np.where(edge_first, np.arange(n_edges), 0))
+    chunk_of = np.cumsum(edge_first | (position % _EDGE_CHUNK == 0)) - 1
+    n_chunks = int(chunk_of[-1]) + 1
+    # Chunk c's vertices: the start of each of its edges, then the end of its last edge.
+    last = np.flatnonzero(np.concatenate([chunk_of[1:] != chunk_of[:-1], [True]]))
+    coords = np.empty((n_edges + n_chunks, 2))
+    coords[np.arange(n_edges) + chunk_of] = a
+    coords[last + np.arange(n_chunks) + 1] = b[last]
+    chunks = shapely.linestrings(coords, indices=np.repeat(np.arange(n_chunks), np.bincount(chunk_of) + 1))
+    hit_chunk, hit_outline = outlines.tree.query(chunks)
+    if len(hit_chunk) == 0:
+        return empty
+
+    # (edge, outline chunk) pairs for the edges of hit chunks whose boxes overlap the outline chunk's.
+    first_edge = np.concatenate([[0], last[:-1] + 1])
+    sizes = last[hit_chunk] - first_edge[hit_chunk] + 1
+    pair_outline = np.repeat(hit_outline, sizes)
+    pair_edge = _ranges(first_edge[hit_chunk], sizes)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    near = _overlap(lo[pair_edge], hi[pair_edge], outlines.box[pair_outline])
+    pair_edge, pair_outline = pair_edge[near], pair_outline[near]
+    # ... then (edge, segment block) pairs, likewise.
+    blocks = np.diff(outlines.block_start)[pair_outline]
+    pair_edge, pair_block = np.repeat(pair_edge, blocks), _ranges(outlines.block_start[pair_outline], blocks)
+    near = _overlap(lo[pair_edge], hi[pair_edge], outlines.block_box[pair_block])
+    pair_edge, pair_block = pair_edge[near], pair_block[near]
+
+    # Expand each pair to the block's segments, in batches of about _PAIR_BATCH segment pairs.
+    seg_count = outlines.block_size[pair_block]
+    batch_end = np.cumsum(seg_count)
+    edges_out, ts_out = [empty[0]], [empty[1]]
+    start = 0
+    while start < len(pair_edge):
+        stop = max(int(np.searchsorted(batch_end, batch_end[start] - seg_count[start] + _PAIR_BATCH)), start + 1)
+        counts = seg_count[start:stop]
+        edge = np.repeat(pair_edge[start:stop], counts)
+        seg = _ranges(outlines.block_seg[pair_block[start:stop]], counts)
+        edge, t = _segment_cuts(a[edge], b[edge], outlines.seg0[seg], outlines.seg1[seg], edge)
+        edges_out.append(edge)
+        ts_out.append(t)
+        start = stop
+    return np.concatenate(edges_out), np.concatenate(ts_out)
+
+
+def _ranges(start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """start[i], start[i] + 1, ..., start[i] + count[i] - 1 for every i, concatenated without a loop."""
+    return np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())
+
+
+def _overlap(lo: np.ndarray, hi: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Whether each (lo, hi) corner pair's box overlaps the (minx, miny, maxx, maxy) box."""
+    return (lo[:, 0] <= box[:, 2]) & (hi[:, 0] >= box[:, 0]) & (lo[:, 1] <= box[:, 3]) & (hi[:, 1] >= box[:, 1])
+
+
+def _segment_cuts(
+    a: np.ndarray, b: np.ndarray, q0: np.ndarray, q1: np.ndarray, edge: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parameters t along a->b where it meets q0->q1, with the edge index of each."""
+    r, s, qa = b - a, q1 - q0, q0 - a
+    denom = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+    qa_s = qa[:, 0] * s[:, 1] - qa[:, 1] * s[:, 0]
+    qa_r = qa[:, 0] * r[:, 1] - qa[:, 1] * r[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # near-parallel: inf, out of range
+        t, u = qa_s / denom, qa_r / denom
+    crossing = (denom != 0) & (t >= -_T_EPS) & (t <= 1 + _T_EPS) & (u >= -_T_EPS) & (u <= 1 + _T_EPS)
+    # Collinear segments meet along their overlap, if any: cut at both of its ends.
+    rr = np.maximum((r**2).sum(axis=1), 1e-30)
+    collinear = np.flatnonzero((denom == 0) & (qa_r == 0))
+    s0 = (qa[collinear] * r[collinear]).sum(axis=1) / rr[collinear]
+    s1 = s0 + (s[collinear] * r[collinear]).sum(axis=1) / rr[collinear]
+    lo, hi = np.maximum(np.minimum(s0, s1), 0.0), np.minimum(np.maximum(s0, s1), 1.0)
+    overlap = lo <= hi
+    return (
+        np.concatenate([edge[crossing], edge[collinear][overlap], edge[collinear][overlap]]),
+        np.clip(np.concatenate([t[crossing], lo[overlap], hi[overlap]]), 0.0, 1.0),
+    )
+
+
+def _empty_pieces(n_tracks: int) -> dict[str, np.ndarray]:
+    empty = np.zeros((0, 2))
+    return {
+        "p0": empty,
+        "p1": empty,
+        "mode": np.zeros(0, dtype=object),
+        "label": np.zeros(0, dtype=object),
+        "length_km": np.zeros(0),
+        "track_start": np.zeros(n_tracks + 1, dtype=int),
+    }
+
+
+def _outlines(boundaries: Boundaries) -> _Outlines:
+    """The chunked outlines of these boundaries, built once per Boundaries object."""
+    return boundaries.derived(_Outlines)
+
+
+def prepare(boundaries: Boundaries, edges: int) -> None:
+    """Build the indexes an analysis of about ``edges`` edges uses, so threads then share them.
+
+    Parameters
+    ----------
+    boundaries
+        The country polygons the analysis will use.
+    edges
+        About how many edges will be analysed at once (the grid is built only for many).
+    """
+    boundaries.polygon_tree  # noqa: B018 - built, and its polygons prepared
+    _outlines(boundaries)
+    if edges >= _GRID_MIN_EDGES and len(boundaries.codes):
+        _grid(boundaries)
+
+
+def _grid(boundaries: Boundaries) -> _Grid:
+    """The grid of these boundaries, built once per Boundaries object."""
+    return boundaries.derived(_grid_of)
+
+
+def _grid_of(boundaries: Boundaries) -> _Grid:
+    return _Grid(boundaries, _outlines(boundaries))
