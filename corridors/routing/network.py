@@ -118,7 +118,8 @@ class Network:
         """Each segment's countries from ``from`` to ``to``: its start place's, the analysed ones, its end place's.
 
         The end places count even where the analysis drops them: a border bridge of 2 km (Jolfa–Julfa)
-        is shorter than the tolerance, yet it does leave one country for the other."""
+        is shorter than the tolerance, yet it does leave one country for the other.
+        """
         ids = list(self.data.segments.index)
         tracks = [segments_track(self.data.segments, [(i, True)]) for i in ids]
         results = analyze_tracks(tracks, clip_to(self.boundaries, tracks), self.min_excursion_km)
