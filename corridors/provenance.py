@@ -299,7 +299,6 @@ def datapackage_text(documents: Mapping[str, Document]) -> str:
     str
         Indented JSON ending in a newline.
     """
-    """The Frictionless Data Package descriptor as JSON text (``datapackage.json``)."""
     return to_json(datapackage_descriptor(documents), ensure_ascii=False, indent=2) + "\n"
 
 
