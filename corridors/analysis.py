@@ -91,7 +91,13 @@ class RouteAnalysis:
         return len(self.line.crossings)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form ``corridors compare`` prints: the line's analysis, geometry quality and published figures."""
+        """The JSON form ``corridors compare`` prints: the line's analysis, geometry quality and published figures.
+
+        Returns
+        -------
+        dict
+            JSON-ready keys: id, name, layer, status, lengths, crossings, geometry quality, published figures.
+        """
         published = self.published or compare_with_published(self.id, self.length_km, {}, ())
         return (
             {"id": self.id, "name": self.name, "layer": self.layer, "status": self.status}
@@ -109,6 +115,18 @@ def route_track(data: Dataset, route_id: str) -> Track:
 
     Its :func:`route_steps` joined by :func:`corridors.tracks.segments_track`; parameters and errors
     are those of :func:`route_steps`.
+
+    Parameters
+    ----------
+    data
+        The loaded dataset.
+    route_id
+        Id of the route.
+
+    Returns
+    -------
+    Track
+        The route's coordinates in travel order, with a mode per edge.
     """
     return segments_track(data.segments, route_steps(data, route_id))
 
@@ -146,7 +164,20 @@ CLIP_STEP_DEG = 10.0
 
 
 def clip_to(boundaries: Boundaries, tracks: Iterable[Track]) -> Boundaries:
-    """The boundaries clipped to the tracks' extent, snapped outward (plus a margin): fewer, smaller polygons."""
+    """The boundaries clipped to the tracks' extent, snapped outward (plus a margin): fewer, smaller polygons.
+
+    Parameters
+    ----------
+    boundaries
+        The country polygons to clip.
+    tracks
+        The tracks whose extent is kept.
+
+    Returns
+    -------
+    Boundaries
+        The polygons inside the snapped extent.
+    """
     points = np.concatenate([p for t in tracks for p in t.parts])
     low = np.floor(points.min(axis=0) / CLIP_STEP_DEG) * CLIP_STEP_DEG
     high = np.ceil(points.max(axis=0) / CLIP_STEP_DEG) * CLIP_STEP_DEG
@@ -166,10 +197,30 @@ def analyze_routes(
     Each analysis carries the route's segments' geometry qualities and its published figures; with
     ``as_of``, its ``status`` is the one it had on that day (:func:`corridors.timeline.route_status_on`).
 
+    Parameters
+    ----------
+    data
+        The loaded dataset.
+    route_ids
+        Ids of the routes to analyse; None for every route.
+    boundaries
+        Country polygons to measure against; None for the default ones.
+    min_excursion_km
+        Shortest stretch inside a country that counts as a crossing.
+    as_of
+        Day whose status each route gets; None for its recorded status.
+
+    Returns
+    -------
+    list of RouteAnalysis
+        One per route, in the order of ``route_ids``.
+
     Raises
     ------
     UnknownFeature
         For an id that is not a route.
+    UsageError
+        For an id that is a feature of another kind.
     """
     ids = list(route_ids) if route_ids is not None else list(data.routes.index)
     for route_id in ids:
@@ -192,6 +243,20 @@ def analyze_tracks_cached(
     in the disk cache (:mod:`corridors.cache`) keyed by the tracks' coordinates and modes, the
     boundaries' content, the tolerance and the analysis code: a repeated ``compare`` of unchanged
     data then reads no boundaries at all.
+
+    Parameters
+    ----------
+    tracks
+        The lines to analyse.
+    boundaries
+        Country polygons; None for the default ones.
+    min_excursion_km
+        Shortest stretch inside a country that counts as a crossing.
+
+    Returns
+    -------
+    list of LineAnalysis
+        One per track, in order.
     """
 
     def compute() -> list[LineAnalysis]:
@@ -230,7 +295,18 @@ def _route_analysis(data: Dataset, route_id: str, result: LineAnalysis, as_of: d
 
 
 def crossing_points(analyses: Sequence[RouteAnalysis]) -> gpd.GeoDataFrame:
-    """Every border crossing as a point (where the route leaves the first country), in EPSG:4326."""
+    """Every border crossing as a point (where the route leaves the first country), in EPSG:4326.
+
+    Parameters
+    ----------
+    analyses
+        Analysed routes.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per crossing: route, sequence, from, to, lon, lat, at_km, by_sea and a point geometry.
+    """
     records = [
         {"route": a.id, "sequence": n, **c.to_dict()}
         for a in analyses

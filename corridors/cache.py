@@ -28,7 +28,13 @@ T = TypeVar("T")
 
 
 def cache_dir() -> Path | None:
-    """Where entries are kept, or None when caching is off."""
+    """Where entries are kept, or None when caching is off.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``$CORRIDORS_CACHE_DIR`` (None when set empty), else the user cache directory.
+    """
     configured = os.environ.get(CACHE_ENV)
     if configured is not None:
         return Path(configured) if configured else None
@@ -38,21 +44,62 @@ def cache_dir() -> Path | None:
 
 
 def file_fingerprint(path: str | Path) -> str:
-    """What identifies a file's content cheaply: its resolved path, size and modification time (ns)."""
+    """What identifies a file's content cheaply: its resolved path, size and modification time (ns).
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        ``path:size:mtime_ns``.
+    """
     resolved = Path(path).resolve()
     stat = resolved.stat()
     return f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def key(*parts: object) -> str:
-    """A cache key from the reprs of ``parts`` (and the cache version)."""
+    """A cache key from the reprs of ``parts`` (and the cache version).
+
+    Parameters
+    ----------
+    *parts
+        Whatever the entry depends on; their reprs must be stable.
+
+    Returns
+    -------
+    str
+        32 hex digits.
+    """
     return hashlib.sha256(repr((CACHE_VERSION, *parts)).encode()).hexdigest()[:32]
 
 
 def cached(
     kind: str, entry_key: str, compute: Callable[[], T], save: Callable[[T, Path], None], load: Callable[[Path], T]
 ) -> T:
-    """``load`` the entry ``kind/entry_key`` if present, else ``compute`` it and ``save`` it atomically."""
+    """``load`` the entry ``kind/entry_key`` if present, else ``compute`` it and ``save`` it atomically.
+
+    Parameters
+    ----------
+    kind
+        Subdirectory of the cache (``datasets``, ``analyses``...).
+    entry_key
+        The entry's key, from :func:`key`.
+    compute
+        Makes the value when there is no readable entry.
+    save
+        Writes a value to a path.
+    load
+        Reads a value back from a path.
+
+    Returns
+    -------
+    T
+        The loaded or computed value.
+    """
     directory = cache_dir()
     if directory is None:
         return compute()
@@ -79,7 +126,13 @@ def cached(
 
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A digest of this package's source, so entries made by other code are never read."""
+    """A digest of this package's source, so entries made by other code are never read.
+
+    Returns
+    -------
+    str
+        Hex SHA-256 of every ``.py`` file of the package.
+    """
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())
@@ -87,12 +140,31 @@ def code_digest() -> str:
 
 
 def save_pickle(value: object, path: Path) -> None:
-    """Write ``value`` as a pickle: entries live in the user's own cache directory, written by us."""
+    """Write ``value`` as a pickle: entries live in the user's own cache directory, written by us.
+
+    Parameters
+    ----------
+    value
+        The value to store.
+    path
+        Where to write it.
+    """
     with open(path, "wb") as stream:
         pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_pickle(path: Path) -> Any:
-    """Read a pickle :func:`save_pickle` wrote (of this cache only: never a file from elsewhere)."""
+    """Read a pickle :func:`save_pickle` wrote (of this cache only: never a file from elsewhere).
+
+    Parameters
+    ----------
+    path
+        A cache entry.
+
+    Returns
+    -------
+    Any
+        The stored value.
+    """
     with open(path, "rb") as stream:
         return pickle.load(stream)

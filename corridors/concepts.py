@@ -33,7 +33,13 @@ class Concept:
     succeeded_by: str | None = None
 
     def properties(self) -> dict[str, Any]:
-        """The properties ``corridors show`` lists."""
+        """The properties ``corridors show`` lists.
+
+        Returns
+        -------
+        dict
+            Description, lifetime, successor and aliases.
+        """
         return {
             "description": self.description,
             "valid_from": self.valid_from,
@@ -55,6 +61,16 @@ def load_concepts(path: Path) -> Concepts:
     """Read ``geo/concepts.toml``: ``[[concept]]`` tables and ``[[lifetime]]`` tables of layer features.
 
     A missing file means no concepts and no lifetimes.
+
+    Parameters
+    ----------
+    path
+        The concepts file.
+
+    Returns
+    -------
+    Concepts
+        The concepts by id and the lifetimes by feature id.
 
     Raises
     ------

@@ -48,7 +48,13 @@ class FeatureInfo:
     mentions: list[Mention] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form ``corridors show`` prints."""
+        """The JSON form ``corridors show`` prints.
+
+        Returns
+        -------
+        dict
+            JSON-ready id, name, layer, kind, properties, attributes and mentions.
+        """
         return {
             "id": self.id,
             "name": self.name,
@@ -129,13 +135,34 @@ class Dataset:
         return {"place": self.places, "segment": self.segments, "route": self.routes, "airport": self.airports}
 
     def citations_for(self, feature_id: str) -> list[Citation]:
-        """The cited attributes of one feature, in table order."""
+        """The cited attributes of one feature, in table order.
+
+        Parameters
+        ----------
+        feature_id
+            Id of the feature.
+
+        Returns
+        -------
+        list of Citation
+            Empty for a feature without cited attributes.
+        """
         return list(self._citations_by_feature.get(feature_id, ()))
 
     def citations_text(self, feature_id: str) -> str:
         """The feature's citations, one paragraph per quote.
 
         Each paragraph is ``according to <source>, <date>: “quote”``, then a line per value it supports.
+
+        Parameters
+        ----------
+        feature_id
+            Id of the feature.
+
+        Returns
+        -------
+        str
+            The paragraphs, empty when there are none.
         """
         return "\n".join(
             "\n".join([group.text, *(f"  {claim_label(c)}" for c in group.claims)])
@@ -174,7 +201,23 @@ class Dataset:
         return [i for frame in self.frames.values() for i in frame.index] + list(self.concepts.concepts)
 
     def kind_of(self, feature_id: str) -> str:
-        """The kind of a feature (``place``, ``segment``, ``route``, ``airport`` or ``concept``)."""
+        """The kind of a feature (``place``, ``segment``, ``route``, ``airport`` or ``concept``).
+
+        Parameters
+        ----------
+        feature_id
+            Id of the feature.
+
+        Returns
+        -------
+        str
+            The kind.
+
+        Raises
+        ------
+        UnknownFeature
+            If no layer or concept has the id.
+        """
         for kind, frame in self.frames.items():
             if feature_id in frame.index:
                 return kind
@@ -183,7 +226,18 @@ class Dataset:
         raise self.unknown(feature_id)
 
     def unknown(self, feature_id: str) -> UnknownFeature:
-        """The error for an id no layer holds, with up to three close ids as suggestions."""
+        """The error for an id no layer holds, with up to three close ids as suggestions.
+
+        Parameters
+        ----------
+        feature_id
+            The id not found.
+
+        Returns
+        -------
+        UnknownFeature
+            The error, for the caller to raise.
+        """
         ids = self.ids
         lowered = {i.lower(): i for i in ids}
         close = difflib.get_close_matches(feature_id.lower(), list(lowered), n=3, cutoff=0.6)
@@ -191,6 +245,16 @@ class Dataset:
 
     def feature(self, feature_id: str) -> FeatureInfo:
         """Look a feature up by id (any layer).
+
+        Parameters
+        ----------
+        feature_id
+            Id of a place, segment, route, airport or concept.
+
+        Returns
+        -------
+        FeatureInfo
+            Its name, layer, kind, properties, cited attributes and mentions.
 
         Raises
         ------
@@ -231,7 +295,23 @@ class Dataset:
         )
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
-        """The features of one layer: routes and segments of a corridor layer, or the airports."""
+        """The features of one layer: routes and segments of a corridor layer, or the airports.
+
+        Parameters
+        ----------
+        name
+            A layer of :data:`LAYERS`, or the places layer.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            The layer's features, indexed by id.
+
+        Raises
+        ------
+        UnknownLayer
+            If there is no such layer, with the closest names.
+        """
         if name == AIRPORTS_LAYER:
             return self.airports
         if name == PLACES_LAYER:
@@ -242,7 +322,13 @@ class Dataset:
         return gpd.GeoDataFrame(pd.concat(parts), geometry="geometry", crs=self.routes.crs)
 
     def summary(self) -> list[LayerSummary]:
-        """Counts per layer, for ``corridors layers``."""
+        """Counts per layer, for ``corridors layers``.
+
+        Returns
+        -------
+        list of LayerSummary
+            One per layer of :data:`LAYERS`, in order.
+        """
         mentions = self.mentions
         rows = []
         for name, title in LAYERS.items():
@@ -264,6 +350,16 @@ class Dataset:
 
 def check_layers(names: Iterable[str]) -> list[str]:
     """The layer names, deduplicated in order, each one of :data:`LAYERS`.
+
+    Parameters
+    ----------
+    names
+        Layer names, as the user gave them.
+
+    Returns
+    -------
+    list of str
+        The names, without repeats.
 
     Raises
     ------

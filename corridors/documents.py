@@ -22,7 +22,18 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\s*\n\s*")
 
 
 def fold_whitespace(text: str) -> str:
-    """Collapse every run of white space to one space, the only normalisation quotes get."""
+    """Collapse every run of white space to one space, the only normalisation quotes get.
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    str
+        The text, folded and stripped.
+    """
     return _WHITESPACE.sub(" ", text).strip()
 
 
@@ -54,7 +65,18 @@ class Document:
     parts: tuple[DocumentPart, ...] = ()
 
     def byline_at(self, offset: int) -> tuple[tuple[str, ...], str | None]:
-        """The authors and date of the text at ``offset``: its part's when the document has parts."""
+        """The authors and date of the text at ``offset``: its part's when the document has parts.
+
+        Parameters
+        ----------
+        offset
+            Character offset in the document's text.
+
+        Returns
+        -------
+        tuple
+            The authors and the date (None when undated).
+        """
         part = next((p for p in reversed(self.parts) if p.offset <= offset), None)
         return ((part.author,), part.date) if part else (self.authors, self.date)
 
@@ -70,12 +92,33 @@ class Document:
         return tuple(p for p in pieces if p)
 
     def contains(self, quote: str) -> bool:
-        """True when the quote appears verbatim, white space folded on both sides."""
+        """True when the quote appears verbatim, white space folded on both sides.
+
+        Parameters
+        ----------
+        quote
+            The text looked for.
+
+        Returns
+        -------
+        bool
+            Whether the document holds it.
+        """
         return fold_whitespace(quote) in self.folded
 
 
 def load_documents(root: Path | None = None) -> dict[str, Document]:
     """Read ``seeds/documents.toml`` and every document it lists, verifying each sha256.
+
+    Parameters
+    ----------
+    root
+        Data directory; defaults to :func:`corridors.paths.data_dir`.
+
+    Returns
+    -------
+    dict of str to Document
+        The documents by id, in listed order.
 
     Raises
     ------

@@ -7,13 +7,37 @@ EXCERPT_CHARS = 80
 
 
 def printable(value: object) -> str:
-    """Text safe for a terminal: control characters (newlines, escape sequences) shown escaped."""
+    """Text safe for a terminal: control characters (newlines, escape sequences) shown escaped.
+
+    Parameters
+    ----------
+    value
+        Anything; its ``str`` is used.
+
+    Returns
+    -------
+    str
+        The text, unchanged when already printable.
+    """
     text = str(value)
     return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
-    """At most ``limit`` characters of printable text, with ``...`` where it was cut."""
+    """At most ``limit`` characters of printable text, with ``...`` where it was cut.
+
+    Parameters
+    ----------
+    value
+        Anything; its ``str`` is used.
+    limit
+        Longest result, in characters.
+
+    Returns
+    -------
+    str
+        The printable, possibly shortened text.
+    """
     text = printable(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

@@ -52,6 +52,11 @@ def protect(*paths: str | os.PathLike[str] | None) -> None:
 
     Files are this run's inputs, directories a data directory's ``geo/`` and ``seeds/``. Paths that
     do not exist are ignored.
+
+    Parameters
+    ----------
+    *paths
+        Files or directories; None and ``-`` are skipped.
     """
     for path in paths:
         if path is None or str(path) == STDOUT:
@@ -66,7 +71,13 @@ def protect(*paths: str | os.PathLike[str] | None) -> None:
 
 
 def protect_data_dir(root: str | os.PathLike[str] | None = None) -> None:
-    """Protect ``geo/`` and ``seeds/`` of a data directory (default: :func:`corridors.paths.data_dir`)."""
+    """Protect ``geo/`` and ``seeds/`` of a data directory (default: :func:`corridors.paths.data_dir`).
+
+    Parameters
+    ----------
+    root
+        The data directory; None for the default one.
+    """
     from .paths import data_dir, geo_dir, seeds_dir
 
     base = data_dir(root)
@@ -87,7 +98,18 @@ def _refuse_protected(target: Path, real: Path, info: os.stat_result | None) -> 
 
 
 def is_stream(target: str | os.PathLike[str]) -> bool:
-    """Whether ``target`` is written in place as a stream: ``-``, a device, FIFO or socket, ``/dev/...``."""
+    """Whether ``target`` is written in place as a stream: ``-``, a device, FIFO or socket, ``/dev/...``.
+
+    Parameters
+    ----------
+    target
+        Output path, or ``-``.
+
+    Returns
+    -------
+    bool
+        True when it cannot be replaced by a rename.
+    """
     if str(target) == STDOUT:
         return True
     with contextlib.suppress(OSError):
@@ -102,6 +124,16 @@ def check_writable(target: str | os.PathLike[str]) -> Path:
     """Fail early, before any work, if ``target`` cannot or must not be written.
 
     Returns the path that will be written: the target itself, or the file a symlink points to.
+
+    Parameters
+    ----------
+    target
+        Output path, or ``-``.
+
+    Returns
+    -------
+    pathlib.Path
+        The path that will be written.
 
     Raises
     ------
@@ -148,6 +180,16 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     mode), or streamed into it when ``target`` is a device or FIFO. On any error, or SIGINT/SIGTERM,
     the temporary file is removed and ``target`` is left as it was.
 
+    Parameters
+    ----------
+    target
+        Output path, or a stream such as ``/dev/stdout``.
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary path to write to.
+
     Raises
     ------
     UsageError
@@ -186,6 +228,13 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 def write_text_atomic(target: str | os.PathLike[str], text: str) -> None:
     """Write text (UTF-8) to ``target`` safely: ``-`` is standard output, see :func:`atomic_path`.
 
+    Parameters
+    ----------
+    target
+        Output path, or ``-``.
+    text
+        The whole content.
+
     Raises
     ------
     UsageError, OutputError
@@ -200,7 +249,18 @@ def write_text_atomic(target: str | os.PathLike[str], text: str) -> None:
 
 
 def write_stdout(text: str) -> None:
-    """Write text to standard output and flush, so a failed write (closed, full) surfaces here."""
+    """Write text to standard output and flush, so a failed write (closed, full) surfaces here.
+
+    Parameters
+    ----------
+    text
+        The text to print.
+
+    Raises
+    ------
+    OutputError
+        If standard output is closed.
+    """
     import sys
 
     stream = sys.stdout
@@ -212,6 +272,18 @@ def write_stdout(text: str) -> None:
 
 def to_json(value: Any, **options: Any) -> str:
     """``json.dumps`` that refuses NaN and infinities: every JSON the package writes goes through here.
+
+    Parameters
+    ----------
+    value
+        JSON-serialisable data.
+    **options
+        Passed to ``json.dumps`` (``indent``, ``ensure_ascii``...).
+
+    Returns
+    -------
+    str
+        The JSON text.
 
     Raises
     ------

@@ -64,6 +64,11 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
     root
         Directory holding ``seeds/`` and ``geo/``; defaults to :func:`corridors.paths.data_dir`.
 
+    Returns
+    -------
+    Dataset
+        The validated layers, documents, citations and concepts.
+
     Raises
     ------
     InvalidData

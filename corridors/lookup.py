@@ -30,7 +30,20 @@ class Entry:
 
 
 def entries(data: Dataset, kinds: Sequence[str] = KINDS) -> list[Entry]:
-    """Every feature of the given kinds, in :data:`KINDS` order then in layer order."""
+    """Every feature of the given kinds, in :data:`KINDS` order then in layer order.
+
+    Parameters
+    ----------
+    data
+        The loaded dataset.
+    kinds
+        Kinds to include (``route``, ``segment``, ``place``, ``airport``, ``concept``).
+
+    Returns
+    -------
+    list of Entry
+        Id, kind, name, group and aliases of each feature.
+    """
     found: list[Entry] = []
     for kind in KINDS:
         if kind not in kinds:
@@ -53,6 +66,20 @@ def resolve_feature(data: Dataset, text: str, kinds: Sequence[str] = KINDS) -> s
     An id wins, then an exact name or alias (ignoring case), then one matched with diacritics folded.
     Among kinds, the first in :data:`KINDS` order with a match wins, so a route's name gives the route
     rather than its only segment of the same name.
+
+    Parameters
+    ----------
+    data
+        The loaded dataset.
+    text
+        An id, name or alias, as the user typed it.
+    kinds
+        Kinds of feature it may name.
+
+    Returns
+    -------
+    str
+        The feature's id.
 
     Raises
     ------

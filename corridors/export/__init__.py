@@ -128,6 +128,13 @@ def export(
 def check_target(fmt: str, target: str | Path) -> None:
     """Fail early on a format and target that cannot go together.
 
+    Parameters
+    ----------
+    fmt
+        The format name, one of :data:`FORMATS`.
+    target
+        The file to write, or ``"-"`` for standard output.
+
     Raises
     ------
     UsageError
@@ -148,6 +155,20 @@ def check_target(fmt: str, target: str | Path) -> None:
 def write(tables: ExportTables, fmt: str, target: str | Path) -> Path | None:
     """Write the tables in one of :data:`FORMATS`; None when GeoJSON went to standard output.
 
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+    fmt
+        The format name, one of :data:`FORMATS`.
+    target
+        The file to write, or ``"-"`` for standard output (GeoJSON only).
+
+    Returns
+    -------
+    Path or None
+        The file written, or ``None`` for standard output.
+
     Raises
     ------
     UsageError
@@ -166,6 +187,18 @@ def write_geojson(tables: ExportTables, target: str | Path) -> Path | None:
 
     Each feature has its own table's properties, and ``kind`` says which table that is; the target
     ``"-"`` is standard output.
+
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+    target
+        The file to write, or ``"-"`` for standard output.
+
+    Returns
+    -------
+    Path or None
+        The file written, or ``None`` for standard output.
     """
     text = frames_text(tables.layers.values())
     write_text_atomic(target, text)
@@ -177,6 +210,18 @@ def write_fgb(tables: ExportTables, target: str | Path) -> Path:
 
     Points become MultiPoint and lines MultiLineString, so the file holds exactly two geometry types
     (QGIS offers them as two sublayers); it has a spatial index, so features come back in index order.
+
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+    target
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
 
     Raises
     ------
@@ -201,6 +246,23 @@ def write_parquet(tables: ExportTables, target: str | Path) -> Path:
     """One GeoParquet 1.x file with every feature (``kind`` column); its CRS is stored as PROJJSON.
 
     The file's key-value metadata also holds ``title`` and ``description`` (:data:`DATASET_TITLE`).
+
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+    target
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    OutputError
+        If the file read back holds another number of features.
     """
     frame = tables.combined()
     with atomic_path(target) as temporary:
@@ -216,7 +278,20 @@ def write_parquet(tables: ExportTables, target: str | Path) -> Path:
 
 
 def write_annotations(tables: ExportTables, target: str | Path) -> Path:
-    """The citations as W3C Web Annotations, one JSON-LD AnnotationCollection (see :mod:`corridors.provenance`)."""
+    """The citations as W3C Web Annotations, one JSON-LD AnnotationCollection (see :mod:`corridors.provenance`).
+
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+    target
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     from ..provenance import annotations_text
 
     write_text_atomic(target, annotations_text(tables.claims, tables.documents))

@@ -18,7 +18,20 @@ _GPKG_VERSION = {"VERSION": "1.2"}
 
 
 def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
-    """A GeoPackage: a table per kind, the citations table, and a default QGIS style per layer."""
+    """A GeoPackage: a table per kind, the citations table, and a default QGIS style per layer.
+
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+    target
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     with atomic_path(target) as temporary:
         for name, frame in tables.layers.items():
             pyogrio.write_dataframe(
@@ -43,5 +56,15 @@ def write_gpkg(tables: ExportTables, target: str | Path) -> Path:
 
 
 def add_qgis_extras(path: Path, tables: ExportTables, file_name: str) -> None:
-    """Countries, styles (QML and SLD), citation relations and the QGIS project: see :mod:`corridors.export.qgis`."""
+    """Countries, styles (QML and SLD), citation relations and the QGIS project: see :mod:`corridors.export.qgis`.
+
+    Parameters
+    ----------
+    path
+        The GeoPackage being written (the temporary file).
+    tables
+        The tables to write (see :func:`export_tables`).
+    file_name
+        The name the file will have, for the QGIS project's paths.
+    """
     add_to_geopackage(path, tables, file_name)

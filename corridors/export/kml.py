@@ -55,13 +55,37 @@ _NOT_DATA = {"name", "citations_text", "geometry", "source"}
 
 
 def write_kml(tables: ExportTables, target: str | Path) -> Path:
-    """Write the tables as one KML 2.2 document for Google Earth (see the module docstring)."""
+    """Write the tables as one KML 2.2 document for Google Earth (see the module docstring).
+
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+    target
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     write_text_atomic(target, kml_text(tables))
     return Path(target)
 
 
 def kml_text(tables: ExportTables) -> str:
-    """The KML document as text."""
+    """The KML document as text.
+
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+
+    Returns
+    -------
+    str
+        The KML document.
+    """
     ET.register_namespace("", KML_NAMESPACE)
     kml = _element("kml")
     document = _sub(kml, "Document", id="corridors")

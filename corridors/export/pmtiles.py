@@ -27,6 +27,18 @@ MIN_ZOOM, MAX_ZOOM = 0, 8
 def write_pmtiles(tables: ExportTables, target: str | Path) -> Path:
     """Write every feature as vector tiles to ``target`` (a ``.pmtiles`` file).
 
+    Parameters
+    ----------
+    tables
+        The tables to write (see :func:`export_tables`).
+    target
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+
     Raises
     ------
     UsageError

@@ -61,7 +61,13 @@ class ExportTables:
         return {name: frame for name, frame in tables.items() if len(frame)}
 
     def combined(self) -> gpd.GeoDataFrame:
-        """Every feature in one frame, for the single-layer formats; ``kind`` tells them apart."""
+        """Every feature in one frame, for the single-layer formats; ``kind`` tells them apart.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            The features of every table, in EPSG:4326.
+        """
         frame = pd.concat(list(self.layers.values()), ignore_index=True)
         return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
@@ -91,6 +97,24 @@ def export_tables(
     A corridor layer brings its routes and segments (and the segments its routes are made of, from
     any layer); ``airports`` brings the airports; the places are those the segments start or end at
     and the airports serve. Without ``layers``, everything is exported.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    layers
+        Layer names to export (corridor layers and ``airports``); ``None`` for all.
+    boundaries
+        Country polygons for the analysis (default: Natural Earth).
+    min_excursion_km
+        Tolerance for generalised borders (see :mod:`corridors.crossings`); 0 keeps every sliver.
+    factors
+        The cited factors of the route estimates (default: ``geo/factors.csv``).
+
+    Returns
+    -------
+    ExportTables
+        The tables, ready for any writer.
 
     Raises
     ------

@@ -126,6 +126,11 @@ def corridor_map(
         The cited factors of the estimates in the route popups (default: ``geo/factors.csv``), taken
         as of ``as_of`` or today.
 
+    Returns
+    -------
+    folium.Map
+        The map, ready for :func:`save_map`.
+
     Raises
     ------
     UsageError
@@ -169,6 +174,28 @@ def map_payload(
     """Everything the page draws, as JSON-ready data: features with their popups and the inputs of the
     status rule, the basemap and its labels, styles, legend, frame and tile layers. ``estimates``, one
     per route, add their block to the route popups.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    chosen
+        The routes, segments and airports shown.
+    route_analyses
+        The analyses of the chosen routes.
+    boundaries
+        Country polygons for the basemap.
+    offline
+        Whether the page draws no tiles (none are offered).
+    title, subtitle
+        The map's title and subtitle.
+    estimates
+        One per route, for the route popups; none by default.
+
+    Returns
+    -------
+    dict
+        The JSON-ready payload the page script reads.
     """
     names = basemap.natural_earth_names()
     content = _content_bounds(data, chosen)
@@ -239,6 +266,18 @@ def save_map(fmap: folium.Map, path: str | os.PathLike[str]) -> int:
     A path ending in ``.png`` gets a picture of the page rendered by headless Chromium
     (:func:`corridors.maps.png.render_png`); any other, the HTML.
 
+    Parameters
+    ----------
+    fmap
+        The map to write.
+    path
+        Where to write it; ``.png`` for a picture, anything else for HTML.
+
+    Returns
+    -------
+    int
+        The size of the written file in bytes.
+
     Raises
     ------
     UsageError
@@ -265,6 +304,19 @@ def write_maps(
 
     The folder is created if needed; each file is written atomically. Returns each path with its
     size in bytes.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    folder
+        The folder to write into.
+    offline
+        Whether the maps open with no network (see :func:`corridor_map`).
+    analyses
+        Route analyses already computed, shared between the maps.
+    factors
+        The cited factors of the estimates (default: ``geo/factors.csv``).
 
     Raises
     ------

@@ -107,14 +107,26 @@ class Label:
         return self.others
 
     def to_dict(self) -> dict[str, Any]:
-        """The label as the page's script reads it."""
+        """The label as the page's script reads it.
+
+        Returns
+        -------
+        dict
+            The label's JSON-ready fields.
+        """
         return {"text": self.text, "kind": self.kind, "lat": round(self.lat, 4), "lon": round(self.lon, 4),
                 "anchor": self.anchor, "minZoom": self.min_zoom}
 
 
 @lru_cache(maxsize=1)
 def natural_earth_names() -> dict[str, str]:
-    """English country names by Natural Earth's ADM0_A3 code, from the pip-installed file."""
+    """English country names by Natural Earth's ADM0_A3 code, from the pip-installed file.
+
+    Returns
+    -------
+    dict
+        Country name by ADM0_A3 code.
+    """
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
     with importlib.resources.as_file(path) as local:
         frame = pyogrio.read_dataframe(local, columns=[NATURAL_EARTH_ISO_FIELD, "NAME_EN"], read_geometry=False)
@@ -125,6 +137,16 @@ def detail_region(data: Dataset) -> Bounds | None:
     """Where countries keep more detail: the region of the OpenStreetMap extract (the South Caucasus)
     when the data have places there, so the cut between the levels of detail is the seam between
     the sources.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+
+    Returns
+    -------
+    Bounds or None
+        The extract's region, or ``None`` when no place lies in it.
     """
     places = data.places[data.places["country"].isin(DETAIL_COUNTRIES)]
     if places.empty:
@@ -162,6 +184,15 @@ def simplified_countries(boundaries: Boundaries, clip: Bounds, detail: Bounds | 
     two sources, so each source is simplified on its own. A country's pieces (both sides, both
     sources) are then merged into one shape, so no seam is drawn.
 
+    Parameters
+    ----------
+    boundaries
+        The country polygons to simplify.
+    clip
+        The box the map draws; countries outside it are dropped.
+    detail
+        The box kept finer, or ``None`` for one coarse level.
+
     Returns
     -------
     codes, polygons
@@ -196,6 +227,20 @@ def cached_simplified_countries(
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`simplified_countries`, kept in the disk cache (:mod:`corridors.cache`) keyed by the
     boundaries' content, both boxes and the code: the slowest part of a map that data do not change.
+
+    Parameters
+    ----------
+    boundaries
+        The country polygons to simplify.
+    clip
+        The box the map draws.
+    detail
+        The box kept finer, or ``None``.
+
+    Returns
+    -------
+    codes, polygons
+        As :func:`simplified_countries`.
     """
     if boundaries.content_key is None:
         return simplified_countries(boundaries, clip, detail)
@@ -210,6 +255,20 @@ def countries_geojson(codes: np.ndarray, polygons: np.ndarray, names: Mapping[st
 
     Rounding may make a shape invalid where two vertices meet; drawing does not mind, so only the
     output is rounded.
+
+    Parameters
+    ----------
+    codes
+        ISO3 code of each country.
+    polygons
+        Its shape, in the same order.
+    names
+        Country names by code (default: Natural Earth's).
+
+    Returns
+    -------
+    dict
+        The GeoJSON FeatureCollection.
     """
     return {
         "type": "FeatureCollection",
@@ -288,6 +347,24 @@ def country_labels(
     (the map's content plus a margin) are named only when their country has no part inside. Within
     ``detail`` each country is named again where it lies there, so a Caucasus view names its
     neighbours too (Russia's name at its pole of inaccessibility lies far away).
+
+    Parameters
+    ----------
+    codes
+        ISO3 code of each country.
+    polygons
+        Its shape, in the same order.
+    names
+        Country names by code (default: Natural Earth's).
+    view
+        The map's content plus a margin.
+    detail
+        The region where countries are named again, or ``None``.
+
+    Returns
+    -------
+    list of Label
+        The labels, each with the zoom it shows from.
     """
     labels = []
     area_box = shapely.box(*view)
@@ -311,7 +388,22 @@ def country_labels(
 
 
 def sea_labels(codes: np.ndarray, polygons: np.ndarray, clip: Bounds) -> list[Label]:
-    """The names of the seas in :data:`SEAS` whose water is on the map, at its pole of inaccessibility."""
+    """The names of the seas in :data:`SEAS` whose water is on the map, at its pole of inaccessibility.
+
+    Parameters
+    ----------
+    codes
+        ISO3 code of each country.
+    polygons
+        Its shape, in the same order (the land the seas are not).
+    clip
+        The box the map draws.
+
+    Returns
+    -------
+    list of Label
+        One label per sea on the map.
+    """
     water = shapely.difference(shapely.box(*clip), shapely.coverage_union_all(polygons))
     if shapely.is_empty(water):
         return []
@@ -349,7 +441,20 @@ def sea_labels(codes: np.ndarray, polygons: np.ndarray, clip: Bounds) -> list[La
 
 
 def place_labels(data: Dataset, clip: Bounds) -> list[Label]:
-    """The data's places inside ``clip``, most important first: by type, then by the lines that end there."""
+    """The data's places inside ``clip``, most important first: by type, then by the lines that end there.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    clip
+        The box the map draws.
+
+    Returns
+    -------
+    list of Label
+        The labels, most important first.
+    """
     ends: dict[str, int] = {}
     for column in ("from", "to"):
         for place in data.segments[column]:
@@ -433,6 +538,18 @@ def label_zooms(labels: Sequence[Label], obstacles: Sequence[tuple[float, float,
     positions (``alternatives``) takes the first that fits. ``obstacles`` are markers no label may
     cover: (lon, lat, width px, height px), centred. Labels that never fit get the greatest zoom of
     :data:`LABEL_ZOOMS` plus one: they never show.
+
+    Parameters
+    ----------
+    labels
+        The labels, most important first.
+    obstacles
+        Markers no label may cover.
+
+    Returns
+    -------
+    list of Label
+        The labels, each with its first zoom (and position) that fits.
     """
     pending = list(labels)
     shown: list[Label] = []
@@ -466,6 +583,11 @@ def label_zooms(labels: Sequence[Label], obstacles: Sequence[tuple[float, float,
 def tile_layers() -> list[dict[str, Any]]:
     """The online tile layers offered: name, URL template, attribution (HTML), maximum zoom, subdomains, and
     whether it serves pages opened from a file (the page picks the first that does, then, served, the first).
+
+    Returns
+    -------
+    list of dict
+        One entry per tile layer, in order of preference.
     """
     layers = []
     for name, provider, from_file in TILE_PROVIDERS:

@@ -32,7 +32,18 @@ def _leaflet_file(name: str) -> bytes:
 
 
 def static_file(name: str) -> str:
-    """One of our page files (``corridors.js``, ``corridors.css``), from the installed package."""
+    """One of our page files (``corridors.js``, ``corridors.css``), from the installed package.
+
+    Parameters
+    ----------
+    name
+        The file's name in ``corridors/maps/static``.
+
+    Returns
+    -------
+    str
+        The file's text.
+    """
     return (importlib.resources.files(__package__) / "static" / name).read_text(encoding="utf-8")
 
 
@@ -50,7 +61,15 @@ def _inline_leaflet() -> str:
 
 
 def use_leaflet(fmap: folium.Map, offline: bool) -> None:
-    """Load Leaflet inline (offline) or from the CDN, and set the referrer policy tile servers accept."""
+    """Load Leaflet inline (offline) or from the CDN, and set the referrer policy tile servers accept.
+
+    Parameters
+    ----------
+    fmap
+        The map whose page loads Leaflet.
+    offline
+        Whether to inline Leaflet rather than load it from the CDN.
+    """
     root = fmap.get_root()
     root.header.add_child(Element(f'<meta name="referrer" content="{REFERRER_POLICY}">'), name="referrer")
     if offline:

@@ -35,6 +35,18 @@ def render_png(page_html: str, viewport: dict[str, int] | None = None) -> bytes:
 
     The page is opened from a temporary file with every request refused: give it an offline map.
 
+    Parameters
+    ----------
+    page_html
+        The page to draw (an offline map).
+    viewport
+        Width and height of the window in pixels (default: :data:`VIEWPORT`).
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+
     Raises
     ------
     UsageError

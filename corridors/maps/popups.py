@@ -65,12 +65,40 @@ def _header(name: str, what: str) -> str:
 
 
 def country_name(code: str, names: Mapping[str, str]) -> str:
-    """A country's name (``sea`` is "at sea"), its code when the names do not know it (plain text)."""
+    """A country's name (``sea`` is "at sea"), its code when the names do not know it (plain text).
+
+    Parameters
+    ----------
+    code
+        ISO3 code, or ``sea``.
+    names
+        Country names by code (default: Natural Earth's).
+
+    Returns
+    -------
+    str
+        The name, in plain text.
+    """
     return "at sea" if code == "sea" else names.get(code, code)
 
 
 def status_text(status: str, opened: Any, closed: Any) -> str:
-    """``operational, opened 2017-10-30`` / ``historical, opened 1992, closed 2023-04-23`` (plain text)."""
+    """``operational, opened 2017-10-30`` / ``historical, opened 1992, closed 2023-04-23`` (plain text).
+
+    Parameters
+    ----------
+    status
+        The status (``operational``, ``historical``, ...).
+    opened
+        The opening date or year, if known.
+    closed
+        The closing date or year, if any.
+
+    Returns
+    -------
+    str
+        The status with its dates, in plain text.
+    """
     parts = [str(status).replace("_", " ")]
     if _given(opened):
         parts.append(f"{'opening' if status in NOT_BUILT else 'opened'} {opened}")
@@ -84,6 +112,20 @@ def status_of(row: pd.Series, as_of: dt.date | None = None, status_then: str | N
 
     ``status_then`` is the status on ``as_of`` when the caller knows better than the row alone (a
     route, whose segments count too); by default :func:`corridors.timeline.status_on` of the row.
+
+    Parameters
+    ----------
+    row
+        The route or segment row.
+    as_of
+        The day to give the status on, or ``None`` for the row's own.
+    status_then
+        The status on ``as_of`` when the caller knows it.
+
+    Returns
+    -------
+    str
+        The status with its dates, in plain text.
     """
     text = status_text(row["status"], row["opened"], row["closed"])
     if as_of is None:
@@ -99,12 +141,36 @@ def _status_cell(feature_id: str, row: pd.Series, as_of: dt.date | None, then: s
 
 
 def quality_text(quality: str) -> str:
-    """``schematic: drawn through its known towns only`` (plain text)."""
+    """``schematic: drawn through its known towns only`` (plain text).
+
+    Parameters
+    ----------
+    quality
+        The geometry quality (``schematic``, ...).
+
+    Returns
+    -------
+    str
+        The quality and what it means, in plain text.
+    """
     return f"{quality}: {GEOMETRY_QUALITY_MEANINGS[quality]}"
 
 
 def nearest_place(data: Dataset, lon: float, lat: float) -> tuple[str, float] | None:
-    """The name of the place nearest a point and its distance in km (geodesic), if within NEAREST_PLACE_MAX_KM."""
+    """The name of the place nearest a point and its distance in km (geodesic), if within NEAREST_PLACE_MAX_KM.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    lon, lat
+        The point, in degrees.
+
+    Returns
+    -------
+    tuple or None
+        ``(name, km)``, or ``None`` when no place is near enough.
+    """
     if data.places.empty:
         return None
     xy = shapely.get_coordinates(data.places.geometry.to_numpy())
@@ -115,7 +181,22 @@ def nearest_place(data: Dataset, lon: float, lat: float) -> tuple[str, float] | 
 
 
 def crossing_text(data: Dataset, crossing: Crossing, names: Mapping[str, str]) -> str:
-    """``Azerbaijan → Georgia at km 512.3, 4 km from Böyük Kəsik`` (HTML, escaped)."""
+    """``Azerbaijan → Georgia at km 512.3, 4 km from Böyük Kəsik`` (HTML, escaped).
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    crossing
+        The border crossing.
+    names
+        Country names by code (default: Natural Earth's).
+
+    Returns
+    -------
+    str
+        The crossing in words, as escaped HTML.
+    """
     text = (
         f"{_e(country_name(crossing.origin, names))} → {_e(country_name(crossing.destination, names))}"
         f" at km {crossing.at_km:,.1f}"
@@ -153,7 +234,20 @@ def _line_summary(
 
 
 def published_html(analysis: RouteAnalysis, names: Mapping[str, str] | None = None) -> str:
-    """The published length beside ours, with its source linked (escaped); empty when none is published."""
+    """The published length beside ours, with its source linked (escaped); empty when none is published.
+
+    Parameters
+    ----------
+    analysis
+        The route's analysis.
+    names
+        Country names by code (default: Natural Earth's).
+
+    Returns
+    -------
+    str
+        Escaped HTML, or ``""``.
+    """
     figures = analysis.to_dict()
     source = figures["published_source"]
     if source is None:
@@ -174,6 +268,18 @@ def published_html(analysis: RouteAnalysis, names: Mapping[str, str] | None = No
 def citations_html(data: Dataset, feature_id: str) -> str:
     """The cited attributes, one folded block per quote (:func:`corridors.attributes.grouped_by_quote`):
     the values it supports ``— according to <source>, <date>``, unfolding to the quote (escaped).
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    feature_id
+        The route, segment or airport id.
+
+    Returns
+    -------
+    str
+        Escaped HTML, one block per quote.
     """
     citations = data.citations_for(feature_id)
     if not citations:
@@ -193,7 +299,20 @@ def citations_html(data: Dataset, feature_id: str) -> str:
 
 
 def estimates_html(found: Estimate, crossings: int) -> str:
-    """The estimates block of a route popup: days, customs borders, transshipments, CO₂, missing factors."""
+    """The estimates block of a route popup: days, customs borders, transshipments, CO₂, missing factors.
+
+    Parameters
+    ----------
+    found
+        The route's estimate.
+    crossings
+        The number of border crossings of the route.
+
+    Returns
+    -------
+    str
+        Escaped HTML.
+    """
 
     def span(value: Any, unit: str, digits: int) -> str:
         if value is None:
@@ -223,6 +342,26 @@ def route_popup(
     """Popup HTML of a route: summary (status on ``as_of`` when given, lengths, published length, geometry
     quality, km per country, crossings), the estimates (``found``), then the legs folded, then the
     citations grouped by quote.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    route_id
+        The route's id.
+    analysis
+        The route's analysis.
+    as_of
+        The day of the map, or ``None``.
+    found
+        The route's estimate, or ``None`` for no estimates block.
+    names
+        Country names by code (default: Natural Earth's).
+
+    Returns
+    -------
+    str
+        Escaped HTML.
     """
     names = names or {}
     row = data.routes.loc[route_id]
@@ -258,6 +397,26 @@ def segment_popup(
     """Popup HTML of a segment: status (on ``as_of`` when given), mode, geometry quality, ends, geodesic
     length, km per country and crossings (with ``line``, its analysis; ``passages``, the crossings of the
     routes through it, when a route uses it), then the citations.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    segment_id
+        The segment's id.
+    as_of
+        The day of the map, or ``None``.
+    line
+        The segment's analysis, or ``None`` for no lengths per country.
+    names
+        Country names by code (default: Natural Earth's).
+    passages
+        ``(route id, crossing)`` of the routes crossing a border on it.
+
+    Returns
+    -------
+    str
+        Escaped HTML.
     """
     names = names or {}
     row = data.segments.loc[segment_id]
@@ -278,7 +437,22 @@ def segment_popup(
 
 
 def airport_popup(data: Dataset, airport_id: str, names: Mapping[str, str] | None = None) -> str:
-    """Popup HTML of an airport: codes, country, the place it serves, its opening with the source, citations."""
+    """Popup HTML of an airport: codes, country, the place it serves, its opening with the source, citations.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    airport_id
+        The airport's id.
+    names
+        Country names by code (default: Natural Earth's).
+
+    Returns
+    -------
+    str
+        Escaped HTML.
+    """
     row = data.airports.loc[airport_id]
     serves = row.get("serves")
     opened = row.get("opened")
@@ -292,7 +466,22 @@ def airport_popup(data: Dataset, airport_id: str, names: Mapping[str, str] | Non
 
 
 def crossing_popup(data: Dataset, site: CrossingSite, names: Mapping[str, str] | None = None) -> str:
-    """Popup HTML of a border crossing: each route or segment passing there, with its direction and km."""
+    """Popup HTML of a border crossing: each route or segment passing there, with its direction and km.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    site
+        The crossing site and what passes there.
+    names
+        Country names by code (default: Natural Earth's).
+
+    Returns
+    -------
+    str
+        Escaped HTML.
+    """
     names = names or {}
     passages = "".join(f"<li>{_e(name)}: {crossing_text(data, c, names)}</li>" for name, c in site.passages)
     countries = " – ".join(country_name(c, names) for c in site.countries)

@@ -28,7 +28,18 @@ def _svg_line(strokes: Sequence[dict[str, Any]], width: int = 40) -> str:
 
 
 def leaflet_stroke(stroke: dict[str, Any]) -> dict[str, Any]:
-    """A stroke as Leaflet path options, every option given so restyling resets what the last style set."""
+    """A stroke as Leaflet path options, every option given so restyling resets what the last style set.
+
+    Parameters
+    ----------
+    stroke
+        A stroke from the style vocabulary.
+
+    Returns
+    -------
+    dict
+        Leaflet path options.
+    """
     return {
         "color": stroke["color"],
         "weight": stroke["weight"],
@@ -41,6 +52,16 @@ def leaflet_stroke(stroke: dict[str, Any]) -> dict[str, Any]:
 def style_tables(modes: Sequence[str]) -> dict[str, Any]:
     """Every stroke the page may draw, by mode and status, as Leaflet options; a ``None`` colour is the
     feature's layer colour, filled in by the page.
+
+    Parameters
+    ----------
+    modes
+        The modes to give strokes for.
+
+    Returns
+    -------
+    dict
+        Leaflet options by mode, then status.
     """
     return {
         "segment": {
@@ -52,7 +73,20 @@ def style_tables(modes: Sequence[str]) -> dict[str, Any]:
 
 
 def possible_statuses(data: Dataset, chosen: Selection) -> set[str]:
-    """The statuses the shown lines have on the map's day or on any day the time slider reaches."""
+    """The statuses the shown lines have on the map's day or on any day the time slider reaches.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    chosen
+        What the map shows.
+
+    Returns
+    -------
+    set of str
+        The statuses.
+    """
     statuses = set()
     for kind, ids in (("segment", list(chosen.segments)), ("route", chosen.routes)):
         frame = data.segments if kind == "segment" else data.routes
@@ -68,7 +102,22 @@ def possible_statuses(data: Dataset, chosen: Selection) -> set[str]:
 
 
 def legend_html(data: Dataset, chosen: Selection, crossings: bool) -> str:
-    """The legend of what the map shows: line symbols by mode and status, route bands, layer colours, markers."""
+    """The legend of what the map shows: line symbols by mode and status, route bands, layer colours, markers.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+    chosen
+        What the map shows.
+    crossings
+        Whether the map marks border crossings.
+
+    Returns
+    -------
+    str
+        The legend as HTML.
+    """
     modes = set(data.segments.loc[list(chosen.segments), "mode"])
     statuses = possible_statuses(data, chosen)
     rows = [

@@ -14,6 +14,22 @@ def explain(network: Network, stops: Sequence[str], constraints: Constraints, re
 
     ``rejected`` counts the paths whose segments each avoid the avoided countries but which, analysed
     as a whole, still enter one of them.
+
+    Parameters
+    ----------
+    network
+        The network searched.
+    stops
+        Origin, via places and destination, as place ids.
+    constraints
+        The constraints of the search.
+    rejected
+        Paths dropped because, analysed whole, they enter an avoided country.
+
+    Returns
+    -------
+    str
+        The explanation, one line.
     """
     names = network.places.names
     request = f"no route from {names[stops[0]]} to {names[stops[-1]]}"

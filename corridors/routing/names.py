@@ -40,6 +40,16 @@ def normalize_name(text: str) -> str:
     """Fold a place name for matching: no case, no diacritics, dashes and spaces unified.
 
     ``"Laçın"``, ``"LACIN"`` and ``"lacin"`` all give ``"lacin"``; ``"Naxçıvan"`` gives ``"naxcivan"``.
+
+    Parameters
+    ----------
+    text
+        A place name.
+
+    Returns
+    -------
+    str
+        The folded name.
     """
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD).casefold()
@@ -56,7 +66,18 @@ class PlaceIndex:
 
     @classmethod
     def of(cls, data: Dataset) -> PlaceIndex:
-        """Index every place of the dataset by id, name and aliases."""
+        """Index every place of the dataset by id, name and aliases.
+
+        Parameters
+        ----------
+        data
+            The dataset.
+
+        Returns
+        -------
+        PlaceIndex
+            The index.
+        """
         exact: dict[str, set[str]] = {}
         folded: dict[str, set[str]] = {}
         names: dict[str, str] = {}
@@ -73,6 +94,16 @@ class PlaceIndex:
 
         An exact match (ignoring case) wins over one that needs diacritics folded, so ``Astara``
         (an alias of the Azerbaijani town) is not confused with ``Āstārā`` (the Iranian one).
+
+        Parameters
+        ----------
+        text
+            A place id, name or alias.
+
+        Returns
+        -------
+        str
+            The place id.
 
         Raises
         ------

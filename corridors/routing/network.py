@@ -46,7 +46,18 @@ class Constraints:
     via: tuple[str, ...] = ()
 
     def describe(self, names: dict[str, str] | None = None) -> str:
-        """The constraints in words: ``avoiding ARM, IRN by rail as of 2025-01-01 via Julfa``."""
+        """The constraints in words: ``avoiding ARM, IRN by rail as of 2025-01-01 via Julfa``.
+
+        Parameters
+        ----------
+        names
+            Country names by code, or ``None`` to keep the codes.
+
+        Returns
+        -------
+        str
+            The constraints in words; empty when there are none.
+        """
         words = []
         if self.avoid:
             words.append("avoiding " + ", ".join(self.avoid))
@@ -132,13 +143,34 @@ class Network:
     # ----------------------------------------------------------------- places
 
     def place(self, text: str) -> str:
-        """The place id named by ``text`` (see :meth:`PlaceIndex.resolve`)."""
+        """The place id named by ``text`` (see :meth:`PlaceIndex.resolve`).
+
+        Parameters
+        ----------
+        text
+            A place id, name or alias.
+
+        Returns
+        -------
+        str
+            The place id.
+
+        Raises
+        ------
+        UsageError
+            See :meth:`PlaceIndex.resolve`.
+        """
         return self.places.resolve(text)
 
     def node_for(self, place_id: str) -> tuple[str, float | None]:
         """The network node that serves a place: itself, or the port or station it is served by.
 
         Returns the node and, when it is another place, the distance to it in km.
+
+        Parameters
+        ----------
+        place_id
+            The place's id.
 
         Raises
         ------
@@ -175,6 +207,16 @@ class Network:
     def check(self, constraints: Constraints) -> Constraints:
         """Validate and normalise constraints given as text: ISO3 codes, modes, via places.
 
+        Parameters
+        ----------
+        constraints
+            The constraints as given.
+
+        Returns
+        -------
+        Constraints
+            The constraints normalised.
+
         Raises
         ------
         UsageError
@@ -204,7 +246,18 @@ class Network:
         return Constraints(avoid=avoid, modes=modes, as_of=constraints.as_of, via=via)
 
     def allowed(self, constraints: Constraints) -> set[str]:
-        """The ids of the segments the constraints leave."""
+        """The ids of the segments the constraints leave.
+
+        Parameters
+        ----------
+        constraints
+            Checked constraints (see :meth:`check`).
+
+        Returns
+        -------
+        set of str
+            The segment ids.
+        """
         frame = self.data.segments
         keep = pd.Series(True, index=frame.index)
         if constraints.modes:
@@ -224,6 +277,18 @@ class Network:
         Paths in it are distinct exactly when their segments differ, even where two segments join
         the same places (a road and a railway bridge), which a graph of places alone would merge.
         Each segment weighs its km, or its value in ``weights``.
+
+        Parameters
+        ----------
+        segment_ids
+            The segments to include.
+        weights
+            A weight per segment id instead of its km.
+
+        Returns
+        -------
+        networkx.Graph
+            The graph of segments.
         """
         graph = nx.Graph()
         graph.add_nodes_from(("place", p) for p in self.graph.nodes)
@@ -237,7 +302,22 @@ class Network:
     def paths(
         self, origin: str, destination: str, segment_ids: set[str], weights: Mapping[str, float] | None = None
     ) -> Iterator[list[Step]]:
-        """Simple paths from ``origin`` to ``destination``, lightest first, as ``(segment id, forward)``."""
+        """Simple paths from ``origin`` to ``destination``, lightest first, as ``(segment id, forward)``.
+
+        Parameters
+        ----------
+        origin, destination
+            Node place ids.
+        segment_ids
+            The segments the path may use.
+        weights
+            A weight per segment id instead of its km.
+
+        Yields
+        ------
+        list of Step
+            One path, as ``(segment id, forward)`` steps.
+        """
         graph = self.search_graph(segment_ids, weights)
         try:
             for nodes in nx.shortest_simple_paths(graph, ("place", origin), ("place", destination), weight="weight"):
@@ -246,7 +326,20 @@ class Network:
             return
 
     def has_path(self, stops: Sequence[str], segment_ids: set[str]) -> bool:
-        """Whether the segments connect each stop to the next."""
+        """Whether the segments connect each stop to the next.
+
+        Parameters
+        ----------
+        stops
+            Place ids in travel order.
+        segment_ids
+            The segments the path may use.
+
+        Returns
+        -------
+        bool
+            ``True`` when every leg has a path.
+        """
         graph = self.search_graph(segment_ids)
         return all(nx.has_path(graph, ("place", a), ("place", b)) for a, b in itertools.pairwise(stops))
 
@@ -292,7 +385,18 @@ class Network:
         return list(unique.values())[:room]
 
     def edge(self, segment_id: str) -> dict[str, Any]:
-        """The attributes of a segment's edge (``length_km``, ``countries``, ``opened``, ...)."""
+        """The attributes of a segment's edge (``length_km``, ``countries``, ``opened``, ...).
+
+        Parameters
+        ----------
+        segment_id
+            The segment's id.
+
+        Returns
+        -------
+        dict
+            The edge's attributes.
+        """
         start, finish = self.data.segment_ends[segment_id]
         return self.graph.edges[start, finish, segment_id]
 

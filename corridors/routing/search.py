@@ -41,7 +41,13 @@ class RoutePath:
         return [s for s, _ in self.steps]
 
     def to_dict(self) -> dict[str, Any]:
-        """``corridors compare``'s keys for the path, plus its segments, places, legs and constraints."""
+        """``corridors compare``'s keys for the path, plus its segments, places, legs and constraints.
+
+        Returns
+        -------
+        dict
+            The JSON-ready path.
+        """
         return {
             **self.analysis.to_dict(),
             "rank": self.rank,
@@ -98,6 +104,11 @@ def find_routes(
         The value to order the paths found by, lowest first (ties by km); the search then keeps a few
         more candidates, since a path's whole value (mode changes, borders) is not the sum of its
         segments' weights.
+
+    Returns
+    -------
+    RouteAnswer
+        The paths found, best first, with the places resolved, the constraints checked and notes.
 
     Raises
     ------
@@ -203,7 +214,20 @@ def _leg(network: Network, step: Step, as_of: dt.date | None) -> dict[str, Any]:
 
 
 def to_geojson(answer: RouteAnswer, data: Dataset) -> dict[str, Any]:
-    """The paths as an RFC 7946 FeatureCollection: one (Multi)LineString feature per path, in WGS84."""
+    """The paths as an RFC 7946 FeatureCollection: one (Multi)LineString feature per path, in WGS84.
+
+    Parameters
+    ----------
+    answer
+        The search's answer.
+    data
+        The dataset.
+
+    Returns
+    -------
+    dict
+        The GeoJSON FeatureCollection.
+    """
     features = [
         {
             "type": "Feature",

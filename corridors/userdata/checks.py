@@ -43,18 +43,45 @@ class Checks:
         return np.asarray(self.problems == None)  # noqa: E711 - elementwise over an object array
 
     def problem(self, mask: np.ndarray, messages: str | Sequence[str]) -> None:
-        """Record a problem for the masked features that have none yet."""
+        """Record a problem for the masked features that have none yet.
+
+        Parameters
+        ----------
+        mask
+            Which features have the problem.
+        messages
+            The problem, or one message per feature.
+        """
         mask = np.asarray(mask, dtype=bool) & self.open
         for index in np.flatnonzero(mask):
             self.problems[index] = messages if isinstance(messages, str) else messages[int(index)]
 
     def repair(self, mask: np.ndarray, notes: str | Sequence[str]) -> None:
-        """Record a repair for the masked features that have no problem."""
+        """Record a repair for the masked features that have no problem.
+
+        Parameters
+        ----------
+        mask
+            Which features were repaired.
+        notes
+            The repair, or one note per feature.
+        """
         for index in np.flatnonzero(np.asarray(mask, dtype=bool) & self.open):
             self.repairs.setdefault(int(index), []).append(notes if isinstance(notes, str) else notes[int(index)])
 
     def where(self, index: int) -> str:
-        """``FILE: feature 'ID' (#ROW)``, how messages name a feature."""
+        """``FILE: feature 'ID' (#ROW)``, how messages name a feature.
+
+        Parameters
+        ----------
+        index
+            The feature's position in the checked arrays.
+
+        Returns
+        -------
+        str
+            The feature's name in messages.
+        """
         row = int(self.rows[index])
         key = self.ids[index]
         if key is None:
@@ -62,7 +89,23 @@ class Checks:
         return f"{self.path}: feature {excerpt(repr(key))} (#{row})"
 
     def finish(self, skip_invalid: bool) -> np.ndarray:
-        """Report repairs and problems; the mask of features to keep."""
+        """Report repairs and problems; the mask of features to keep.
+
+        Parameters
+        ----------
+        skip_invalid
+            Whether features with a problem are skipped (with a warning) rather than fatal.
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean mask of the features to keep.
+
+        Raises
+        ------
+        BadParameter
+            For the first problem, unless ``skip_invalid``.
+        """
         bad = np.flatnonzero(~self.open)
         if len(bad) and not skip_invalid:
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
@@ -84,7 +127,15 @@ def _report(lines: list[str], verb: str) -> None:
 
 
 def check_ids(checks: Checks, keys: list[Any]) -> None:
-    """Features without an id, and every repeat of an id, are problems."""
+    """Features without an id, and every repeat of an id, are problems.
+
+    Parameters
+    ----------
+    checks
+        Where problems and repairs are recorded.
+    keys
+        Each feature's id, ``None`` when missing.
+    """
     checks.problem(np.array([k is None for k in keys], dtype=bool), "has no id")
     first: dict[Any, int] = {}
     messages = [""] * len(keys)
@@ -101,7 +152,20 @@ def check_ids(checks: Checks, keys: list[Any]) -> None:
 
 
 def check_geometry(checks: Checks, geometries: np.ndarray) -> np.ndarray:
-    """Lines only: collections reduced to their lines, empty parts dropped, rings made lines."""
+    """Lines only: collections reduced to their lines, empty parts dropped, rings made lines.
+
+    Parameters
+    ----------
+    checks
+        Where problems and repairs are recorded.
+    geometries
+        One geometry per feature, in file order.
+
+    Returns
+    -------
+    numpy.ndarray
+        The geometries, repaired ones replaced.
+    """
     geometries = geometries.copy()
     types = shapely.get_type_id(geometries)
     collection = (types == _COLLECTION) & checks.open
@@ -156,7 +220,33 @@ def _as_line(parts: list[LineString]) -> Any:
 
 
 def to_lonlat(checks: Checks, geometries: np.ndarray, source: Any, crs: str | None, path: str) -> np.ndarray:
-    """Reproject to EPSG:4326; a file without a CRS is taken as lon/lat if its coordinates fit."""
+    """Reproject to EPSG:4326; a file without a CRS is taken as lon/lat if its coordinates fit.
+
+    Parameters
+    ----------
+    checks
+        Where problems and repairs are recorded.
+    geometries
+        One geometry per feature, in file order.
+    source
+        The file's CRS, or ``None`` when it declares none.
+    crs
+        The CRS the user gave for a file without one.
+    path
+        The file, named in messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The geometries in EPSG:4326.
+
+    Raises
+    ------
+    BadParameter
+        For ``crs`` given to a file that has one, an unknown ``crs``, or no CRS and coordinates that are not lon/lat.
+    UsageError
+        When the file's CRS cannot be transformed to lon/lat.
+    """
     from pyproj import CRS
     from pyproj.exceptions import CRSError
 
@@ -220,7 +310,20 @@ def _horizontal(crs: Any, path: str) -> Any:
 
 
 def check_range(checks: Checks, geometries: np.ndarray) -> np.ndarray:
-    """Latitudes beyond ±90° and longitudes beyond ±360° are problems; past ±180° is wrapped."""
+    """Latitudes beyond ±90° and longitudes beyond ±360° are problems; past ±180° is wrapped.
+
+    Parameters
+    ----------
+    checks
+        Where problems and repairs are recorded.
+    geometries
+        One geometry per feature, in lon/lat.
+
+    Returns
+    -------
+    numpy.ndarray
+        The geometries, wrapped ones replaced.
+    """
     coords, owner = shapely.get_coordinates(geometries, return_index=True)
     checks.problem(_any_vertex(np.abs(coords[:, 1]) > 90, owner, len(geometries)), "has a latitude beyond ±90°")
     checks.problem(_any_vertex(np.abs(coords[:, 0]) > 360, owner, len(geometries)), "has a longitude beyond ±360°")
@@ -242,7 +345,20 @@ def _wrap(coords: np.ndarray) -> np.ndarray:
 
 
 def check_validity(checks: Checks, geometries: np.ndarray) -> np.ndarray:
-    """Invalid lines are repaired with ``make_valid`` where that leaves a line; zero-length ones are problems."""
+    """Invalid lines are repaired with ``make_valid`` where that leaves a line; zero-length ones are problems.
+
+    Parameters
+    ----------
+    checks
+        Where problems and repairs are recorded.
+    geometries
+        One geometry per feature, in lon/lat.
+
+    Returns
+    -------
+    numpy.ndarray
+        The geometries, repaired ones replaced.
+    """
     candidates = np.flatnonzero(checks.open)
     invalid = candidates[~shapely.is_valid(geometries[candidates])]
     if not len(invalid):

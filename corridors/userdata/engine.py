@@ -46,6 +46,33 @@ def analyze_lines(
     with the number of lines done after each. ``engine="dask"`` runs the chunks as dask-geopandas
     partitions, on threads, or on the dask.distributed cluster whose scheduler is at ``scheduler``
     (e.g. ``tcp://10.0.0.5:8786``); the results are identical. It needs the ``dask`` extra.
+
+    Parameters
+    ----------
+    lines
+        The lines read (see :func:`corridors.userdata.read.read_lines`).
+    boundaries
+        The country polygons.
+    min_excursion_km
+        Tolerance for generalised borders (see :mod:`corridors.crossings`); 0 keeps every sliver.
+    engine
+        One of :data:`ENGINES`.
+    progress
+        Called with the number of lines done after each chunk.
+    scheduler
+        Address of a dask.distributed scheduler; only with ``engine="dask"``.
+
+    Returns
+    -------
+    list of LineAnalysis
+        One analysis per line, in order.
+
+    Raises
+    ------
+    BadParameter
+        For an unknown ``engine``.
+    UsageError
+        For a ``scheduler`` without the dask engine.
     """
     if engine not in ENGINES:
         raise BadParameter("engine", f"unknown {{parameter}} {engine!r} (choose from {', '.join(ENGINES)})")
@@ -70,7 +97,22 @@ def analyze_lines(
 def analyze_geometries(
     geometries: Sequence[Any] | np.ndarray, boundaries: Boundaries, min_excursion_km: float
 ) -> list[LineAnalysis]:
-    """Lengths and crossings of valid (Multi)LineStrings in lon/lat, in one vectorised pass."""
+    """Lengths and crossings of valid (Multi)LineStrings in lon/lat, in one vectorised pass.
+
+    Parameters
+    ----------
+    geometries
+        Valid (Multi)LineStrings in lon/lat.
+    boundaries
+        The country polygons.
+    min_excursion_km
+        Tolerance for generalised borders (see :mod:`corridors.crossings`); 0 keeps every sliver.
+
+    Returns
+    -------
+    list of LineAnalysis
+        One analysis per geometry, in order.
+    """
     return analyze_line_geometries(geometries, boundaries, min_excursion_km)
 
 
@@ -177,6 +219,18 @@ def analysis_record(key: Any, result: LineAnalysis) -> dict[str, Any]:
     """One line's analysis as JSON, shaped like ``corridors compare``.
 
     Without name, layer, status and modes: a user's line has no segments to carry them.
+
+    Parameters
+    ----------
+    key
+        The line's id.
+    result
+        The line's analysis.
+
+    Returns
+    -------
+    dict
+        The JSON-ready record.
     """
     record = {"id": key} | result.to_dict()
     del record["length_by_mode_km"]
@@ -184,7 +238,20 @@ def analysis_record(key: Any, result: LineAnalysis) -> dict[str, Any]:
 
 
 def feature_collection(lines: UserLines, results: Sequence[LineAnalysis]) -> dict[str, Any]:
-    """The input lines (EPSG:4326, 7 decimals) with their analysis as properties: RFC 7946 GeoJSON."""
+    """The input lines (EPSG:4326, 7 decimals) with their analysis as properties: RFC 7946 GeoJSON.
+
+    Parameters
+    ----------
+    lines
+        The lines read.
+    results
+        Their analyses, in the same order.
+
+    Returns
+    -------
+    dict
+        The GeoJSON FeatureCollection.
+    """
     attributes = lines.frame.drop(columns=lines.frame.geometry.name)
     clashes = sorted(set(attributes.columns) & (set(analysis_record(None, results[0])) - {"id"})) if results else []
     if clashes:

@@ -83,6 +83,11 @@ def read_lines(
     skip_invalid
         Skip, with a warning, the features that cannot be repaired, instead of failing.
 
+    Returns
+    -------
+    UserLines
+        The lines kept, in EPSG:4326, with their attributes and ids.
+
     Raises
     ------
     UsageError
