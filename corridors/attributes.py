@@ -198,6 +198,18 @@ def supporting_sentences(name: str, value: str, quote: str) -> list[str]:
     sentences = [s for s in _QUOTE_SENTENCE.split(fold_whitespace(quote)) if s]
 
     def states(sentence: str) -> bool:
+        """Whether the sentence states the value.
+
+        Parameters
+        ----------
+        sentence
+            One sentence of the quote.
+
+        Returns
+        -------
+        bool
+            Whether it states the value.
+        """
         if name.endswith("_date"):
             return value in dates_written_in(sentence)
         if name == "status":

@@ -383,6 +383,15 @@ def _install_cleanup() -> None:
 
 def _on_signal(previous: Any) -> Callable[[int, Any], None]:
     def handler(number: int, frame: Any) -> None:
+        """Remove the temporary files, then behave as the previous handler would.
+
+        Parameters
+        ----------
+        number
+            The signal number.
+        frame
+            The current stack frame.
+        """
         remove_temporaries()
         if callable(previous):
             previous(number, frame)  # SIGINT: KeyboardInterrupt, as before

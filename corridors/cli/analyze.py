@@ -112,7 +112,22 @@ def analyze(
 
 
 def render(fmt: str, lines: UserLines, results: Sequence[LineAnalysis]) -> str:
-    """The analysis as text in the given format, ending with a newline."""
+    """The analysis as text in the given format, ending with a newline.
+
+    Parameters
+    ----------
+    fmt
+        ``json``, ``geojson``, ``csv`` or ``table``.
+    lines
+        The lines read.
+    results
+        Their analyses, in the same order.
+
+    Returns
+    -------
+    str
+        The text.
+    """
     from ..io import to_json
     from ..userdata import analysis_record, feature_collection
 

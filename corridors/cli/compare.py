@@ -130,6 +130,13 @@ def write_csv(analyses: Sequence[RouteAnalysis], estimates: Sequence[Estimate] |
 
     Then the geometry quality, the published figures (empty where none) and, with ``estimates``,
     their columns (empty where a factor is missing).
+
+    Parameters
+    ----------
+    analyses
+        The analysed routes.
+    estimates
+        One estimate per route, or None for no estimate columns.
     """
     from ..published import source_text
 
@@ -154,7 +161,18 @@ def write_csv(analyses: Sequence[RouteAnalysis], estimates: Sequence[Estimate] |
 
 
 def estimate_cells(found: Estimate) -> dict[str, object]:
-    """The CSV cells of one estimate: counts, then low and high days and CO2 (None where unknown)."""
+    """The CSV cells of one estimate: counts, then low and high days and CO2 (None where unknown).
+
+    Parameters
+    ----------
+    found
+        The estimate of one route.
+
+    Returns
+    -------
+    dict
+        Cells by column name.
+    """
     days, co2 = found.transit_days, found.co2_kg_per_tonne
     return {
         "customs_borders": found.customs_borders,

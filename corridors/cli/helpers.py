@@ -26,7 +26,18 @@ ARROW = " → "
 
 
 def dataset(ctx: click.Context) -> Dataset:
-    """The dataset for this invocation, loaded once from ``--data-dir``."""
+    """The dataset for this invocation, loaded once from ``--data-dir``.
+
+    Parameters
+    ----------
+    ctx
+        The click context of the command.
+
+    Returns
+    -------
+    Dataset
+        The loaded dataset.
+    """
     from ..layers import load_dataset
 
     obj = ctx.find_root().obj
@@ -36,7 +47,18 @@ def dataset(ctx: click.Context) -> Dataset:
 
 
 def factor_table(ctx: click.Context) -> FactorTable:
-    """The cited factors of the estimates (``geo/factors.csv`` of ``--data-dir``), loaded once."""
+    """The cited factors of the estimates (``geo/factors.csv`` of ``--data-dir``), loaded once.
+
+    Parameters
+    ----------
+    ctx
+        The click context of the command.
+
+    Returns
+    -------
+    FactorTable
+        The factors.
+    """
     from ..estimates import factors_path, load_factors
 
     obj = ctx.find_root().obj
@@ -46,31 +68,86 @@ def factor_table(ctx: click.Context) -> FactorTable:
 
 
 def echo_json(value: Any) -> None:
-    """Print a value as indented, strict JSON (no NaN) on standard output."""
+    """Print a value as indented, strict JSON (no NaN) on standard output.
+
+    Parameters
+    ----------
+    value
+        Any value :func:`corridors.io.to_json` accepts.
+    """
     from ..io import to_json
 
     click.echo(to_json(value, ensure_ascii=False, indent=2))
 
 
 def human_size(size: int) -> str:
-    """``1.2 MB`` / ``340.5 kB`` (decimal units, as browsers and file managers show them)."""
+    """``1.2 MB`` / ``340.5 kB`` (decimal units, as browsers and file managers show them).
+
+    Parameters
+    ----------
+    size
+        A size in bytes.
+
+    Returns
+    -------
+    str
+        The size in MB or kB.
+    """
     return f"{size / 1e6:.2f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[bool] | None = None) -> str:
-    """A plain text table: numbers right-aligned, everything else left-aligned."""
+    """A plain text table: numbers right-aligned, everything else left-aligned.
+
+    Parameters
+    ----------
+    headers
+        The column headers.
+    rows
+        The rows, one value per column (None is an empty cell).
+    numeric
+        Which columns are right-aligned (default: those holding only numbers).
+
+    Returns
+    -------
+    str
+        The table, without a trailing newline.
+    """
     cells = [[("" if v is None else printable(v)) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     numeric = numeric or [all(isinstance(r[i], (int, float)) for r in rows) and bool(rows) for i in range(len(headers))]
 
     def line(values: Sequence[str]) -> str:
+        """One row, each cell padded to its column's width.
+
+        Parameters
+        ----------
+        values
+            One cell per column.
+
+        Returns
+        -------
+        str
+            The padded row.
+        """
         return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
 
 def layers_table(data: Dataset) -> str:
-    """The table ``corridors layers`` prints: each layer with its feature, citation and mention counts."""
+    """The table ``corridors layers`` prints: each layer with its feature, citation and mention counts.
+
+    Parameters
+    ----------
+    data
+        The dataset.
+
+    Returns
+    -------
+    str
+        The table.
+    """
     headers = ["layer", "title", "routes", "segments", "airports", "cited", "mentions"]
     rows = [[s.name, s.title, s.routes, s.segments, s.airports, s.cited_attributes, s.mentions] for s in data.summary()]
     return render_table(headers, rows)
@@ -81,6 +158,20 @@ def comparison_table(analyses: Sequence[Any], published: bool = False, estimates
 
     With ``published``, the published length, our deviation and the source; with ``estimates`` (one
     per analysis), customs borders, transshipments, days and CO2.
+
+    Parameters
+    ----------
+    analyses
+        The analysed routes or paths.
+    published
+        Whether to add the published-length columns.
+    estimates
+        One estimate per analysis, or None for no estimate columns.
+
+    Returns
+    -------
+    str
+        The table.
     """
     modes = sorted({m for a in analyses for m in a.length_by_mode_km})
     headers = ["route", "layer", "status", "km", *(f"{m} km" for m in modes), "countries", "crossings"]
@@ -120,7 +211,18 @@ def _short_source(source: dict[str, Any] | None) -> str:
 
 
 def crossings_table(analyses: Sequence[Any]) -> str:
-    """Every border crossing of the analyses, one row each, in order along each line."""
+    """Every border crossing of the analyses, one row each, in order along each line.
+
+    Parameters
+    ----------
+    analyses
+        The analysed routes or paths.
+
+    Returns
+    -------
+    str
+        The table.
+    """
     headers = ["route", "#", "from", "to", "lon", "lat", "at km", "by sea"]
     rows = [
         [a.id, n, c.origin, c.destination, f"{c.lon:.4f}", f"{c.lat:.4f}", f"{c.at_km:.1f}", "yes" if c.by_sea else ""]
@@ -131,10 +233,35 @@ def crossings_table(analyses: Sequence[Any]) -> str:
 
 
 def estimate_columns(estimates: Sequence[Any]) -> tuple[list[str], list[list[str]]]:
-    """Table columns for estimates: customs borders, transshipments, days (low–high), CO₂ kg per tonne."""
+    """Table columns for estimates: customs borders, transshipments, days (low–high), CO₂ kg per tonne.
+
+    Parameters
+    ----------
+    estimates
+        The estimates, one per row.
+
+    Returns
+    -------
+    tuple of (list of str, list of list of str)
+        The headers, and the cells of each row.
+    """
     headers = ["customs", "transship", "days", "CO2 kg/t"]
 
     def span(value: Any, digits: int) -> str:
+        """A range as text.
+
+        Parameters
+        ----------
+        value
+            A low–high range, or None when a factor is missing.
+        digits
+            Decimals shown.
+
+        Returns
+        -------
+        str
+            ``low``, ``low–high`` or ``?``.
+        """
         if value is None:
             return "?"
         low, high = round(value.low, digits), round(value.high, digits)
@@ -147,7 +274,20 @@ def estimate_columns(estimates: Sequence[Any]) -> tuple[list[str], list[list[str
 
 
 def estimates_note(estimates: Sequence[Any], ids: Sequence[str]) -> str:
-    """The footnote under estimate columns: what they are, and the factors a ``?`` lacks."""
+    """The footnote under estimate columns: what they are, and the factors a ``?`` lacks.
+
+    Parameters
+    ----------
+    estimates
+        The estimates, one per line.
+    ids
+        The ids of those lines, in the same order.
+
+    Returns
+    -------
+    str
+        The note, one or more lines.
+    """
     lines = [
         "Days: moving time plus dwell at customs borders, gauge breaks and transshipments (low–high); "
         "CO2: kg per tonne of cargo; factors and sources in geo/factors.csv."
@@ -163,6 +303,20 @@ def boundaries_from(path: str | None, iso_field: str, area: Sequence[float] | No
 
     ``area`` (minx, miny, maxx, maxy) is where the lines are: only boundaries near it are read (and
     cached prepared, see :func:`corridors.boundaries.from_file`).
+
+    Parameters
+    ----------
+    path
+        The ``--boundaries`` file, or None.
+    iso_field
+        Its country code field.
+    area
+        The bounding box of the lines, or None.
+
+    Returns
+    -------
+    Boundaries or None
+        The boundaries read, or None for the default ones.
     """
     if path is None:
         return None
@@ -179,6 +333,16 @@ def tolerance_note(analyses: Sequence[Any]) -> str:
 
     ``analyses`` are :class:`~corridors.analysis.RouteAnalysis` or
     :class:`~corridors.crossings.LineAnalysis` objects, all with the same tolerance.
+
+    Parameters
+    ----------
+    analyses
+        The analyses, at least one.
+
+    Returns
+    -------
+    str
+        The note.
     """
     absorbed = [record for a in analyses for record in a.absorbed]
     moved_km = sum(a.absorbed_km for a in analyses)
@@ -201,6 +365,20 @@ def lengths_csv(
     The columns are the leading ones, ``length_km``, ``mode_<m>_km``, ``country_<c>_km``,
     ``countries``, ``crossings_count`` and ``tolerance_km``, then the keys of ``trailing`` (one
     mapping per line; a missing key or None is an empty cell).
+
+    Parameters
+    ----------
+    rows
+        Per line, the values of the leading columns and its analysis.
+    leading
+        The names of the leading columns.
+    trailing
+        Per line, a mapping of extra columns, or None for none.
+
+    Returns
+    -------
+    str
+        The CSV text, header first.
     """
     rows = list(rows)
     extra = list(trailing) if trailing is not None else [{} for _ in rows]

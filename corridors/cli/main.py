@@ -43,11 +43,35 @@ class CorridorsGroup(click.Group):
     """Loads subcommands lazily and turns library errors into clean exits without tracebacks."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        """Every subcommand, by name."""
+        """Every subcommand, by name.
+
+        Parameters
+        ----------
+        ctx
+            The click context.
+
+        Returns
+        -------
+        list of str
+            The names, sorted.
+        """
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """The subcommand, its module imported only now."""
+        """The subcommand, its module imported only now.
+
+        Parameters
+        ----------
+        ctx
+            The click context.
+        cmd_name
+            The name typed.
+
+        Returns
+        -------
+        click.Command or None
+            The subcommand, or None for an unknown name.
+        """
         target = COMMANDS.get(cmd_name)
         if target is None:
             return None
@@ -55,7 +79,25 @@ class CorridorsGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the subcommand; library errors become one-line messages and exit codes."""
+        """Run the subcommand; library errors become one-line messages and exit codes.
+
+        Parameters
+        ----------
+        ctx
+            The click context.
+
+        Returns
+        -------
+        Any
+            What the subcommand returns.
+
+        Raises
+        ------
+        BadInput
+            For a usage error or a library parameter error (exit 2).
+        click.ClickException
+            For any other error, including a bug (exit 1).
+        """
         try:
             result = super().invoke(ctx)
             _flush_stdout()  # a full disk or closed pipe behind stdout surfaces here, not at exit
@@ -104,6 +146,18 @@ class _ClosedStdout(io.TextIOBase):
     encoding = "utf-8"
 
     def write(self, text: str) -> int:
+        """Refuse the write, as a closed file descriptor does.
+
+        Parameters
+        ----------
+        text
+            The text not written.
+
+        Raises
+        ------
+        OSError
+            Always (``EBADF``).
+        """
         raise OSError(errno.EBADF, "closed (bad file descriptor)")
 
     def fileno(self) -> int:

@@ -31,7 +31,27 @@ class FiniteFloat(click.ParamType):
         self.maximum = maximum
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
-        """The number, or a usage error naming the option."""
+        """The number, or a usage error naming the option.
+
+        Parameters
+        ----------
+        value
+            The value given.
+        param
+            The option, for the message.
+        ctx
+            The click context, for the message.
+
+        Returns
+        -------
+        float
+            The number.
+
+        Raises
+        ------
+        click.BadParameter
+            If it is not a finite number between the bounds.
+        """
         from ..errors import excerpt
 
         try:
@@ -52,7 +72,22 @@ class WrittenDate(dt.date):
 
 
 def cb_date(ctx: click.Context, param: click.Parameter, value: str | None) -> WrittenDate | None:
-    """``--as-of`` as a date; a bad one is a one-line usage error naming the flag."""
+    """``--as-of`` as a date; a bad one is a one-line usage error naming the flag.
+
+    Parameters
+    ----------
+    ctx
+        The click context.
+    param
+        The option, named in errors.
+    value
+        The date as written, or None.
+
+    Returns
+    -------
+    WrittenDate or None
+        The date, or None when the option is not given.
+    """
     if value is None:
         return None
     from ..timeline import parse_date
@@ -64,12 +99,40 @@ def cb_date(ctx: click.Context, param: click.Parameter, value: str | None) -> Wr
 
 
 def cb_split(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    """``--avoid ARM,IRN --avoid TUR`` and ``--avoid "ARM, IRN"`` alike, as one tuple."""
+    """``--avoid ARM,IRN --avoid TUR`` and ``--avoid "ARM, IRN"`` alike, as one tuple.
+
+    Parameters
+    ----------
+    ctx
+        The click context.
+    param
+        The option.
+    values
+        Each occurrence of the option.
+
+    Returns
+    -------
+    tuple of str
+        The parts, stripped, empty ones dropped.
+    """
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 def format_option(*choices: str, default: str | None = "table") -> Callable[[Command], Command]:
-    """``--format/-f`` limited to the given output formats."""
+    """``--format/-f`` limited to the given output formats.
+
+    Parameters
+    ----------
+    *choices
+        The formats allowed.
+    default
+        The default format, or None for none.
+
+    Returns
+    -------
+    callable
+        The click option decorator.
+    """
     return click.option(
         "--format",
         "-f",
@@ -82,12 +145,34 @@ def format_option(*choices: str, default: str | None = "table") -> Callable[[Com
 
 
 def as_of_option(help: str) -> Callable[[Command], Command]:
-    """``--as-of DATE`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), given to the command as a date."""
+    """``--as-of DATE`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), given to the command as a date.
+
+    Parameters
+    ----------
+    help
+        The option's help text.
+
+    Returns
+    -------
+    callable
+        The click option decorator.
+    """
     return click.option("--as-of", "as_of", metavar="DATE", callback=cb_date, help=help)
 
 
 def boundary_options(command: Command) -> Command:
-    """``--boundaries FILE``, ``--iso-field`` and ``--min-excursion-km``, shared by analysis commands."""
+    """``--boundaries FILE``, ``--iso-field`` and ``--min-excursion-km``, shared by analysis commands.
+
+    Parameters
+    ----------
+    command
+        The command to decorate.
+
+    Returns
+    -------
+    click.Command
+        The command with the three options.
+    """
     command = click.option(
         "--min-excursion-km",
         type=FiniteFloat(0.0, MAX_EXCURSION_KM),
@@ -114,11 +199,38 @@ def boundary_options(command: Command) -> Command:
 def complete_ids(
     *kinds: str,
 ) -> Callable[[click.Context, click.Parameter, str], list[click.shell_completion.CompletionItem]]:
-    """Shell completion of feature ids (of these kinds, or every kind), shown with their names."""
+    """Shell completion of feature ids (of these kinds, or every kind), shown with their names.
+
+    Parameters
+    ----------
+    *kinds
+        The kinds of feature to complete (none: every kind).
+
+    Returns
+    -------
+    callable
+        A click ``shell_complete`` callback.
+    """
 
     def complete(
         ctx: click.Context, param: click.Parameter, incomplete: str
     ) -> list[click.shell_completion.CompletionItem]:
+        """The ids starting with what has been typed.
+
+        Parameters
+        ----------
+        ctx
+            The click context (its root holds ``--data-dir``).
+        param
+            The parameter being completed.
+        incomplete
+            What has been typed so far.
+
+        Returns
+        -------
+        list of click.shell_completion.CompletionItem
+            The matching ids with their names; none if the dataset cannot be loaded.
+        """
         from ..layers import load_dataset
         from ..lookup import KINDS, entries
 

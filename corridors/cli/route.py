@@ -149,6 +149,22 @@ def route_report(answer: RouteAnswer, network: Network, wanted: int, estimates: 
 
     The paths side by side when there are several, then per path its legs, the compare row with its
     estimates, and its crossings.
+
+    Parameters
+    ----------
+    answer
+        The route answer.
+    network
+        The network searched (for place names).
+    wanted
+        How many paths were asked for.
+    estimates
+        The estimates of the paths.
+
+    Returns
+    -------
+    str
+        The report.
     """
     names = network.places.names
     described = answer.constraints.describe(names)
@@ -187,7 +203,20 @@ def route_report(answer: RouteAnswer, network: Network, wanted: int, estimates: 
 
 
 def tradeoff_table(paths: Sequence[RoutePath], estimates: PathEstimates) -> str:
-    """The paths in one table: km, countries, crossings and the four estimates, to weigh one against another."""
+    """The paths in one table: km, countries, crossings and the four estimates, to weigh one against another.
+
+    Parameters
+    ----------
+    paths
+        The paths found.
+    estimates
+        Their estimates.
+
+    Returns
+    -------
+    str
+        The table.
+    """
     headers = ["path", "km", "countries", "crossings"]
     rows = [
         [p.analysis.id, f"{p.analysis.length_km:.1f}", ARROW.join(p.analysis.countries), p.analysis.crossings_count]

@@ -139,6 +139,22 @@ def export_tables(
     estimated = {a.id: e for a, e in zip(analyses, found)}
 
     def bound(route_id: str, measure: str, end: str) -> float | None:
+        """One end of a route's estimated range.
+
+        Parameters
+        ----------
+        route_id
+            The route.
+        measure
+            ``transit_days`` or ``co2_kg_per_tonne``.
+        end
+            ``low`` or ``high``.
+
+        Returns
+        -------
+        float or None
+            The bound, rounded, or None where a factor is missing.
+        """
         value = getattr(estimated[route_id], measure)  # transit_days or co2_kg_per_tonne
         return round(getattr(value, end), 2) if value is not None else None
 

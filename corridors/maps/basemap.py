@@ -523,10 +523,29 @@ class _Boxes:
         ]
 
     def add(self, box: tuple[float, float, float, float]) -> None:
+        """Record a box as taken.
+
+        Parameters
+        ----------
+        box
+            (minx, miny, maxx, maxy) in pixels.
+        """
         for key in self._keys(box):
             self.buckets.setdefault(key, []).append(box)
 
     def hits(self, box: tuple[float, float, float, float]) -> bool:
+        """Whether a box overlaps one already taken.
+
+        Parameters
+        ----------
+        box
+            (minx, miny, maxx, maxy) in pixels.
+
+        Returns
+        -------
+        bool
+            Whether it overlaps a box already added.
+        """
         return any(_overlap(box, other) for key in self._keys(box) for other in self.buckets.get(key, ()))
 
 

@@ -315,6 +315,22 @@ def estimates_html(found: Estimate, crossings: int) -> str:
     """
 
     def span(value: Any, unit: str, digits: int) -> str:
+        """A range as HTML.
+
+        Parameters
+        ----------
+        value
+            A low–high range, or None when a factor is missing.
+        unit
+            The unit shown after it.
+        digits
+            Decimals shown.
+
+        Returns
+        -------
+        str
+            HTML for the range.
+        """
         if value is None:
             return '<span class="none">unknown (missing factor)</span>'
         low, high = f"{value.low:,.{digits}f}", f"{value.high:,.{digits}f}"

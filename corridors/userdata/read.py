@@ -281,6 +281,18 @@ def _keys(values: pd.Series) -> list[Any]:
     """Ids as plain JSON values: integers stay integers (also when read as floats), None when missing."""
 
     def key(value: Any) -> Any:
+        """One id as a plain JSON value.
+
+        Parameters
+        ----------
+        value
+            One id as read.
+
+        Returns
+        -------
+        Any
+            The id as a plain JSON value, or None.
+        """
         value = plain(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)
