@@ -176,12 +176,15 @@ def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndar
     unknown = np.flatnonzero(owner < 0)
     owner[unknown] = _owners(mid[unknown], boundaries)
     # A piece running along a land border has its midpoint on both outlines, inside neither
-    # polygon: it belongs to the first of them, never to the sea.
-    on_border = np.flatnonzero(owner == len(boundaries.codes))
+    # polygon: it belongs to the first of them, never to the sea. Only midpoints the grid could
+    # not place can lie on an outline; the short outline chunks are far cheaper to measure
+    # against than whole polygons.
+    on_border = unknown[owner[unknown] == len(boundaries.codes)]
     if len(on_border):
-        point_idx, country_idx = boundaries.polygon_tree.query(
+        point_idx, chunk_idx = outlines.tree.query(
             shapely.points(mid[on_border]), predicate="dwithin", distance=_ON_OUTLINE_DEG
         )
+        country_idx = outlines.owner[chunk_idx]
         order = np.lexsort((country_idx, point_idx))
         point_idx, country_idx = point_idx[order], country_idx[order]
         firsts: np.ndarray | list[int] = (
