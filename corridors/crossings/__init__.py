@@ -130,11 +130,8 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
     track_start, lengths, labels = pieces["track_start"], pieces["length_km"], pieces["label"]
     p0, p1, modes = pieces["p0"], pieces["p1"], pieces["mode"]
     n_tracks = edges.n_tracks
-    # Cumulative km along each track, summed per track (so each track's sums do not depend on the
-    # others); track k's piece boundary j (a global piece index) is at cum[j + k].
-    cum = np.concatenate(
-        [np.concatenate([[0.0], np.cumsum(lengths[lo:hi])]) for lo, hi in zip(track_start[:-1], track_start[1:])]
-    )
+    # Cumulative km along each track; track k's piece boundary j (a global piece index) is at cum[j + k].
+    cum = _cumulative_by_track(lengths, track_start)
     piece_track = np.repeat(np.arange(n_tracks), np.diff(track_start))
 
     # Gaps on rail and road legs, and short gaps, take piece by piece the nearest country; others are water.
@@ -192,8 +189,10 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
     final = final.take(np.lexsort((np.arange(len(place)), place, final.track)))
 
     # Where each final run starts: where a run found before cleaning started, else searched along its pieces.
-    known = _search(table.track, table.start_km, final.track, final.start_km, side="right") - 1
-    found = (known >= 0) & (table.track[known] == final.track) & (table.start_km[known] == final.start_km)
+    first = track_runs[final.track]
+    known = _search(table.start_km, first, track_runs[final.track + 1], final.start_km, side="right") - 1
+    found = known >= first
+    found[found] = table.start_km[known[found]] == final.start_km[found]
     run_xy = np.empty((len(final.track), 2))
     run_xy[found] = start_xy[known[found]]
     run_xy[~found] = along.points_at(final.track[~found], final.start_km[~found])
@@ -205,3 +204,28 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
     }
     length_km = cum[track_start[1:] + np.arange(n_tracks)]
     return _results(final, vocab, n_tracks, length_km, by_mode, run_xy, absorbed, min_excursion_km)
+
+
+def _cumulative_by_track(lengths: np.ndarray, track_start: np.ndarray) -> np.ndarray:
+    """Each track's cumulative km from 0, its pieces summed in order, all tracks end to end.
+
+    Summed per track, so a track's km do not depend on the lines analysed with it (a chunk or a dask
+    partition): tracks of similar piece counts are padded with zeros to one row each and summed along
+    the rows, which adds in the same order as a cumulative sum of each track alone.
+    """
+    counts = np.diff(track_start)
+    cum = np.zeros(len(lengths) + len(counts))
+    by_count = np.argsort(counts, kind="stable")
+    sorted_counts = counts[by_count]
+    lo = int(np.searchsorted(sorted_counts, 1))  # tracks without pieces keep their single 0
+    while lo < len(by_count):
+        widest = int(sorted_counts[lo]) * 5 // 4 + 8
+        hi = int(np.searchsorted(sorted_counts, widest, side="right"))
+        tracks, width = by_count[lo:hi], int(sorted_counts[hi - 1])
+        column = np.arange(width)
+        inside = column < counts[tracks][:, None]
+        piece = track_start[tracks][:, None] + column
+        rows = np.cumsum(np.where(inside, lengths[np.where(inside, piece, 0)], 0.0), axis=1)
+        cum[(piece + tracks[:, None] + 1)[inside]] = rows[inside]
+        lo = hi
+    return cum

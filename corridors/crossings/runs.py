@@ -52,9 +52,8 @@ class _Pieces:
     def points_at(self, track: np.ndarray, km: np.ndarray) -> np.ndarray:
         """The point ``km`` along each ``track``: on the last piece starting at or before it."""
         n_pieces = np.diff(self.start)
-        cum_track = np.repeat(np.arange(len(n_pieces)), n_pieces + 1)
         first = self.start[track] + track  # where the track's cumulative km begin
-        i = _search(cum_track, self.cum, track, km, side="right") - 1 - first
+        i = _search(self.cum, first, first + n_pieces[track] + 1, km, side="right") - 1 - first
         piece = self.start[track] + np.clip(i, 0, n_pieces[track] - 1)
         length = self.lengths[piece]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -62,23 +61,21 @@ class _Pieces:
         return self.p0[piece] + (self.p1[piece] - self.p0[piece]) * np.clip(frac, 0.0, 1.0)[:, None]
 
 
-def _search(
-    groups: np.ndarray, values: np.ndarray, q_groups: np.ndarray, q_values: np.ndarray, side: str
-) -> np.ndarray:
-    """``np.searchsorted`` of each (q_group, q_value) within its group of the (group, value) keys.
+def _search(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, queries: np.ndarray, side: str) -> np.ndarray:
+    """``np.searchsorted(values[lo[i]:hi[i]], queries[i], side) + lo[i]`` for every i, without a loop.
 
-    The keys are sorted by group then value. ``side="left"`` gives the index of the first key of the
-    query's group at or after its value (or where the group ends), ``"right"`` the first after it.
+    Each ``values[lo[i]:hi[i]]`` is sorted (the runs or cumulative km of one track): a binary search
+    of all the queries at once, one step for each halving of the longest range.
     """
-    n = len(groups)
-    key_flag, query_flag = (1, 0) if side == "left" else (0, 1)  # which comes first at a tie
-    flags = np.concatenate([np.full(n, key_flag), np.full(len(q_groups), query_flag)])
-    order = np.lexsort((flags, np.concatenate([values, q_values]), np.concatenate([groups, q_groups])))
-    is_key = order < n
-    keys_before = np.cumsum(is_key) - is_key
-    found = np.empty(len(q_groups), dtype=int)
-    found[order[~is_key] - n] = keys_before[~is_key]
-    return found
+    lo, hi = lo.copy(), hi.copy()
+    active = np.flatnonzero(lo < hi)
+    while len(active):
+        mid = (lo[active] + hi[active]) // 2
+        after = values[mid] <= queries[active] if side == "right" else values[mid] < queries[active]
+        lo[active[after]] = mid[after] + 1
+        hi[active[~after]] = mid[~after]
+        active = active[lo[active] < hi[active]]
+    return lo
 
 
 @dataclass
@@ -146,8 +143,10 @@ def _absorbed_records(raw: _RunTable, final: _RunTable, gap: int, sea: int) -> t
     ``raw`` holds the runs of the pieces' labels before cleaning (``gap`` outside every polygon);
     a gap that stays water (counted as ``sea``) is no change.
     """
-    lo = _search(final.track, final.end_km, raw.track, raw.start_km, side="right")
-    hi = _search(final.track, final.start_km, raw.track, raw.end_km, side="left")
+    track_runs = np.searchsorted(final.track, np.arange(raw.track.max(initial=-1) + 2))
+    first, end = track_runs[raw.track], track_runs[raw.track + 1]
+    lo = _search(final.end_km, first, end, raw.start_km, side="right")
+    hi = _search(final.start_km, first, end, raw.end_km, side="left")
     count = np.maximum(hi - lo, 0)
     raw_run, final_run = np.repeat(np.arange(len(raw.track)), count), _ranges(lo, count)
     at_km = np.maximum(raw.start_km[raw_run], final.start_km[final_run])
