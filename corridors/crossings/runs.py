@@ -19,12 +19,20 @@ from .index import _NO_COUNTRY, _outlines, _ranges
 from .results import GAP, LANDFALL, SEA, SLIVER, Absorbed, Crossing, LineAnalysis
 
 
+def _starts(*keys: np.ndarray) -> np.ndarray:
+    """Whether each element starts a new stretch: the first, or any of ``keys`` differs from the one before."""
+    start = np.ones(len(keys[0]), dtype=bool)
+    for key in keys:
+        start[1:] &= key[1:] == key[:-1]
+    start[1:] = ~start[1:]
+    return start
+
+
 class _Runs:
     """Maximal stretches of one label within one track, over all tracks, as arrays."""
 
     def __init__(self, labels: np.ndarray, piece_track: np.ndarray, cum: np.ndarray) -> None:
-        change = (labels[1:] != labels[:-1]) | (piece_track[1:] != piece_track[:-1])
-        self.first = np.flatnonzero(np.concatenate([[True], change])) if len(labels) else np.zeros(0, dtype=int)
+        self.first = np.flatnonzero(_starts(labels, piece_track))
         self.end = np.append(self.first[1:], len(labels))
         self.track = piece_track[self.first]
         self.label = labels[self.first]
@@ -97,8 +105,7 @@ class _RunTable:
 
     def merged(self) -> _RunTable:
         """Consecutive runs of one label in one track as one run."""
-        change = (self.label[1:] != self.label[:-1]) | (self.track[1:] != self.track[:-1])
-        first = np.flatnonzero(np.concatenate([[True], change]))
+        first = np.flatnonzero(_starts(self.label, self.track))
         last = np.append(first[1:], len(self.track)) - 1
         return _RunTable(self.track[first], self.label[first], self.start_km[first], self.end_km[last])
 
@@ -113,7 +120,7 @@ def _drop_excursions(runs: _RunTable, sea: int, tolerance: float) -> _RunTable:
     """
     done: list[_RunTable] = []
     while len(runs.track):
-        first = np.concatenate([[True], runs.track[1:] != runs.track[:-1]])
+        first = _starts(runs.track)
         last = np.append(first[1:], True)
         length = runs.end_km - runs.start_km
         candidate = np.flatnonzero(~first & ~last & (runs.label != sea) & (length < tolerance))
@@ -125,7 +132,7 @@ def _drop_excursions(runs: _RunTable, sea: int, tolerance: float) -> _RunTable:
         # The shortest candidate of each track; the first of equals, as ``min`` picks.
         order = np.lexsort((candidate, length[candidate], runs.track[candidate]))
         ranked = candidate[order]
-        chosen = ranked[np.concatenate([[True], runs.track[ranked[1:]] != runs.track[ranked[:-1]]])]
+        chosen = ranked[_starts(runs.track[ranked])]
         middle = (runs.start_km[chosen] + runs.end_km[chosen]) / 2.0
         end_km, start_km = runs.end_km.copy(), runs.start_km.copy()
         end_km[chosen - 1] = middle
@@ -255,8 +262,7 @@ def _results(
 
     # The country sequence: land runs, without repeats (a sea round trip to one country).
     land = np.flatnonzero(runs.label != sea)
-    label, track = runs.label[land], runs.track[land]
-    sequence = land[np.concatenate([[True], (label[1:] != label[:-1]) | (track[1:] != track[:-1])])]
+    sequence = land[_starts(runs.label[land], runs.track[land])]
     sequence_labels = [labels[c] for c in runs.label[sequence].tolist()]
     track_sequence = np.searchsorted(runs.track[sequence], np.arange(n_tracks + 1))
 
