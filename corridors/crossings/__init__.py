@@ -35,6 +35,7 @@ from ..vocab import DEFAULT_MIN_EXCURSION_KM
 from .index import _NO_COUNTRY, _Edges, _outlines, _split_and_label, prepare
 from .results import GAP, LANDFALL, SEA, SLIVER, Absorbed, Crossing, LineAnalysis, check_tolerance
 from .runs import (
+    Landfalls,
     _absorbed,
     _by_mode,
     _drop_excursions,
@@ -177,7 +178,8 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
     sea = int(np.searchsorted(vocab, SEA))
     final = _drop_excursions(table, sea, min_excursion_km)
     final_runs = np.searchsorted(final.track, np.arange(n_tracks + 1))
-    landfall_runs, landfall_records = [], []
+    landfall_runs: list[_RunTable] = []
+    landfall_records: list[Landfalls] = []
     for side, (track, country, offshore_km) in enumerate(landfalls):
         at = final.start_km[final_runs[track]] if side == 0 else final.end_km[final_runs[track + 1] - 1]
         landfall_runs.append(_RunTable(track, np.searchsorted(vocab, np.array(country, dtype=object)), at, at))

@@ -164,8 +164,12 @@ def _absorbed_records(raw: _RunTable, final: _RunTable, gap: int, sea: int) -> t
     return raw_run[changed], final_run[changed], overlap[changed], at_km[changed]
 
 
+#: Landfalls at one end of the tracks: the tracks, the coasts' countries, km offshore, km along the track.
+Landfalls = tuple[np.ndarray, list[str], np.ndarray, np.ndarray]
+
+
 def _absorbed(
-    raw: _RunTable, final: _RunTable, vocab: np.ndarray, landfalls: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    raw: _RunTable, final: _RunTable, vocab: np.ndarray, landfalls: list[Landfalls]
 ) -> tuple[np.ndarray, list[Absorbed]]:
     """Every Absorbed record and its track, in order within each track: slivers and gaps along it,
     then the landfalls at its start and at its end (``landfalls``: track, country, km offshore, at_km).
