@@ -35,16 +35,16 @@ from ..vocab import DEFAULT_MIN_EXCURSION_KM
 from .index import _NO_COUNTRY, _Edges, _outlines, _split_and_label, prepare
 from .results import GAP, LANDFALL, SEA, SLIVER, Absorbed, Crossing, LineAnalysis, check_tolerance
 from .runs import (
-    Landfalls,
     _absorbed,
     _by_mode,
     _drop_excursions,
     _offshore_landfalls,
     _Pieces,
     _results,
+    _run_starts,
     _Runs,
     _RunTable,
-    _search,
+    _with_landfalls,
 )
 
 __all__ = [
@@ -177,27 +177,9 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
     )
     sea = int(np.searchsorted(vocab, SEA))
     final = _drop_excursions(table, sea, min_excursion_km)
-    final_runs = np.searchsorted(final.track, np.arange(n_tracks + 1))
-    landfall_runs: list[_RunTable] = []
-    landfall_records: list[Landfalls] = []
-    for side, (track, country, offshore_km) in enumerate(landfalls):
-        at = final.start_km[final_runs[track]] if side == 0 else final.end_km[final_runs[track + 1] - 1]
-        landfall_runs.append(_RunTable(track, np.searchsorted(vocab, np.array(country, dtype=object)), at, at))
-        landfall_records.append((track, country, offshore_km, at))
+    final, landfall_records = _with_landfalls(final, landfalls, vocab)
     absorbed = _absorbed(raw_table, final, vocab, landfall_records)
-    # Landfalls are zero-length runs before the first run and after the last.
-    place = np.repeat([0, 1, 2], [len(landfall_runs[0].track), len(final.track), len(landfall_runs[1].track)])
-    final = _RunTable.concat([landfall_runs[0], final, landfall_runs[1]])
-    final = final.take(np.lexsort((np.arange(len(place)), place, final.track)))
-
-    # Where each final run starts: where a run found before cleaning started, else searched along its pieces.
-    first = track_runs[final.track]
-    known = _search(table.start_km, first, track_runs[final.track + 1], final.start_km, side="right") - 1
-    found = known >= first
-    found[found] = table.start_km[known[found]] == final.start_km[found]
-    run_xy = np.empty((len(final.track), 2))
-    run_xy[found] = start_xy[known[found]]
-    run_xy[~found] = along.points_at(final.track[~found], final.start_km[~found])
+    run_xy = _run_starts(final, table, start_xy, along)
 
     moded = np.flatnonzero(np.bincount(piece_track[np.asarray(modes != None)], minlength=n_tracks))  # noqa: E711
     by_mode = {

@@ -193,6 +193,39 @@ def _absorbed(
     return track[order], [records[i] for i in order.tolist()]
 
 
+def _with_landfalls(
+    runs: _RunTable, landfalls: list[tuple[np.ndarray, list[str], np.ndarray]], vocab: np.ndarray
+) -> tuple[_RunTable, list[Landfalls]]:
+    """The runs with each landfall as a zero-length run before the track's first run (``landfalls[0]``:
+    tracks, countries, km offshore) or after its last (``landfalls[1]``), and the landfalls with where.
+    """
+    track_runs = np.searchsorted(runs.track, np.arange(runs.track.max(initial=-1) + 2))
+    added: list[_RunTable] = []
+    records: list[Landfalls] = []
+    for side, (track, country, offshore_km) in enumerate(landfalls):
+        at = runs.start_km[track_runs[track]] if side == 0 else runs.end_km[track_runs[track + 1] - 1]
+        added.append(_RunTable(track, np.searchsorted(vocab, np.array(country, dtype=object)), at, at))
+        records.append((track, country, offshore_km, at))
+    place = np.repeat([0, 1, 2], [len(added[0].track), len(runs.track), len(added[1].track)])
+    both = _RunTable.concat([added[0], runs, added[1]])
+    return both.take(np.lexsort((np.arange(len(place)), place, both.track))), records
+
+
+def _run_starts(runs: _RunTable, before: _RunTable, before_xy: np.ndarray, along: _Pieces) -> np.ndarray:
+    """Where each run starts: where a run before cleaning (``before``, starting at ``before_xy``)
+    started at the same km of the same track, else found along the track's pieces.
+    """
+    track_runs = np.searchsorted(before.track, np.arange(runs.track.max(initial=-1) + 2))
+    first, end = track_runs[runs.track], track_runs[runs.track + 1]
+    known = _search(before.start_km, first, end, runs.start_km, side="right") - 1
+    found = known >= first
+    found[found] = before.start_km[known[found]] == runs.start_km[found]
+    xy = np.empty((len(runs.track), 2))
+    xy[found] = before_xy[known[found]]
+    xy[~found] = along.points_at(runs.track[~found], runs.start_km[~found])
+    return xy
+
+
 def _offshore_landfalls(
     points: np.ndarray, boundaries: Boundaries, tolerance: float
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
