@@ -68,7 +68,15 @@ def ours_streamed(routes_path: str, boundaries, out_path: str) -> int:
     crossings = 0
     with open(out_path, "w") as out:
         out.write("id,iso3,km\n")
-        for batch in source.iter_batches(batch_size=CHUNK_VERTICES // VERTICES, columns=["id", "geometry"]):
+        # Row group by row group: iter_batches keeps what it has read until it ends (pyarrow 26).
+        batches = (
+            batch
+            for group in range(source.num_row_groups)
+            for batch in source.read_row_group(group, columns=["id", "geometry"]).to_batches(
+                max_chunksize=CHUNK_VERTICES // VERTICES
+            )
+        )
+        for batch in batches:
             geometries = shapely.from_wkb(batch.column("geometry").to_numpy(zero_copy_only=False))
             results = analyze_geometries(geometries, area, DEFAULT_MIN_EXCURSION_KM)
             crossings += sum(len(r.crossings) for r in results)
