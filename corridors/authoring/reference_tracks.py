@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import shapely
+import shapely.ops
+from pyproj import Transformer
 
 from ..errors import AuthoringError, CorridorsError
 from ..geodesy import edge_lengths_m
@@ -172,6 +175,50 @@ def transcription_slips(part: np.ndarray) -> list[str]:
     return slips
 
 
+def stretch_waypoints(
+    relation: Relation, start: tuple[float, float], end: tuple[float, float], tolerance_m: float = 150.0
+) -> list[tuple[float, float, str]]:
+    """The waypoints of a segment along one relation, from the track point nearest ``start`` to that nearest ``end``.
+
+    The stretch of track is simplified (Douglas–Peucker, in metres) only as far as ``tolerance_m``; the
+    relation's stops on it are added in order, each as itself.
+
+    Parameters
+    ----------
+    relation
+        A transcribed relation.
+    start, end
+        (lon, lat) of the segment's ends, or of where it joins and leaves this relation.
+    tolerance_m
+        How far the waypoints' line may stray from the track.
+
+    Returns
+    -------
+    list of tuple
+        ``(lon, lat, note)`` in travel order, rounded to 5 decimals.
+    """
+    parts = chain_ways([way for _, way in relation.ways])
+    track = max(parts, key=len)
+    lon0, lat0 = track[len(track) // 2]
+    to_m = Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84", always_xy=True)
+    line = shapely.LineString(np.column_stack(to_m.transform(track[:, 0], track[:, 1])))
+    a, b = (line.project(shapely.Point(to_m.transform(*point))) for point in (start, end))
+    stretch = shapely.ops.substring(line, min(a, b), max(a, b))
+    simple = shapely.get_coordinates(stretch.simplify(tolerance_m))
+    positions = [line.project(shapely.Point(xy)) for xy in simple]
+    note = f"track: OSM route relation {relation.relation_id} (ODbL)"
+    items = [(position, xy, note) for position, xy in zip(positions, simple, strict=True)]
+    for node, lon, lat, name in relation.stops:
+        xy = to_m.transform(lon, lat)
+        position = line.project(shapely.Point(xy))
+        if min(a, b) < position < max(a, b) and line.distance(shapely.Point(xy)) < 50:
+            stop_note = f"{name} station: stop node {node} of OSM route relation {relation.relation_id} (ODbL)"
+            items = [item for item in items if abs(item[0] - position) > 300] + [(position, xy, stop_note)]
+    items.sort(key=lambda item: item[0], reverse=a > b)
+    back = Transformer.from_crs(to_m.target_crs, "EPSG:4326", always_xy=True)
+    return [(*(round(v, DECIMALS) for v in back.transform(*xy)), note) for _, xy, note in items]
+
+
 def relation_features(relation: Relation) -> list[dict]:
     """The GeoJSON features of one relation: its track, then its stops.
 
@@ -279,10 +326,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         description="Derive geo/reference/georgian-railway-tracks.geojson from geo/reference/source/*.txt.",
     )
     parser.add_argument("--out", type=Path, default=TRACKS_FILE, help="output file")
+    parser.add_argument(
+        "--via",
+        nargs=3,
+        metavar=("RELATION", "LON,LAT", "LON,LAT"),
+        help="instead, print the segments.toml waypoints along RELATION between the track points nearest two places",
+    )
+    parser.add_argument("--tolerance-m", type=float, default=150.0, help="simplification of --via (default 150 m)")
     args = parser.parse_args(argv)
     try:
-        print(write_reference(args.out))
-    except (CorridorsError, OSError) as error:
+        if args.via:
+            relation_id, start, end = args.via
+            relation = read_transcription(REFERENCE_DIR / "source" / f"{int(relation_id)}.txt")
+            ends = [tuple(float(v) for v in text.split(",")) for text in (start, end)]
+            for lon, lat, note in stretch_waypoints(relation, ends[0], ends[1], args.tolerance_m):  # type: ignore[arg-type]
+                print(f'  {{ at = [{lon}, {lat}], note = "{note}" }},')
+        else:
+            print(write_reference(args.out))
+    except (CorridorsError, OSError, ValueError) as error:
         raise SystemExit(f"error: {error}") from None
 
 
