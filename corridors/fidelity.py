@@ -89,9 +89,9 @@ def load_reference_tracks(root: Path | None = None) -> list[shapely.LineString]:
             for part in feature["geometry"]["coordinates"]
         ]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InvalidData(f"{path}: cannot read the reference tracks ({error})") from None
+        raise InvalidData(path, f"cannot read the reference tracks ({error})") from None
     if not lines:
-        raise InvalidData(f"{path}: no track in the reference file")
+        raise InvalidData(path, "no track in the reference file")
     return lines
 
 

@@ -93,17 +93,17 @@ def read_transcription(path: Path) -> Relation:
                 close_way()
                 way_id, vertices = int(rest), []
             elif word == "stop":
-                node, lat, lon, *name = rest.split(" ")
-                relation.stops.append((int(node), float(lon), float(lat), " ".join(name)))
+                node, stop_lat, stop_lon, *name = rest.split(" ")
+                relation.stops.append((int(node), float(stop_lon), float(stop_lat), " ".join(name)))
             elif word == "name":
                 relation.name = rest
             elif word == "commit":
                 relation.commit = rest
             else:
-                lat, lon = (float(value) for value in line.split())
+                vertex_lat, vertex_lon = (float(value) for value in line.split())
                 if way_id is None:
                     raise ValueError("vertex before any way")
-                vertices.append((lon, lat))
+                vertices.append((vertex_lon, vertex_lat))
         except ValueError as error:
             raise AuthoringError(f"{path.name}:{number}: cannot read {raw!r} ({error})") from None
     close_way()
@@ -165,7 +165,7 @@ def transcription_slips(part: np.ndarray) -> list[str]:
         One line per suspect vertex (empty when none).
     """
     edges = edge_lengths_m(part[:-1, 0], part[:-1, 1], part[1:, 0], part[1:, 1])
-    slips = [f"edge of {length:.0f} m after {part[i].tolist()}" for i, length in enumerate(edges) if length > MAX_EDGE_M]
+    slips = [f"edge of {edge:.0f} m after {part[i].tolist()}" for i, edge in enumerate(edges) if edge > MAX_EDGE_M]
     if len(part) >= 3:
         chord = edge_lengths_m(part[:-2, 0], part[:-2, 1], part[2:, 0], part[2:, 1])
         detour = edges[:-1] + edges[1:] - chord
@@ -308,7 +308,8 @@ def write_reference(out: Path = TRACKS_FILE, source_dir: Path = REFERENCE_DIR / 
         ``out``.
     """
     collection = build_reference(source_dir)
-    lines = ",\n".join(json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in collection["features"])
+    features = collection["features"]
+    lines = ",\n".join(json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features)
     out.write_text('{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n", encoding="utf-8")
     return out
 
