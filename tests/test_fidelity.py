@@ -78,7 +78,7 @@ def test_the_committed_reference_is_what_the_transcriptions_give():
     assert committed == json.loads(json.dumps(build_reference()))
     assert TRACKS_FILE.stat().st_size < 1_000_000
     tracks = [f for f in committed["features"] if f["properties"]["kind"] == "track"]
-    assert {f["properties"]["relation"] for f in tracks} == {14669015, 15664273, 15683666}
+    assert {f["properties"]["relation"] for f in tracks} == {14669015, 15664273, 15683666, 16011186}
     assert all(len(f["geometry"]["coordinates"]) == 1 for f in tracks), "each relation chains into one line"
 
 
