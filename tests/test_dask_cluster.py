@@ -86,7 +86,8 @@ def test_geoparquet_is_read_row_group_by_row_group_on_the_workers(runner, files,
 
     monkeypatch.setattr(gpd, "read_parquet", refuse)  # here, in the client; the workers are other processes
     monkeypatch.setattr(pyarrow.parquet, "read_table", refuse)
-    with distributed.Client(cluster.scheduler_address) as probe, distributed.get_task_stream(probe) as stream:
+    probe = distributed.Client(cluster.scheduler_address, set_as_default=False)  # not the client the command uses
+    with probe, distributed.get_task_stream(probe) as stream:
         remote = analyze(runner, str(path), *common, "--engine", "dask", "--scheduler", cluster.scheduler_address)
     assert single.exit_code == remote.exit_code == 0, remote.output
     assert remote.stdout == single.stdout and len(json.loads(remote.stdout)) == 80

@@ -290,30 +290,39 @@ def analyze_partitioned(
     import dask
 
     area = boundaries.clipped(lines.total_bounds)
-    ordered = np.sort(lines.kept)
-    starts = np.searchsorted(ordered, lines.offsets)
     with _errors(lines.path, reading=False), _dask_scheduler(scheduler) as settings, dask.config.set(settings):
         client = settings["scheduler"] if scheduler is not None else None
-        if client is None:
-            prepare(area, CHUNK_VERTICES)  # here, before the threads share the indexes
-            job: Any = _PartitionJob(area, min_excursion_km, progress)
-        else:  # once to each worker, which builds the indexes once (see _PartitionJob.__setstate__)
-            job = client.scatter(_PartitionJob(area, min_excursion_km, None), broadcast=True, hash=False)
-        key_of = dict(zip(lines.kept.tolist(), lines.keys)) if features else {}
-        tasks, sizes = [], []
-        for index, part in enumerate(lines.partitions):
-            rows = ordered[starts[index] : starts[index + 1]]
-            if not len(rows):
-                continue
-            keys = [key_of[int(r)] for r in rows] if features else None
-            local = rows - lines.offsets[index]
-            tasks.append(dask.delayed(_analyze)(part, job, lines.path, lines.id_field, lines.source, local, keys))
-            sizes.append(len(rows))
-        done = _compute(tasks, sizes, client, progress)
+        with client.as_current() if client is not None else contextlib.nullcontext():  # futures in the graph
+            if client is None:
+                prepare(area, CHUNK_VERTICES)  # here, before the threads share the indexes
+                job: Any = _PartitionJob(area, min_excursion_km, progress)
+            else:  # once to each worker, which builds the indexes once (see _PartitionJob.__setstate__)
+                job = client.scatter(_PartitionJob(area, min_excursion_km, None), broadcast=True, hash=False)
+            tasks, sizes = _tasks(lines, job, features)
+            done = _compute(tasks, sizes, client, progress)
     results = [r for part_results, _ in done for r in part_results]
-    order = np.searchsorted(ordered, lines.kept)
+    order = np.searchsorted(np.sort(lines.kept), lines.kept)
     texts = [t for _, part_texts in done for t in (part_texts or [])] if features else None
     return PartitionedAnalysis([results[i] for i in order], [texts[i] for i in order] if texts is not None else None)
+
+
+def _tasks(lines: PartitionedLines, job: Any, features: bool) -> tuple[list[Any], list[int]]:
+    """One analysis task per row group holding lines kept, and how many lines each analyses."""
+    import dask
+
+    ordered = np.sort(lines.kept)
+    starts = np.searchsorted(ordered, lines.offsets)
+    key_of = dict(zip(lines.kept.tolist(), lines.keys)) if features else {}
+    tasks, sizes = [], []
+    for index, part in enumerate(lines.partitions):
+        rows = ordered[starts[index] : starts[index + 1]]
+        if not len(rows):
+            continue
+        keys = [key_of[int(r)] for r in rows] if features else None
+        local = rows - lines.offsets[index]
+        tasks.append(dask.delayed(_analyze)(part, job, lines.path, lines.id_field, lines.source, local, keys))
+        sizes.append(len(rows))
+    return tasks, sizes
 
 
 def _compute(
