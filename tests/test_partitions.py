@@ -151,6 +151,19 @@ def test_an_empty_file_and_a_bad_option_fail_in_one_line(both, tmp_path):
     assert partitioned[0] == 2 and partitioned[2].startswith(f"Error: {text}: cannot read (")
 
 
+def test_an_undecodable_geometry_in_a_row_group_fails_as_in_one_process(both, tmp_path):
+    import pyarrow as pa
+
+    path = write_parquet(random_lines(30), tmp_path / "lines.parquet", row_group=10)
+    table = pq.read_table(path)
+    wkb = table.column("geometry").to_pylist()
+    wkb[25] = b"\x01\x02garbage"
+    table = table.set_column(table.schema.get_field_index("geometry"), "geometry", pa.array(wkb, pa.binary()))
+    pq.write_table(table, path, row_group_size=10)  # the schema keeps its GeoParquet metadata
+    single, partitioned = both(path)
+    assert single[0] == 2 and partitioned == single and "cannot read (ParseException: Unknown WKB type" in single[2]
+
+
 def test_the_client_reads_no_row_group_each_task_reads_one(runner, countries, tmp_path, monkeypatch):
     import pyarrow.parquet
 
