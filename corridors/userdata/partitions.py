@@ -28,6 +28,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from ..boundaries import Boundaries
@@ -133,8 +134,8 @@ def read_partitioned(
     if layer is not None:
         raise BadParameter("layer", f"{name}: {{parameter}} does not apply to PARQUET files")
     frame = _open(Path(path))
-    attributes = frame._meta.drop(columns=frame.geometry.name)
-    id_name = id_field_of(attributes, id_field, name)
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    id_name = id_field_of(pd.DataFrame(columns=columns), id_field, name)
     source = source_crs(frame.crs, crs, name)
     partitions = list(frame.to_delayed())
     import dask
@@ -154,9 +155,7 @@ def read_partitioned(
         float(np.nanmax(bounds[:, 2])),
         float(np.nanmax(bounds[:, 3])),
     )
-    return PartitionedLines(
-        name, keys, extent, [str(c) for c in attributes.columns], partitions, source, id_name, offsets, kept
-    )
+    return PartitionedLines(name, keys, extent, columns, partitions, source, id_name, offsets, kept)
 
 
 def _open(path: Path) -> Any:
