@@ -46,7 +46,9 @@ def analyze_lines(
     Lines are analysed in chunks of about :data:`CHUNK_VERTICES` vertices; ``progress`` is called
     with the number of lines done after each. ``engine="dask"`` runs the chunks as dask-geopandas
     partitions, on threads, or on the dask.distributed cluster whose scheduler is at ``scheduler``
-    (e.g. ``tcp://10.0.0.5:8786``); the results are identical. It needs the ``dask`` extra.
+    (e.g. ``tcp://10.0.0.5:8786``); the results are identical. It needs the ``dask`` extra. These
+    lines are already in memory here; GeoParquet can stay in its row groups on the workers instead
+    (:func:`~corridors.userdata.read_partitioned`).
 
     Parameters
     ----------
