@@ -187,3 +187,15 @@ def test_the_client_reads_no_row_group_each_task_reads_one(runner, countries, tm
     result = run(runner, countries, path, "-f", "json", "--engine", "dask")
     assert result.exit_code == 0 and len(json.loads(result.stdout)) == 80
     assert sorted(seen["_survey"]) == sorted(seen["_analyze"]) == [5, 15, 15, 15, 15, 15]
+
+
+def test_progress_counts_every_line_of_every_row_group(tmp_path):
+    from corridors.boundaries import Boundaries
+    from corridors.userdata import analyze_partitioned, read_partitioned
+
+    path = write_parquet(random_lines(40), tmp_path / "lines.parquet")
+    lines = read_partitioned(path, select=[f"r{i}" for i in range(0, 40, 2)])
+    squares = Boundaries(np.array(list(SQUARES)), np.array(list(SQUARES.values()), dtype=object), "squares")
+    done: list[int] = []
+    analysis = analyze_partitioned(lines, squares, progress=done.append)
+    assert sorted(done) == [5, 7, 8] and len(analysis.results) == 20  # the lines asked, per row group
