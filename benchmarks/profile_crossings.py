@@ -29,7 +29,7 @@ STRTREE = "~"
 #: Stages and the functions (file, name, only when called by this function or None) whose
 #: cumulative times make them; no function counted calls another counted one.
 STAGES = {
-    "cutting edges at the outlines": [(CUTS, "_cuts", None)],
+    "cutting edges at the outlines": [(CUTS, "_cuts", None), (CUTS, "_cell_cuts", None)],
     "labelling pieces (polygon lookups, grid cells)": [
         (CUTS, "_owners", "_split_and_label"),
         (CUTS, "point_cells", None),

@@ -242,14 +242,20 @@ class _Grid:
         cell, segment = self._touched(outlines.seg0, outlines.seg1)
         touched = np.zeros(self.nx * self.ny, dtype=bool)
         touched[cell] = True
-        # The outline segments under each cell, cell c holding cell_seg[cell_start[c]:cell_start[c + 1]].
-        pairs = np.unique(cell * max(len(outlines.seg0), 1) + segment)
-        cell_seg = pairs % max(len(outlines.seg0), 1)
-        self.cell_start = np.searchsorted(pairs // max(len(outlines.seg0), 1), np.arange(self.nx * self.ny + 1))
-        # Per entry, as contiguous columns: its segment's ends, and the box of the segment's block.
-        self.cell_q0 = (outlines.seg0[cell_seg, 0].copy(), outlines.seg0[cell_seg, 1].copy())
-        self.cell_q1 = (outlines.seg1[cell_seg, 0].copy(), outlines.seg1[cell_seg, 1].copy())
-        self.cell_box = tuple(outlines.block_box[outlines.seg_block[cell_seg], k].copy() for k in range(4))
+        # The outline segments under each cell, in groups of one segment block each: cell c holds the
+        # groups cell_group[c]:cell_group[c + 1], group g the entries group_start[g]:group_start[g + 1].
+        n_segments = max(len(outlines.seg0), 1)
+        pairs = np.unique(cell * n_segments + segment)
+        entry_cell, entry_seg = np.divmod(pairs, n_segments)
+        entry_block = outlines.seg_block[entry_seg]
+        changes = (entry_cell[1:] != entry_cell[:-1]) | (entry_block[1:] != entry_block[:-1])
+        new_group = np.concatenate([[True], changes])
+        self.group_start = np.append(np.flatnonzero(new_group), len(pairs))
+        self.cell_group = np.searchsorted(entry_cell[new_group], np.arange(self.nx * self.ny + 1))
+        self.group_box = tuple(outlines.block_box[entry_block[new_group], k].copy() for k in range(4))
+        # Each entry's segment, as contiguous columns for the segment test.
+        self.entry_q0 = (outlines.seg0[entry_seg, 0].copy(), outlines.seg0[entry_seg, 1].copy())
+        self.entry_q1 = (outlines.seg1[entry_seg, 0].copy(), outlines.seg1[entry_seg, 1].copy())
         self.owner = np.full(self.nx * self.ny, -1)
         free = np.flatnonzero(~touched)
         self.owner[free] = _owners(np.column_stack([x0[free], y0[free]]) + self.size / 2.0, boundaries)
@@ -358,7 +364,7 @@ def _cell_cuts(a: np.ndarray, b: np.ndarray, grid: _Grid, outlines: _Outlines) -
     :func:`_cuts` can test, so both find the same cuts.
     """
     empty = np.zeros(0, dtype=int), np.zeros(0)
-    if len(a) == 0 or len(grid.cell_q0[0]) == 0:
+    if len(a) == 0 or len(grid.entry_q0[0]) == 0:
         return empty
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     limit = np.array([grid.nx - 1, grid.ny - 1])
@@ -369,25 +375,25 @@ def _cell_cuts(a: np.ndarray, b: np.ndarray, grid: _Grid, outlines: _Outlines) -
     pair_edge = np.repeat(np.arange(len(a)), n_cells)
     row, column = np.divmod(_ranges(np.zeros(len(a), dtype=np.int64), n_cells), width[pair_edge])
     cell = (low[pair_edge, 1] + row) * grid.nx + low[pair_edge, 0] + column
-    seg_count = grid.cell_start[cell + 1] - grid.cell_start[cell]
-    pair_edge, cell, seg_count = pair_edge[seg_count > 0], cell[seg_count > 0], seg_count[seg_count > 0]
-    columns = [np.ascontiguousarray(v) for v in (*lo.T, *hi.T, *a.T, *b.T)]
+    group_count = grid.cell_group[cell + 1] - grid.cell_group[cell]
+    pair_edge = np.repeat(pair_edge, group_count)
+    group = _ranges(grid.cell_group[cell], group_count)
+    lox, loy, hix, hiy, ax, ay, bx, by = (np.ascontiguousarray(v) for v in (*lo.T, *hi.T, *a.T, *b.T))
+    minx, miny, maxx, maxy = (v[group] for v in grid.group_box)
+    near = (lox[pair_edge] <= maxx) & (hix[pair_edge] >= minx) & (loy[pair_edge] <= maxy) & (hiy[pair_edge] >= miny)
+    pair_edge, group = pair_edge[near], group[near]
+    seg_count = grid.group_start[group + 1] - grid.group_start[group]
     batch_end = np.cumsum(seg_count)
     edges_out, ts_out = [empty[0]], [empty[1]]
     start = 0
-    while start < len(cell):  # in batches of about _PAIR_BATCH (edge, segment) pairs, to bound memory
+    while start < len(group):  # in batches of about _PAIR_BATCH (edge, segment) pairs, to bound memory
         stop = max(int(np.searchsorted(batch_end, batch_end[start] - seg_count[start] + _PAIR_BATCH)), start + 1)
         counts = seg_count[start:stop]
         edge = np.repeat(pair_edge[start:stop], counts)
-        entry = _ranges(grid.cell_start[cell[start:stop]], counts)
-        lox, loy, hix, hiy = (v[edge] for v in columns[:4])
-        minx, miny, maxx, maxy = (v[entry] for v in grid.cell_box)
-        near = (lox <= maxx) & (hix >= minx) & (loy <= maxy) & (hiy >= miny)
-        edge, entry = edge[near], entry[near]
-        ax, ay, bx, by = (v[edge] for v in columns[4:])
-        q0 = (grid.cell_q0[0][entry], grid.cell_q0[1][entry])
-        q1 = (grid.cell_q1[0][entry], grid.cell_q1[1][entry])
-        edge, t = _segment_cuts((ax, ay), (bx, by), q0, q1, edge)
+        entry = _ranges(grid.group_start[group[start:stop]], counts)
+        q0 = (grid.entry_q0[0][entry], grid.entry_q0[1][entry])
+        q1 = (grid.entry_q1[0][entry], grid.entry_q1[1][entry])
+        edge, t = _segment_cuts((ax[edge], ay[edge]), (bx[edge], by[edge]), q0, q1, edge)
         edges_out.append(edge)
         ts_out.append(t)
         start = stop
