@@ -257,8 +257,12 @@ class _Grid:
         self.entry_q0 = (outlines.seg0[entry_seg, 0].copy(), outlines.seg0[entry_seg, 1].copy())
         self.entry_q1 = (outlines.seg1[entry_seg, 0].copy(), outlines.seg1[entry_seg, 1].copy())
         self.owner = np.full(self.nx * self.ny, -1)
+        # No outline crosses a row's run of free cells, so they all have the owner of the run's first.
         free = np.flatnonzero(~touched)
-        self.owner[free] = _owners(np.column_stack([x0[free], y0[free]]) + self.size / 2.0, boundaries)
+        run_first = np.concatenate([[True], np.diff(free) != 1]) | (free % self.nx == 0)
+        first = free[run_first]
+        run_owner = _owners(np.column_stack([x0[first], y0[first]]) + self.size / 2.0, boundaries)
+        self.owner[free] = run_owner[np.cumsum(run_first) - 1]
 
     def _touched(self, seg0: np.ndarray, seg1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (cell, segment) whose enlarged box meets the segment's, or a little more: no geometry is built.
