@@ -193,10 +193,11 @@ def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndar
             np.flatnonzero(np.concatenate([[True], point_idx[1:] != point_idx[:-1]])) if len(point_idx) else []
         )
         owner[on_border[point_idx[firsts]]] = country_idx[firsts]
-    label = np.append(boundaries.codes.astype(object), _NO_COUNTRY)[owner][np.cumsum(first) - 1]
+    piece_owner = owner[np.cumsum(first) - 1]
+    label = np.append(boundaries.codes.astype(object), _NO_COUNTRY)[piece_owner]
     piece_mode = edge_mode[piece_edge]
-    at_sea = (label == _NO_COUNTRY) & np.isin(piece_mode, list(SEA_MODES))
-    label[at_sea] = SEA
+    outside = np.flatnonzero(piece_owner == len(boundaries.codes))
+    label[outside[np.isin(piece_mode[outside], list(SEA_MODES))]] = SEA
 
     piece_track = edge_track[piece_edge]
     length_km = short_edge_lengths_m(p0[:, 0], p0[:, 1], p1[:, 0], p1[:, 1]) / 1000.0

@@ -16,7 +16,7 @@ import shapely
 from ..boundaries import Boundaries
 from ..geodesy import edge_lengths_m
 from .index import _NO_COUNTRY, _outlines, _ranges
-from .results import GAP, LANDFALL, SEA, SLIVER, Absorbed, Crossing, LineAnalysis
+from .results import GAP, LANDFALL, SEA, SLIVER, Absorbed, LineAnalysis, crossings_from_columns
 
 
 def _starts(*keys: np.ndarray) -> np.ndarray:
@@ -305,21 +305,16 @@ def _results(
 
     origin, destination = _crossing_runs(runs, sea)
     by_sea = (destination - origin) == 2
-    coast_xy, landfall_xy = run_xy[origin + 1].tolist(), run_xy[destination].tolist()
-    crossings = [
-        Crossing(labels[a], labels[b], x, y, at, True, lx, ly, land_km)
-        if over
-        else Crossing(labels[a], labels[b], x, y, at)
-        for a, b, (x, y), at, over, (lx, ly), land_km in zip(
-            runs.label[origin].tolist(),
-            runs.label[destination].tolist(),
-            coast_xy,
-            runs.end_km[origin].tolist(),
-            by_sea.tolist(),
-            landfall_xy,
-            runs.start_km[destination].tolist(),
-        )
-    ]
+    label_names = np.array(labels, dtype=object)
+    crossings = crossings_from_columns(
+        label_names[runs.label[origin]].tolist(),
+        label_names[runs.label[destination]].tolist(),
+        *run_xy[origin + 1].T.tolist(),
+        runs.end_km[origin].tolist(),
+        by_sea.tolist(),
+        *run_xy[destination].T.tolist(),
+        runs.start_km[destination].tolist(),
+    )
     track_crossings = np.searchsorted(runs.track[origin], np.arange(n_tracks + 1))
     absorbed_track, records = absorbed
     track_absorbed = np.searchsorted(absorbed_track, np.arange(n_tracks + 1))
