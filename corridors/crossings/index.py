@@ -151,20 +151,30 @@ def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndar
         cut_edge, cut_t = _cell_cuts(a[near], b[near], grid, outlines)
         cut_edge = near[cut_edge]
 
-    # 2. Pieces: consecutive breakpoints (0, cuts..., 1) of each edge, in travel order.
-    all_edge = np.concatenate([np.arange(n_edges), np.arange(n_edges), cut_edge])
-    all_t = np.concatenate([np.zeros(n_edges), np.ones(n_edges), cut_t])
-    order = np.lexsort((all_t, all_edge))
-    all_edge, all_t = all_edge[order], all_t[order]
-    cuts_so_far = np.cumsum(order >= 2 * n_edges)
+    # 2. Pieces: consecutive breakpoints (0, cuts..., 1) of each edge, in travel order. Only the
+    #    cuts are sorted; each edge's slots are laid out 0, its cuts, 1.
+    order = np.lexsort((cut_t, cut_edge))
+    cut_edge, cut_t = cut_edge[order], cut_t[order]
+    cut_count = np.bincount(cut_edge, minlength=n_edges)
+    slots = cut_count + 2
+    slot_end = np.cumsum(slots)
+    all_t = np.zeros(int(slot_end[-1]))
+    all_t[slot_end - 1] = 1.0
+    cut_slot = (slot_end - slots + 1 - (np.cumsum(cut_count) - cut_count))[cut_edge] + np.arange(len(cut_edge))
+    all_t[cut_slot] = cut_t
+    is_cut = np.zeros(len(all_t), dtype=bool)
+    is_cut[cut_slot] = True
+    cuts_so_far = np.cumsum(is_cut)
+    all_edge = np.repeat(np.arange(n_edges), slots)
     same_edge = all_edge[1:] == all_edge[:-1]
     t0, t1, piece_edge = all_t[:-1][same_edge], all_t[1:][same_edge], all_edge[:-1][same_edge]
     stretch = cuts_so_far[:-1][same_edge]
     keep = (t1 - t0) > 1e-12
     t0, t1, piece_edge, stretch = t0[keep], t1[keep], piece_edge[keep], stretch[keep]
-    d = b[piece_edge] - a[piece_edge]
-    p0 = a[piece_edge] + d * t0[:, None]
-    p1 = a[piece_edge] + d * t1[:, None]
+    start = a[piece_edge]
+    d = b[piece_edge] - start
+    p0 = start + d * t0[:, None]
+    p1 = start + d * t1[:, None]
 
     # 3. Label each piece by the polygon holding its midpoint; sea legs outside polygons are sea.
     #    The label only changes where the line meets an outline, so only the first piece of each
