@@ -266,7 +266,7 @@ class _Grid:
         self.group_box = tuple(outlines.block_box[entry_block[new_group], k].copy() for k in range(4))
         # Each entry's segment, as contiguous columns for the segment test.
         self.entry_q0 = (outlines.seg0[entry_seg, 0].copy(), outlines.seg0[entry_seg, 1].copy())
-        self.entry_q1 = (outlines.seg1[entry_seg, 0].copy(), outlines.seg1[entry_seg, 1].copy())
+        self.entry_s = (outlines.seg1[entry_seg, 0] - self.entry_q0[0], outlines.seg1[entry_seg, 1] - self.entry_q0[1])
         self.owner = np.full(self.nx * self.ny, -1)
         # No outline crosses a row's run of free cells, so they all have the owner of the run's first.
         free = np.flatnonzero(~touched)
@@ -364,7 +364,8 @@ def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outli
         counts = seg_count[start:stop]
         edge = np.repeat(pair_edge[start:stop], counts)
         seg = _ranges(outlines.block_seg[pair_block[start:stop]], counts)
-        edge, t = _segment_cuts(a[edge].T, b[edge].T, outlines.seg0[seg].T, outlines.seg1[seg].T, edge)
+        q0 = outlines.seg0[seg]
+        edge, t = _segment_cuts(a[edge].T, (b[edge] - a[edge]).T, q0.T, (outlines.seg1[seg] - q0).T, edge)
         edges_out.append(edge)
         ts_out.append(t)
         start = stop
@@ -393,7 +394,7 @@ def _cell_cuts(a: np.ndarray, b: np.ndarray, grid: _Grid, outlines: _Outlines) -
     group_count = grid.cell_group[cell + 1] - grid.cell_group[cell]
     pair_edge = np.repeat(pair_edge, group_count)
     group = _ranges(grid.cell_group[cell], group_count)
-    lox, loy, hix, hiy, ax, ay, bx, by = (np.ascontiguousarray(v) for v in (*lo.T, *hi.T, *a.T, *b.T))
+    lox, loy, hix, hiy, ax, ay, rx, ry = (np.ascontiguousarray(v) for v in (*lo.T, *hi.T, *a.T, *(b - a).T))
     minx, miny, maxx, maxy = (v[group] for v in grid.group_box)
     near = (lox[pair_edge] <= maxx) & (hix[pair_edge] >= minx) & (loy[pair_edge] <= maxy) & (hiy[pair_edge] >= miny)
     pair_edge, group = pair_edge[near], group[near]
@@ -407,8 +408,8 @@ def _cell_cuts(a: np.ndarray, b: np.ndarray, grid: _Grid, outlines: _Outlines) -
         edge = np.repeat(pair_edge[start:stop], counts)
         entry = _ranges(grid.group_start[group[start:stop]], counts)
         q0 = (grid.entry_q0[0][entry], grid.entry_q0[1][entry])
-        q1 = (grid.entry_q1[0][entry], grid.entry_q1[1][entry])
-        edge, t = _segment_cuts((ax[edge], ay[edge]), (bx[edge], by[edge]), q0, q1, edge)
+        s = (grid.entry_s[0][entry], grid.entry_s[1][entry])
+        edge, t = _segment_cuts((ax[edge], ay[edge]), (rx[edge], ry[edge]), q0, s, edge)
         edges_out.append(edge)
         ts_out.append(t)
         start = stop
@@ -426,14 +427,14 @@ def _overlap(lo: np.ndarray, hi: np.ndarray, box: np.ndarray) -> np.ndarray:
 
 
 def _segment_cuts(
-    a: _Columns, b: _Columns, q0: _Columns, q1: _Columns, edge: np.ndarray
+    a: _Columns, r: _Columns, q0: _Columns, s: _Columns, edge: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Parameters t along a->b where it meets q0->q1, with the edge index of each.
+    """Parameters t along each edge a -> a + r where it meets the segment q0 -> q0 + s, with its edge index.
 
-    Each point array is a pair (x, y) of 1-d arrays (or the columns of an n x 2 array): contiguous
-    columns make the arithmetic over millions of pairs about twice as fast.
+    Each point or vector is a pair (x, y) of 1-d arrays (or the columns of an n x 2 array):
+    contiguous columns make the arithmetic over millions of pairs about twice as fast.
     """
-    rx, ry, sx, sy = b[0] - a[0], b[1] - a[1], q1[0] - q0[0], q1[1] - q0[1]
+    rx, ry, sx, sy = r[0], r[1], s[0], s[1]
     qax, qay = q0[0] - a[0], q0[1] - a[1]
     denom = rx * sy - ry * sx
     qa_s = qax * sy - qay * sx
