@@ -223,14 +223,24 @@ def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndar
 
 
 def _owners(xy: np.ndarray, boundaries: Boundaries) -> np.ndarray:
-    """Index of the first polygon holding each point, or ``len(boundaries.codes)`` (a gap) for none."""
-    owner = np.full(len(xy), len(boundaries.codes))
-    point_idx, country_idx = boundaries.polygon_tree.query(shapely.points(xy))
-    for country in np.unique(country_idx):  # ascending, so where polygons overlap the first one wins
-        candidates = point_idx[country_idx == country]
-        inside = shapely.contains_xy(boundaries.polygons[country], xy[candidates, 0], xy[candidates, 1])
-        chosen = candidates[inside]
-        owner[chosen[owner[chosen] == len(boundaries.codes)]] = country
+    """Index of the first polygon holding each point, or ``len(boundaries.codes)`` (a gap) for none.
+
+    Each polygon (one per country) is tried, in order, on the points in its bounding box not yet
+    placed (found by a binary search on the points sorted by x), so where polygons overlap the first
+    one wins.
+    """
+    gap = len(boundaries.codes)
+    owner = np.full(len(xy), gap)
+    boundaries.polygon_tree  # noqa: B018 - built once, and the polygons prepared for contains_xy
+    by_x = np.argsort(xy[:, 0], kind="stable")
+    x, y = xy[by_x, 0], xy[by_x, 1]
+    for country, (minx, miny, maxx, maxy) in enumerate(shapely.bounds(boundaries.polygons).tolist()):
+        lo, hi = int(np.searchsorted(x, minx, side="left")), int(np.searchsorted(x, maxx, side="right"))
+        in_box = lo + np.flatnonzero((y[lo:hi] >= miny) & (y[lo:hi] <= maxy))
+        candidates = by_x[in_box[owner[by_x[in_box]] == gap]]
+        if len(candidates):
+            inside = shapely.contains_xy(boundaries.polygons[country], xy[candidates, 0], xy[candidates, 1])
+            owner[candidates[inside]] = country
     return owner
 
 
