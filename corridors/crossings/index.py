@@ -120,17 +120,13 @@ class _Edges:
         parts, part_track = shapely.get_parts(geometries, return_index=True)
         coords, vertex_part = shapely.get_coordinates(parts, return_index=True)
         edge = np.flatnonzero(vertex_part[1:] == vertex_part[:-1])  # edge i runs from vertex edge[i]
-        if (np.abs(coords[edge + 1, 0] - coords[edge, 0]) > 180).any():  # rare: split by Track's rule
+        a, b = coords[edge], coords[edge + 1]
+        if (np.abs(b[:, 0] - a[:, 0]) > 180).any():  # rare: split by Track's rule
             return cls.from_tracks([Track.from_geometry(g) for g in geometries])
+        edge_part = vertex_part[edge]
         part_start = np.searchsorted(vertex_part, np.arange(len(parts)))
-        return cls(
-            coords[edge],
-            coords[edge + 1],
-            part_track[vertex_part[edge]],
-            np.full(len(edge), None, dtype=object),
-            edge == part_start[vertex_part[edge]],
-            len(geometries),
-        )
+        no_modes = np.full(len(edge), None, dtype=object)
+        return cls(a, b, part_track[edge_part], no_modes, edge == part_start[edge_part], len(geometries))
 
 
 def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndarray]:
