@@ -226,3 +226,34 @@ def test_the_grid_and_the_flat_edges_change_nothing_on_real_borders(monkeypatch)
     assert with_grid == analyze_line_geometries(lines, world)
     assert with_grid == analyze_tracks([Track.from_geometry(line) for line in lines], world)
     assert sum(len(r.crossings) for r in with_grid) > 100
+
+
+def test_cutting_by_grid_cells_finds_the_cuts_the_outline_tree_finds():
+    world = default_boundaries().clipped((38.0, 36.0, 52.0, 45.0))
+    outlines, grid = crossings.index._outlines(world), crossings.index._grid(world)
+    rng = np.random.default_rng(5)
+    short = rng.uniform((38, 36), (52, 45), (3000, 2))
+    seg = rng.choice(len(outlines.seg0), 600, replace=False)
+    q0, q1 = outlines.seg0[seg], outlines.seg1[seg]
+    starts = np.concatenate([
+        short,
+        rng.uniform((38, 36), (52, 45), (300, 2)),  # long edges, over many cells
+        q0[:200],  # along an outline segment, exactly
+        q0[200:400],  # along one and beyond its end
+        q0[400:],  # from an outline vertex
+        [(30.0, 30.0), (37.0, 40.0)],  # outside the grid, and into it
+    ])
+    ends = np.concatenate([
+        short + rng.normal(0, 0.1, short.shape),
+        rng.uniform((38, 36), (52, 45), (300, 2)),
+        q1[:200],
+        q0[200:400] + 2.5 * (q1[200:400] - q0[200:400]),
+        q0[400:] + rng.normal(0, 0.1, (200, 2)),
+        [(31.0, 31.0), (39.0, 41.0)],
+    ])
+    separate = np.ones(len(starts), dtype=bool)  # each edge its own part: they do not join end to start
+    by_tree = crossings.index._cuts(starts, ends, separate, outlines)
+    by_cells = crossings.index._cell_cuts(starts, ends, grid, outlines)
+    assert set(zip(*(v.tolist() for v in by_tree))) == set(zip(*(v.tolist() for v in by_cells)))
+    assert len(set(by_cells[0].tolist()) & set(range(3000, 3300))) > 100  # long edges were cut
+    assert (np.isin(by_cells[0], np.arange(3300, 3500)) & (by_cells[1] == 1.0)).sum() >= 200  # overlaps' ends
