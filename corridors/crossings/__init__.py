@@ -2,8 +2,10 @@
 
 The method is exact and vectorised over many lines at once:
 
-1. every edge of every line is split where it meets a country outline (outlines are cut into short
-   chunks in an STRtree, so an edge is only tested against the few chunks near it);
+1. every edge of every line is split where it meets a country outline, tested only against the
+   outline segments near it: with many edges, those registered in the cells of a grid under the
+   edge (an edge in cells that no outline touches needs no test); with few, those of the short
+   outline chunks an STRtree finds near it;
 2. each piece is labelled by the polygon containing its midpoint, or ``sea`` on a sea or ferry leg;
 3. consecutive pieces with one label form *runs*, measured on the WGS84 ellipsoid.
 

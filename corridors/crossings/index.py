@@ -245,8 +245,9 @@ class _Grid:
     wholly inside one polygon, or outside all, given as its :func:`_owners` index.
 
     An edge whose bounding box lies in cells of one owner meets no outline and has that owner, so
-    only edges near borders need the segment test; a point in such a cell needs no polygon lookup.
-    Cells are tested slightly enlarged, so rounding in a point's cell index cannot misplace it.
+    only edges near borders need the segment test, and only against the outline segments of the
+    cells under them; a point in such a cell needs no polygon lookup. Cells are tested slightly
+    enlarged, so rounding in a point's cell index cannot misplace it.
     """
 
     def __init__(self, boundaries: Boundaries, outlines: _Outlines) -> None:
@@ -325,9 +326,10 @@ class _Grid:
 def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outlines) -> tuple[np.ndarray, np.ndarray]:
     """Every (edge, t) where edge a->b meets an outline segment; both ends of a collinear overlap.
 
-    Runs of _EDGE_CHUNK consecutive edges are queried as one linestring (by bounding box: cheaper than
-    GEOS predicates), so GEOS builds and indexes ~16x fewer geometries; the edges whose boxes meet an
-    outline block's are then cut by a numpy segment test.
+    For a few edges (many go by :func:`_cell_cuts`, with the grid). Runs of _EDGE_CHUNK consecutive
+    edges are queried as one linestring (by bounding box: cheaper than GEOS predicates), so GEOS
+    builds and indexes ~16x fewer geometries; the edges whose boxes meet an outline block's are then
+    cut by a numpy segment test.
     """
     n_edges = len(a)
     empty = np.zeros(0, dtype=int), np.zeros(0)
