@@ -306,13 +306,16 @@ def _results(
     origin, destination = _crossing_runs(runs, sea)
     by_sea = (destination - origin) == 2
     label_names = np.array(labels, dtype=object)
+    coast, landfall = run_xy[origin + 1], run_xy[destination]
     crossings = crossings_from_columns(
         label_names[runs.label[origin]].tolist(),
         label_names[runs.label[destination]].tolist(),
-        *run_xy[origin + 1].T.tolist(),
+        coast[:, 0].tolist(),
+        coast[:, 1].tolist(),
         runs.end_km[origin].tolist(),
         by_sea.tolist(),
-        *run_xy[destination].T.tolist(),
+        landfall[:, 0].tolist(),
+        landfall[:, 1].tolist(),
         runs.start_km[destination].tolist(),
     )
     track_crossings = np.searchsorted(runs.track[origin], np.arange(n_tracks + 1))
