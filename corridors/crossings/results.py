@@ -58,7 +58,7 @@ class Crossing:
         return record
 
 
-def crossings_from_columns(
+def _crossings_from_columns(
     origin: list[str],
     destination: list[str],
     lon: list[float],

@@ -16,7 +16,7 @@ import shapely
 from ..boundaries import Boundaries
 from ..geodesy import edge_lengths_m
 from .index import _NO_COUNTRY, _outlines, _ranges
-from .results import GAP, LANDFALL, SEA, SLIVER, Absorbed, LineAnalysis, crossings_from_columns
+from .results import GAP, LANDFALL, SEA, SLIVER, Absorbed, LineAnalysis, _crossings_from_columns
 
 
 def _starts(*keys: np.ndarray) -> np.ndarray:
@@ -307,7 +307,7 @@ def _results(
     by_sea = (destination - origin) == 2
     label_names = np.array(labels, dtype=object)
     coast, landfall = run_xy[origin + 1], run_xy[destination]
-    crossings = crossings_from_columns(
+    crossings = _crossings_from_columns(
         label_names[runs.label[origin]].tolist(),
         label_names[runs.label[destination]].tolist(),
         coast[:, 0].tolist(),
