@@ -430,8 +430,7 @@ def _read_frame(path: str | Path, iso_field: str, bbox: tuple[float, ...] | None
     try:
         import pyogrio
 
-        layers = [] if _is_geojson(path) else pyogrio.list_layers(path)
-        if len(layers) > 1:
+        if not _is_geojson(path) and len(layers := pyogrio.list_layers(path)) > 1:
             names = ", ".join(excerpt(name, 30) for name in layers[:5, 0])
             raise UsageError(f"{path}: has {len(layers)} layers ({names}); boundaries must be a single-layer file")
         with warnings.catch_warnings():

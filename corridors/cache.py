@@ -67,7 +67,8 @@ def file_digest(path: str | Path) -> str:
     """
     resolved = Path(path).resolve()
     stat = resolved.stat()
-    version = key("file-digest", str(resolved), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    version = key("file-digest", str(resolved), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns,
+                  stat.st_ctime_ns)
     return cached("digests", version, lambda: _sha256(resolved), _save_text, _load_digest)
 
 
