@@ -265,8 +265,9 @@ def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float,
     read, and they are clipped to it before being made valid, which is what makes a detailed world
     file (hundreds of MB) usable: the region is ``area`` widened by :data:`CLIP_MARGIN_DEG` and out to
     whole degrees. An invalid polygon is repaired tile by tile (:func:`repaired_in_tiles`). The
-    prepared result is cached on disk (:mod:`corridors.cache`), keyed by the SHA-256 of the file's
-    content, ``iso_field``, the region and the tile size, so later runs only load it.
+    prepared result is cached on disk (:mod:`corridors.cache`), keyed by the SHA-256 of the content
+    of the file and its sidecars (or of a directory's files), ``iso_field``, the region and the tile
+    size, so later runs only load it.
 
     Parameters
     ----------
@@ -290,12 +291,29 @@ def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float,
     protect(path)  # never an output of this run
     region = _region(area) if area is not None else None
     try:
-        content = cache.file_digest(path)
+        content = _source_digests(Path(path))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc.strerror or exc))})") from None
+    if content is None:  # not a file or directory (a pipe): nothing to key it by
+        return _read_file(path, iso_field, region)
     content_key = cache.key("boundaries", content, iso_field, region, REPAIR_TILE_DEG)
     prepared = cache.cached("boundaries", content_key, lambda: _read_file(path, iso_field, region), _save, _load)
     return dataclasses.replace(prepared, source=str(path), content_key=content_key)  # a copy may have made it
+
+
+def _source_digests(path: Path) -> list[tuple[str, str]] | None:
+    """The content of what OGR reads for ``path``: the file and its sidecars (same name, other suffix:
+    a Shapefile's ``.dbf`` and ``.prj``), or every file of a directory (a FileGDB); None for a pipe.
+    """
+    if path.is_dir():
+        named = {str(p.relative_to(path)): p for p in path.rglob("*") if p.is_file()}
+    elif path.is_file():
+        sidecars = (p for p in path.parent.iterdir() if p.name.startswith(f"{path.stem}.") and p.is_file())
+        named = {p.name[len(path.stem) :]: p for p in sidecars}  # by suffix: a renamed copy has the same
+    else:
+        path.stat()  # a missing file raises here, with its reason
+        return None
+    return [(name, cache.file_digest(named[name])) for name in sorted(named)]
 
 
 def _region(area: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

@@ -111,3 +111,25 @@ def test_a_projected_file_is_read_near_the_area_too(tmp_path, cache):
     near = from_file(path, "code", area=(0.2, 0.0, 0.4, 0.1))
     assert list(near.codes) == ["AAA"]
     assert np.allclose(shapely.bounds(near.polygons[0]), (0, -1, 1, 1))
+
+
+def test_a_shapefile_is_known_by_its_sidecars_too(tmp_path, cache):
+    path = tmp_path / "world.shp"
+    gpd.GeoDataFrame({"code": ["AAA"]}, geometry=[box(0, -1, 1, 1)], crs="EPSG:4326").to_file(path)
+    first = from_file(path, "code", area=(0.5, 0.0, 0.6, 0.1))
+    gpd.GeoDataFrame({"code": ["BBB"]}, geometry=[box(0, -1, 1, 1)], crs="EPSG:4326").to_file(
+        tmp_path / "other.shp"
+    )
+    (tmp_path / "world.dbf").write_bytes((tmp_path / "other.dbf").read_bytes())  # the codes only
+    assert list(first.codes) == ["AAA"]
+    assert list(from_file(path, "code", area=(0.5, 0.0, 0.6, 0.1)).codes) == ["BBB"]
+
+
+def test_a_directory_of_files_is_read_and_cached_by_its_content(tmp_path, cache, monkeypatch):
+    folder = tmp_path / "borders"
+    folder.mkdir()
+    gpd.GeoDataFrame({"code": ["AAA"]}, geometry=[box(0, -1, 1, 1)], crs="EPSG:4326").to_file(folder / "world.shp")
+    first = from_file(folder, "code", area=(0.5, 0.0, 0.6, 0.1))
+    with monkeypatch.context() as patch:
+        patch.setattr(boundaries_module, "_read_file", no_reading)
+        assert list(from_file(folder, "code", area=(0.5, 0.0, 0.6, 0.1)).codes) == list(first.codes) == ["AAA"]
