@@ -71,6 +71,34 @@ def test_a_cluster_of_processes_gives_the_single_process_answer(runner, files, c
     assert len(json.loads(single.stdout)) == 80
 
 
+def test_geoparquet_is_read_row_group_by_row_group_on_the_workers(runner, files, cluster, tmp_path, monkeypatch):
+    import geopandas as gpd
+    import pyarrow.parquet
+
+    routes, countries = files
+    path = tmp_path / "random.parquet"
+    gpd.read_file(routes).to_parquet(path, row_group_size=15)  # 80 lines: 6 row groups
+    common = ["-f", "json", "--boundaries", countries, "--iso-field", "iso"]
+    single = analyze(runner, str(path), *common)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the client read the whole file")
+
+    monkeypatch.setattr(gpd, "read_parquet", refuse)  # here, in the client; the workers are other processes
+    monkeypatch.setattr(pyarrow.parquet, "read_table", refuse)
+    probe = distributed.Client(cluster.scheduler_address, set_as_default=False)  # not the client the command uses
+    with probe, distributed.get_task_stream(probe) as stream:
+        remote = analyze(runner, str(path), *common, "--engine", "dask", "--scheduler", cluster.scheduler_address)
+    assert single.exit_code == remote.exit_code == 0, remote.output
+    assert remote.stdout == single.stdout and len(json.loads(remote.stdout)) == 80
+    ran = [
+        (str(task["key"][0] if isinstance(task["key"], tuple) else task["key"]), task["worker"]) for task in stream.data
+    ]
+    for step in ("_survey", "_analyze"):  # one task per row group, each on a worker, in both passes
+        assert sum(key.startswith(f"{step}-") for key, _ in ran) == 6
+    assert {worker for _, worker in ran} <= set(cluster.scheduler_info["workers"])
+
+
 def test_an_unreachable_scheduler_fails_in_one_line(runner, files, monkeypatch):
     import corridors.userdata.engine
 

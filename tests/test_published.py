@@ -163,9 +163,10 @@ def test_every_published_row_names_a_route_and_its_own_segments_with_a_dated_url
         assert figure.quote is None or len(figure.quote) > 20
 
 
-def test_tolerance_is_five_percent_for_traced_routes_and_fifteen_for_schematic_ones(data):
+def test_tolerance_is_five_percent_where_all_the_rows_segments_are_traced_and_fifteen_otherwise(data):
     for figure in data.published:
-        qualities = set(data.segments.loc[list(data.routes.at[figure.route_id, "segments"]), "geometry_quality"])
+        segments = figure.section.split(" + ") if figure.section else list(data.routes.at[figure.route_id, "segments"])
+        qualities = set(data.segments.loc[segments, "geometry_quality"])
         assert figure.tolerance_pct == (5 if qualities == {"traced"} else 15), figure
 
 

@@ -14,8 +14,9 @@ from .helpers import ARROW, boundaries_from, lengths_csv, render_table, toleranc
 from .options import boundary_options, format_option
 
 if TYPE_CHECKING:  # the library loads geopandas: imported inside the command, when it runs
+    from ..boundaries import Boundaries
     from ..crossings import LineAnalysis
-    from ..userdata import UserLines
+    from ..userdata import PartitionedLines, UserLines
 
 #: Runs with more lines than this show a progress bar when stderr is a terminal.
 PROGRESS_MIN_LINES = 1000
@@ -84,7 +85,6 @@ def analyze(
     """
     from ..boundaries import default_boundaries
     from ..io import STDOUT, check_writable, protect, write_text_atomic
-    from ..userdata import analyze_lines, read_lines
 
     fmt = fmt or _FORMAT_BY_SUFFIX.get(_suffix(output), "table")
     if scheduler is not None and engine != "dask":
@@ -92,26 +92,56 @@ def analyze(
     protect(path, boundaries_path)  # never an output of this run
     if output not in (None, STDOUT):
         check_writable(output)  # fails before any work
-    lines = read_lines(path, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid)
-    boundaries = boundaries_from(boundaries_path, iso_field, lines.frame.total_bounds) or default_boundaries()
+    lines = _read(
+        path, engine, scheduler, layer=layer, id_field=id_field, crs=crs, select=ids or None, skip_invalid=skip_invalid
+    )
+    boundaries = boundaries_from(boundaries_path, iso_field, lines.total_bounds) or default_boundaries()
     stderr = sys.stderr
     show = progress if progress is not None else len(lines.keys) > PROGRESS_MIN_LINES and stderr.isatty()
     bar = click.progressbar(length=len(lines.keys), label="Analysing lines", file=stderr) if show else None
     with bar if bar is not None else contextlib.nullcontext():
-        results = analyze_lines(
+        results, features = _analyze(
             lines,
             boundaries,
             min_excursion_km=min_excursion_km,
             engine=engine,
             progress=bar.update if bar is not None else None,
             scheduler=scheduler,
+            features=fmt == "geojson",
         )
-    write_text_atomic(output or STDOUT, render(fmt, lines, results))
+    write_text_atomic(output or STDOUT, render(fmt, lines, results, features))
     if output not in (None, STDOUT):
         click.echo(f"Wrote {output}: {len(results)} line(s), {fmt}.", err=True)
 
 
-def render(fmt: str, lines: UserLines, results: Sequence[LineAnalysis]) -> str:
+def _read(path: str, engine: str, scheduler: str | None, **options: Any) -> UserLines | PartitionedLines:
+    """GeoParquet with the dask engine stays in its row groups, on the workers; the rest is read here."""
+    from ..userdata import is_parquet, read_lines, read_partitioned
+
+    if engine == "dask" and is_parquet(path):
+        return read_partitioned(path, scheduler=scheduler, **options)
+    return read_lines(path, **options)
+
+
+def _analyze(
+    lines: UserLines | PartitionedLines, boundaries: Boundaries, *, features: bool, **options: Any
+) -> tuple[list[LineAnalysis], list[str] | None]:
+    """The analyses, and for partitioned lines with ``features``, their GeoJSON features as text."""
+    from ..userdata import PartitionedLines, analyze_lines, analyze_partitioned
+
+    if isinstance(lines, PartitionedLines):
+        del options["engine"]
+        analysis = analyze_partitioned(lines, boundaries, features=features, **options)
+        return analysis.results, analysis.features
+    return analyze_lines(lines, boundaries, **options), None
+
+
+def render(
+    fmt: str,
+    lines: UserLines | PartitionedLines,
+    results: Sequence[LineAnalysis],
+    features: Sequence[str] | None = None,
+) -> str:
     """The analysis as text in the given format, ending with a newline.
 
     Parameters
@@ -119,9 +149,11 @@ def render(fmt: str, lines: UserLines, results: Sequence[LineAnalysis]) -> str:
     fmt
         ``json``, ``geojson``, ``csv`` or ``table``.
     lines
-        The lines read.
+        The lines read (or surveyed in their row groups).
     results
         Their analyses, in the same order.
+    features
+        For lines left in their row groups, their GeoJSON features as text (``geojson`` needs them).
 
     Returns
     -------
@@ -129,7 +161,8 @@ def render(fmt: str, lines: UserLines, results: Sequence[LineAnalysis]) -> str:
         The text.
     """
     from ..io import to_json
-    from ..userdata import analysis_record, feature_collection
+    from ..userdata import PartitionedLines, analysis_record, collection_text, feature_collection
+    from ..userdata.engine import warn_replaced_properties
 
     if fmt == "json":
         # One line per record: readable, and fast (the C encoder only runs without indent).
@@ -137,6 +170,9 @@ def render(fmt: str, lines: UserLines, results: Sequence[LineAnalysis]) -> str:
         records = (to_json(analysis_record(key, result), ensure_ascii=False) for key, result in pairs)
         return "[\n" + ",\n".join(records) + "\n]\n"
     if fmt == "geojson":
+        if isinstance(lines, PartitionedLines):
+            warn_replaced_properties(lines.path, lines.columns, results)
+            return collection_text(features or []) + "\n"
         return to_json(feature_collection(lines, results), ensure_ascii=False) + "\n"
     if fmt == "csv":
         return _csv(lines.keys, results)

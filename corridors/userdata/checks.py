@@ -247,6 +247,41 @@ def to_lonlat(checks: Checks, geometries: np.ndarray, source: Any, crs: str | No
     UsageError
         When the file's CRS cannot be transformed to lon/lat.
     """
+    source = source_crs(source, crs, path)
+    if source is None:
+        outside, x, y = not_lonlat(geometries)
+        first = np.flatnonzero(outside & checks.open)
+        if len(first):
+            raise not_lonlat_error(checks.where(int(first[0])), x[first[0]], y[first[0]])
+        log.warning("%s: no CRS; coordinates taken as lon/lat (EPSG:4326)", path)
+        return geometries
+    return reproject(checks, geometries, source, path)
+
+
+def source_crs(source: Any, crs: str | None, path: str) -> Any:
+    """The CRS lines are measured from: the file's, or ``crs`` for a file without one; None for lon/lat.
+
+    Parameters
+    ----------
+    source
+        The file's CRS, or ``None`` when it declares none.
+    crs
+        The CRS the user gave for a file without one.
+    path
+        The file, named in messages.
+
+    Returns
+    -------
+    pyproj.CRS or None
+        The horizontal CRS, or None when neither the file nor ``crs`` gives one.
+
+    Raises
+    ------
+    BadParameter
+        For ``crs`` given to a file that has one, or an unknown ``crs``.
+    UsageError
+        For a CRS with no lon/lat meaning (geocentric, vertical, engineering).
+    """
     from pyproj import CRS
     from pyproj.exceptions import CRSError
 
@@ -259,22 +294,78 @@ def to_lonlat(checks: Checks, geometries: np.ndarray, source: Any, crs: str | No
             source = CRS.from_user_input(crs)
         except CRSError:
             raise BadParameter("crs", f"{{parameter}}: unknown CRS {excerpt(repr(crs))}") from None
-    if source is not None:
-        source = _horizontal(CRS.from_user_input(source), path)
-    if source is None:
-        coords, owner = shapely.get_coordinates(geometries, return_index=True)
-        outside = ~((np.abs(coords[:, 0]) <= 360) & (np.abs(coords[:, 1]) <= 90)) & np.isfinite(coords).all(axis=1)
-        outside &= checks.open[owner]
-        if outside.any():
-            index = int(owner[np.flatnonzero(outside)[0]])
-            x, y = coords[np.flatnonzero(outside)[0]]
-            raise BadParameter(
-                "crs",
-                f"{checks.where(index)}: the file has no CRS and ({x:g}, {y:g}) is not lon/lat; "
-                "give its CRS with {parameter}",
-            )
-        log.warning("%s: no CRS; coordinates taken as lon/lat (EPSG:4326)", path)
-        return geometries
+    return None if source is None else _horizontal(CRS.from_user_input(source), path)
+
+
+def not_lonlat(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per geometry, whether a finite vertex lies beyond lon ±360°, lat ±90°, and the first such vertex.
+
+    Parameters
+    ----------
+    geometries
+        One geometry per feature, in a file without a CRS.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The mask, and the x and y of each flagged geometry's first such vertex (NaN elsewhere).
+    """
+    coords, owner = shapely.get_coordinates(geometries, return_index=True)
+    outside = ~((np.abs(coords[:, 0]) <= 360) & (np.abs(coords[:, 1]) <= 90)) & np.isfinite(coords).all(axis=1)
+    x = np.full(len(geometries), np.nan)
+    y = np.full(len(geometries), np.nan)
+    flagged = np.flatnonzero(outside)
+    owners, first = np.unique(owner[flagged], return_index=True)  # owners ascend with the vertices
+    x[owners], y[owners] = coords[flagged[first], 0], coords[flagged[first], 1]
+    return _any_vertex(outside, owner, len(geometries)), x, y
+
+
+def not_lonlat_error(where: str, x: float, y: float) -> BadParameter:
+    """The error for a file without a CRS whose coordinates are not lon/lat.
+
+    Parameters
+    ----------
+    where
+        The feature, as :meth:`Checks.where` names it.
+    x, y
+        Its first vertex that is not lon/lat.
+
+    Returns
+    -------
+    BadParameter
+        The error, naming the ``crs`` parameter.
+    """
+    return BadParameter(
+        "crs", f"{where}: the file has no CRS and ({x:g}, {y:g}) is not lon/lat; give its CRS with {{parameter}}"
+    )
+
+
+def reproject(checks: Checks, geometries: np.ndarray, source: Any, path: str) -> np.ndarray:
+    """The geometries from ``source`` to EPSG:4326; features whose vertices fail are problems.
+
+    Parameters
+    ----------
+    checks
+        Where problems and repairs are recorded.
+    geometries
+        One geometry per feature, in ``source``.
+    source
+        A horizontal CRS (see :func:`source_crs`).
+    path
+        The file, named in messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The geometries in EPSG:4326.
+
+    Raises
+    ------
+    UsageError
+        When ``source`` cannot be transformed to lon/lat.
+    """
+    from pyproj import CRS
+
     if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
         return geometries
     series = gpd.GeoSeries(geometries, crs=source)

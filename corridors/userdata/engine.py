@@ -19,6 +19,7 @@ from ..crossings import LineAnalysis, analyze_line_geometries, check_tolerance, 
 from ..errors import BadParameter, CorridorsError, UsageError
 from ..geojson import geometry as rfc7946_geometry
 from ..geojson import plain
+from ..io import to_json
 from ..vocab import DEFAULT_MIN_EXCURSION_KM
 from .read import UserLines
 
@@ -45,7 +46,9 @@ def analyze_lines(
     Lines are analysed in chunks of about :data:`CHUNK_VERTICES` vertices; ``progress`` is called
     with the number of lines done after each. ``engine="dask"`` runs the chunks as dask-geopandas
     partitions, on threads, or on the dask.distributed cluster whose scheduler is at ``scheduler``
-    (e.g. ``tcp://10.0.0.5:8786``); the results are identical. It needs the ``dask`` extra.
+    (e.g. ``tcp://10.0.0.5:8786``); the results are identical. It needs the ``dask`` extra. These
+    lines are already in memory here; GeoParquet can stay in its row groups on the workers instead
+    (:func:`~corridors.userdata.read_partitioned`).
 
     Parameters
     ----------
@@ -252,16 +255,67 @@ def feature_collection(lines: UserLines, results: Sequence[LineAnalysis]) -> dic
     dict
         The GeoJSON FeatureCollection.
     """
-    attributes = lines.frame.drop(columns=lines.frame.geometry.name)
-    clashes = sorted(set(attributes.columns) & (set(analysis_record(None, results[0])) - {"id"})) if results else []
+    warn_replaced_properties(lines.path, lines.frame.columns.drop(lines.frame.geometry.name), results)
+    return {"type": "FeatureCollection", "features": list(_features(lines, results))}
+
+
+def features_text(lines: UserLines, results: Sequence[LineAnalysis]) -> list[str]:
+    """Each feature of :func:`feature_collection` as JSON text, for a collection assembled from parts.
+
+    Parameters
+    ----------
+    lines
+        The lines read.
+    results
+        Their analyses, in the same order.
+
+    Returns
+    -------
+    list of str
+        One JSON object per line.
+    """
+    return [to_json(feature, ensure_ascii=False) for feature in _features(lines, results)]
+
+
+def collection_text(features: Sequence[str]) -> str:
+    """The text ``to_json(feature_collection(...))`` gives, from its features' texts.
+
+    Parameters
+    ----------
+    features
+        The features, from :func:`features_text`.
+
+    Returns
+    -------
+    str
+        The GeoJSON FeatureCollection, without a final newline.
+    """
+    return '{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}"
+
+
+def warn_replaced_properties(path: str, columns: Sequence[Any], results: Sequence[LineAnalysis]) -> None:
+    """Warn once when attribute columns share a name with the analysis, which replaces them in GeoJSON.
+
+    Parameters
+    ----------
+    path
+        The file, named in the warning.
+    columns
+        Its attribute columns.
+    results
+        The analyses (only the first one's fields are used).
+    """
+    clashes = sorted(set(map(str, columns)) & (set(analysis_record(None, results[0])) - {"id"})) if results else []
     if clashes:
-        log.warning("%s: properties %s replaced by the analysis", lines.path, ", ".join(clashes))
-    features = []
+        log.warning("%s: properties %s replaced by the analysis", path, ", ".join(clashes))
+
+
+def _features(lines: UserLines, results: Sequence[LineAnalysis]) -> Iterator[dict[str, Any]]:
+    attributes = lines.frame.drop(columns=lines.frame.geometry.name)
     rows = zip(lines.keys, attributes.itertuples(index=False), lines.frame.geometry, results)
     for key, values, shape, result in rows:
         record = analysis_record(key, result)
         del record["id"]
         properties = {str(name): plain(v) for name, v in zip(attributes.columns, values)} | record
         geometry = rfc7946_geometry(shape, split_antimeridian=False)
-        features.append({"type": "Feature", "id": key, "properties": properties, "geometry": geometry})
-    return {"type": "FeatureCollection", "features": features}
+        yield {"type": "Feature", "id": key, "properties": properties, "geometry": geometry}

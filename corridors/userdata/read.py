@@ -27,12 +27,7 @@ MAX_CSV_LINE_BYTES = 64 * 2**20
 MAX_CSV_COLUMNS = 10_000
 #: Curved WKT, which shapely cannot read: such features are reported, not guessed at.
 _CURVE = re.compile(r"\b(CIRCULARSTRING|COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE)\b", re.IGNORECASE)
-#: CSV limits, checked before parsing: a line (a WKT of about 2 million vertices) and the columns.
-MAX_CSV_LINE_BYTES = 64 * 2**20
-MAX_CSV_COLUMNS = 10_000
-#: Curved WKT, which shapely cannot read: such features are reported, not guessed at.
-_CURVE = re.compile(r"\b(CIRCULARSTRING|COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE)\b", re.IGNORECASE)
-_NO_GEOMETRY = "has no geometry, or one that cannot be read"
+NO_GEOMETRY = "has no geometry, or one that cannot be read"
 
 
 @dataclass(frozen=True)
@@ -46,6 +41,12 @@ class UserLines:
     path: str
     frame: gpd.GeoDataFrame
     keys: list[Any]
+
+    @property
+    def total_bounds(self) -> tuple[float, float, float, float]:
+        """The lines' extent in lon/lat: (minx, miny, maxx, maxy)."""
+        minx, miny, maxx, maxy = (float(v) for v in self.frame.total_bounds)
+        return minx, miny, maxx, maxy
 
 
 def read_lines(
@@ -104,21 +105,20 @@ def read_lines(
     source_crs = frame.crs if spatial else None
     attributes = frame.drop(columns=frame.geometry.name) if spatial else frame
     geometries = np.asarray(frame.geometry.values, dtype=object) if spatial else np.full(len(frame), None, dtype=object)
-    field = _id_field(attributes, id_field, name)
-    keys = _keys(attributes[field]) if field else list(range(1, len(frame) + 1))
-    rows = np.arange(len(frame)) if select is None else _selected(keys, select, name)
+    field = id_field_of(attributes, id_field, name)
+    keys = keys_of(attributes[field]) if field else list(range(1, len(frame) + 1))
+    rows = np.arange(len(frame)) if select is None else selected_rows(keys, select, name)
     checks = Checks(name, [keys[r] if field else None for r in rows], rows + 1)
     geometries = geometries[rows]
     checks.problem(
         np.isin(rows, list(unreadable)) | shapely.is_missing(geometries),
-        [unreadable.get(int(r), _NO_GEOMETRY) for r in rows],
+        [unreadable.get(int(r), NO_GEOMETRY) for r in rows],
     )
     if field:
         check_ids(checks, [keys[r] for r in rows])
     geometries = check_geometry(checks, geometries)
     geometries = to_lonlat(checks, geometries, source_crs, crs, name)
-    geometries = check_range(checks, geometries)
-    geometries = check_validity(checks, geometries)
+    geometries = check_range_and_validity(checks, geometries)
 
     keep = checks.finish(skip_invalid)
     kept_rows = rows[keep]
@@ -128,6 +128,40 @@ def read_lines(
     if result.empty:
         raise UsageError(f"{name}: no line features to analyse ({int((~keep).sum())} skipped)")
     return UserLines(name, result, [keys[r] for r in kept_rows])
+
+
+def check_range_and_validity(checks: Checks, geometries: np.ndarray) -> np.ndarray:
+    """The checks of lines in lon/lat: coordinate ranges (wrapping past ±180°), then validity.
+
+    Parameters
+    ----------
+    checks
+        Where problems and repairs are recorded.
+    geometries
+        One geometry per feature, in lon/lat.
+
+    Returns
+    -------
+    numpy.ndarray
+        The geometries, repaired ones replaced.
+    """
+    return check_validity(checks, check_range(checks, geometries))
+
+
+def is_parquet(path: str | Path) -> bool:
+    """Whether ``path`` is GeoParquet: a ``.parquet`` (``.geoparquet``) file, or a directory of them.
+
+    Parameters
+    ----------
+    path
+        The input named by the user.
+
+    Returns
+    -------
+    bool
+        True for a Parquet suffix or a directory.
+    """
+    return Path(path).suffix.lower() in PARQUET_SUFFIXES or Path(path).is_dir()
 
 
 #: How much of a GeoJSON file is searched for its (old-style, top-level) ``crs`` member.
@@ -164,9 +198,9 @@ def _check_declared_crs(path: Path, name: str) -> None:
 
 def _read(path: Path, layer: str | None) -> tuple[pd.DataFrame, dict[int, str]]:
     """The raw table (geometry may be None) and, per row, why its geometry could not be read."""
-    if not path.is_file():
+    if not path.is_file() and not path.is_dir():
         raise UsageError(f"{path}: no such file")
-    suffix = path.suffix.lower()
+    suffix = ".parquet" if path.is_dir() else path.suffix.lower()
     if suffix in (".csv", *PARQUET_SUFFIXES) and layer is not None:
         raise BadParameter("layer", f"{path}: {{parameter}} does not apply to {suffix[1:].upper()} files")
     if suffix == ".csv":
@@ -183,7 +217,7 @@ def _read(path: Path, layer: str | None) -> tuple[pd.DataFrame, dict[int, str]]:
     except UsageError:
         raise
     except Exception as exc:  # pyogrio, pyarrow and GEOS raise many types for unreadable files
-        raise UsageError(f"{path}: cannot read ({_first_line(exc, path)})") from None
+        raise UsageError(f"{path}: cannot read ({first_line(exc, path)})") from None
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[int, str]]:
@@ -191,7 +225,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[int, str]]:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:  # parser, decoding and empty-file errors
-        raise UsageError(f"{path}: cannot read ({_first_line(exc, path)})") from None
+        raise UsageError(f"{path}: cannot read ({first_line(exc, path)})") from None
     by_name = {str(c).strip().lower(): c for c in table.columns}
     column = next((by_name[n] for n in WKT_COLUMNS if n in by_name), None)
     if column is None:
@@ -255,7 +289,21 @@ def _layer(path: Path, layer: str | None, layers: np.ndarray) -> str | None:
     return None
 
 
-def _first_line(exc: Exception, path: Path) -> str:
+def first_line(exc: Exception, path: Path) -> str:
+    """The first line of a library's error about ``path``, without the path, shortened for a message.
+
+    Parameters
+    ----------
+    exc
+        The error raised by the reader.
+    path
+        The file read.
+
+    Returns
+    -------
+    str
+        Printable text of at most 80 characters.
+    """
     lines = str(exc).strip().splitlines() or [type(exc).__name__]
     return excerpt(
         lines[0]
@@ -266,7 +314,28 @@ def _first_line(exc: Exception, path: Path) -> str:
     )
 
 
-def _id_field(attributes: pd.DataFrame, id_field: str | None, path: str) -> str | None:
+def id_field_of(attributes: pd.DataFrame, id_field: str | None, path: str) -> str | None:
+    """The field that identifies features: ``id_field``, else ``id`` when present, else None (row numbers).
+
+    Parameters
+    ----------
+    attributes
+        The features' attributes (only the columns are used).
+    id_field
+        The field asked for, or None.
+    path
+        The file, named in messages.
+
+    Returns
+    -------
+    str or None
+        The field's name, or None for row numbers.
+
+    Raises
+    ------
+    UsageError
+        For an ``id_field`` the file lacks.
+    """
     fields = [str(c) for c in attributes.columns]
     if id_field is None:
         return "id" if "id" in fields else None
@@ -277,8 +346,19 @@ def _id_field(attributes: pd.DataFrame, id_field: str | None, path: str) -> str 
     return id_field
 
 
-def _keys(values: pd.Series) -> list[Any]:
-    """Ids as plain JSON values: integers stay integers (also when read as floats), None when missing."""
+def keys_of(values: pd.Series) -> list[Any]:
+    """Ids as plain JSON values: integers stay integers (also when read as floats), None when missing.
+
+    Parameters
+    ----------
+    values
+        The id field's values.
+
+    Returns
+    -------
+    list
+        One id per feature.
+    """
 
     def key(value: Any) -> Any:
         """One id as a plain JSON value.
@@ -303,7 +383,28 @@ def _keys(values: pd.Series) -> list[Any]:
     return [key(v) for v in values.to_numpy(dtype=object)]
 
 
-def _selected(keys: list[Any], select: Sequence[str], path: str) -> np.ndarray:
+def selected_rows(keys: list[Any], select: Sequence[str], path: str) -> np.ndarray:
+    """The rows of the ids in ``select`` (compared as text), in that order; an id named twice once.
+
+    Parameters
+    ----------
+    keys
+        Every feature's id, in file order.
+    select
+        The ids asked for.
+    path
+        The file, named in messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        0-based rows.
+
+    Raises
+    ------
+    UsageError
+        For an id no feature has.
+    """
     by_text: dict[str, list[int]] = {}
     for row, key in enumerate(keys):
         by_text.setdefault(str(key), []).append(row)
