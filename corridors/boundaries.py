@@ -405,7 +405,8 @@ def repaired_in_tiles(
     extent = region or (-180.0, -90.0, 180.0, 90.0)
     valid = shapely.is_valid(polygons)
     clipped = polygons.copy()
-    clipped[valid] = shapely.clip_by_rect(polygons[valid], *extent)  # reliable on valid polygons only
+    if region is not None:
+        clipped[valid] = shapely.clip_by_rect(polygons[valid], *region)  # reliable on valid polygons only
     out_codes: list[Any] = []
     out_polygons: list[Any] = []
     for code, polygon, piece in zip(codes, polygons, clipped):
