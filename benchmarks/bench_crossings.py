@@ -36,6 +36,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ENGINES = ("ours", "overlay", "duckdb")
 REFERENCE_N = 10_000
+#: Routes made by one call of the generator, and per row group of the GeoParquet input.
+GENERATE_ROUTES, ROW_GROUP_ROUTES = 100_000, 10_000
 
 
 def worker(engine: str, routes_path: str, countries_path: str, out_path: str, exact_path: str | None) -> None:
@@ -43,6 +45,16 @@ def worker(engine: str, routes_path: str, countries_path: str, out_path: str, ex
     import engines
     import geopandas as gpd
 
+    if engine == "ours-streamed":
+        from corridors.boundaries import default_boundaries
+
+        world = default_boundaries()
+        start, cpu = time.perf_counter(), time.process_time()
+        crossings = engines.ours_streamed(routes_path, world, out_path)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": rss_mb, "crossings": crossings}))
+        return
     routes = gpd.read_parquet(routes_path)
     if engine == "ours":
         from corridors.boundaries import default_boundaries
@@ -98,17 +110,57 @@ def _environment() -> dict[str, str]:
 
 
 def prepare(n: int, data: Path, seed: int) -> tuple[Path, Path]:
-    """The routes and clipped countries as GeoParquet, made once per (N, seed)."""
-    from synthetic import synthetic_routes
+    """The routes and clipped countries as GeoParquet, made once per (N, seed).
+
+    Up to GENERATE_ROUTES routes are one call of ``synthetic_routes(n, seed)``; more are made
+    GENERATE_ROUTES at a time (seeded by seed and part) and written part by part, so that making a
+    million routes holds one part in memory. Row groups of ROW_GROUP_ROUTES let a reader stream it.
+    """
+    import json
+
+    import pyarrow.parquet as pq
+    from synthetic import REGION, synthetic_routes
 
     from corridors.boundaries import default_boundaries
 
     routes_path, countries_path = data / f"routes-{n}-{seed}.parquet", data / f"countries-{n}-{seed}.parquet"
-    if not routes_path.exists():
+    if routes_path.exists():
+        return routes_path, countries_path
+    if n <= GENERATE_ROUTES:
         routes = synthetic_routes(n, seed=seed)
-        routes.to_parquet(routes_path)
-        default_boundaries().clipped(tuple(routes.total_bounds)).to_geodataframe().to_parquet(countries_path)
+        routes.to_parquet(routes_path, row_group_size=ROW_GROUP_ROUTES)
+        bounds = tuple(routes.total_bounds)
+    else:
+        writer, part_path, bounds = None, data / f"part-{n}-{seed}.parquet", REGION
+        for part, first in enumerate(range(0, n, GENERATE_ROUTES)):
+            routes = synthetic_routes(min(GENERATE_ROUTES, n - first), seed=seed * 1000 + part)
+            routes["id"] = [f"r{first + i:07d}" for i in range(len(routes))]
+            routes.to_parquet(part_path)
+            table = pq.read_table(part_path)
+            if writer is None:  # the file's GeoParquet metadata, with the bbox of the whole region
+                geo = json.loads(table.schema.metadata[b"geo"])
+                geo["columns"]["geometry"]["bbox"] = list(REGION)
+                schema = table.schema.with_metadata(table.schema.metadata | {b"geo": json.dumps(geo).encode()})
+                writer = pq.ParquetWriter(routes_path.with_suffix(".tmp"), schema)
+            writer.write_table(table.replace_schema_metadata(schema.metadata), row_group_size=ROW_GROUP_ROUTES)
+            print(f"  generated {first + len(routes):,} of {n:,} routes", flush=True)
+        writer.close()
+        part_path.unlink()
+        routes_path.with_suffix(".tmp").rename(routes_path)
+    default_boundaries().clipped(bounds).to_geodataframe().to_parquet(countries_path)
     return routes_path, countries_path
+
+
+def streamed(n: int, routes_path: Path, out_path: Path) -> tuple[float, float, float]:
+    """Ours reading the routes batch by batch, in a fresh process: seconds, CPU seconds, peak RSS (MB)."""
+    command = [sys.executable, __file__, "--worker", "ours-streamed", str(routes_path), "-", str(out_path), "-"]
+    report = json.loads(run(command)[3].strip().splitlines()[-1])
+    print(
+        f"N={n:>8}     ours streamed   {report['seconds']:8.2f} s (CPU {report['cpu']:8.2f} s) "
+        f"{report['rss_mb']:7.0f} MB, {report['crossings']} crossings",
+        flush=True,
+    )
+    return report["seconds"], report["cpu"], report["rss_mb"]
 
 
 def max_difference_m(path_a: Path, path_b: Path) -> float:
@@ -120,11 +172,37 @@ def max_difference_m(path_a: Path, path_b: Path) -> float:
     return float((both["km_a"] - both["km_b"]).abs().max() * 1000.0)
 
 
+def print_table(args: argparse.Namespace, rows: dict[tuple[int, str, str], tuple[float, float, float]]) -> None:
+    """The Markdown table of every size, mode and engine, then the ratios at N = 10 000."""
+    modes = [mode for mode in ("in-process", "streamed", "whole") if mode in args.modes]
+    print("\n| routes | mode | " + " | ".join(args.engines) + " |")
+    print("| ---: | --- | " + " | ".join("---:" for _ in args.engines) + " |")
+    for n in args.sizes:
+        for mode in modes:
+            cells = [
+                "{:.2f} s (CPU {:.2f} s), {:.0f} MB".format(*rows[n, e, mode]) if (n, e, mode) in rows else "–"
+                for e in args.engines
+            ]
+            print(f"| {n:,} | {mode} | " + " | ".join(cells) + " |")
+    if REFERENCE_N in args.sizes and "ours" in args.engines and "in-process" in args.modes:
+        ours_s = rows[REFERENCE_N, "ours", "in-process"][0]
+        ratios = [
+            f"ratio_{e}={rows[REFERENCE_N, e, 'in-process'][0] / ours_s:.1f}" for e in args.engines if e != "ours"
+        ]
+        print(" ".join(ratios))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
-    parser.add_argument("--modes", nargs="+", choices=["in-process", "whole"], default=["in-process", "whole"])
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        choices=["in-process", "whole", "streamed"],
+        default=["in-process", "whole"],
+        help="streamed: ours only, reading the GeoParquet routes batch by batch, timed from the first read.",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=2, help="Best of this many runs for N <= 10 000 (one above).")
     parser.add_argument("--data", type=Path, help="Keep the generated GeoParquet inputs here between runs.")
@@ -180,6 +258,8 @@ def main() -> None:
                     f"{best['rss_mb']:7.0f} MB{note}",
                     flush=True,
                 )
+            if "streamed" in args.modes and engine == "ours":
+                rows[n, engine, "streamed"] = streamed(n, routes_path, out / f"streamed-{n}.csv")
             if "whole" in args.modes:
                 whole_out = out / f"whole-{engine}-{n}"
                 command = (
@@ -209,6 +289,9 @@ def main() -> None:
                 print(
                     f"N={n:>8} {engine:>8} whole      {seconds:8.2f} s (CPU {cpu:8.2f} s) {rss_mb:7.0f} MB", flush=True
                 )
+        if {"in-process", "streamed"} <= set(args.modes) and "ours" in args.engines:
+            difference = max_difference_m(out / f"ours-{n}.csv", out / f"streamed-{n}.csv")
+            print(f"  agreement at N={n}: ours streamed and in one go within {difference:.3g} m")
         if "in-process" in args.modes and "ours" in args.engines:
             for engine in args.engines:
                 if engine != "ours":
@@ -218,21 +301,7 @@ def main() -> None:
                         " per route and country"
                     )
 
-    print("\n| routes | mode | " + " | ".join(args.engines) + " |")
-    print("| ---: | --- | " + " | ".join("---:" for _ in args.engines) + " |")
-    for n in args.sizes:
-        for mode in args.modes:
-            cells = [
-                "{:.2f} s (CPU {:.2f} s), {:.0f} MB".format(*rows[n, e, mode]) if (n, e, mode) in rows else "–"
-                for e in args.engines
-            ]
-            print(f"| {n:,} | {mode} | " + " | ".join(cells) + " |")
-    if REFERENCE_N in args.sizes and "ours" in args.engines and "in-process" in args.modes:
-        ours_s = rows[REFERENCE_N, "ours", "in-process"][0]
-        ratios = [
-            f"ratio_{e}={rows[REFERENCE_N, e, 'in-process'][0] / ours_s:.1f}" for e in args.engines if e != "ours"
-        ]
-        print(" ".join(ratios))
+    print_table(args, rows)
 
 
 if __name__ == "__main__":

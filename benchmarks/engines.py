@@ -15,6 +15,7 @@ GeoParquet files, analyse, write a CSV of ``id,iso3,km``), which is what an anal
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -35,11 +36,53 @@ GROUP BY r.id, c.iso3
 """
 
 
-def ours(routes: gpd.GeoDataFrame, boundaries, min_excursion_km: float = 10.0):
+def ours(routes: gpd.GeoDataFrame, boundaries, min_excursion_km: float | None = None):
+    """``corridors analyze``'s analysis of the routes, at its default tolerance unless given."""
     from corridors.userdata import UserLines, analyze_lines
+    from corridors.vocab import DEFAULT_MIN_EXCURSION_KM
 
     lines = UserLines("synthetic", routes, list(routes["id"]))
-    return analyze_lines(lines, boundaries, min_excursion_km=min_excursion_km)
+    tolerance = DEFAULT_MIN_EXCURSION_KM if min_excursion_km is None else min_excursion_km
+    return analyze_lines(lines, boundaries, min_excursion_km=tolerance)
+
+
+def ours_streamed(routes_path: str, boundaries, out_path: str) -> int:
+    """Ours over a GeoParquet file read in batches, writing ``id,iso3,km`` as it goes; the crossings count.
+
+    The boundaries are clipped once to the file's extent (from its GeoParquet metadata) and each
+    batch of about ``CHUNK_VERTICES`` vertices is analysed as ``corridors analyze`` analyses a chunk,
+    so only one batch of routes and its results are held at a time, whatever the size of the file.
+    """
+    import pyarrow.parquet as pq
+    import shapely
+    from synthetic import VERTICES
+
+    from corridors.crossings import prepare
+    from corridors.userdata.engine import CHUNK_VERTICES, analyze_geometries
+    from corridors.vocab import DEFAULT_MIN_EXCURSION_KM
+
+    source = pq.ParquetFile(routes_path)
+    bbox = json.loads(source.schema_arrow.metadata[b"geo"])["columns"]["geometry"]["bbox"]
+    area = boundaries.clipped(tuple(bbox))
+    prepare(area, CHUNK_VERTICES)
+    crossings = 0
+    with open(out_path, "w") as out:
+        out.write("id,iso3,km\n")
+        # Row group by row group: iter_batches keeps what it has read until it ends (pyarrow 26).
+        batches = (
+            batch
+            for group in range(source.num_row_groups)
+            for batch in source.read_row_group(group, columns=["id", "geometry"]).to_batches(
+                max_chunksize=CHUNK_VERTICES // VERTICES
+            )
+        )
+        for batch in batches:
+            geometries = shapely.from_wkb(batch.column("geometry").to_numpy(zero_copy_only=False))
+            results = analyze_geometries(geometries, area, DEFAULT_MIN_EXCURSION_KM)
+            crossings += sum(len(r.crossings) for r in results)
+            ids = pd.Series(batch.column("id").to_pylist())
+            ours_pairs(pd.DataFrame({"id": ids}), results).to_csv(out, header=False, index=False)
+    return crossings
 
 
 def ours_pairs(routes: gpd.GeoDataFrame, results) -> pd.DataFrame:

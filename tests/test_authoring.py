@@ -132,9 +132,11 @@ def test_bad_segments_are_reported_with_file_and_feature(tmp_path, places, field
     assert str(err.value).startswith("segments.toml: segment 'test-leg'")
 
 
-WAYPOINT = SEGMENT.format(status="planned", quality="schematic", opened="2020", to="lachin")
-WAYPOINT += """via = [{{ at = {at}, note = "{note}" }}]
+WAYPOINT = (
+    SEGMENT.format(status="planned", quality="schematic", opened="2020", to="lachin")
+    + """via = [{{ at = {at}, note = "{note}" }}]
 """
+)
 
 
 @pytest.mark.parametrize(

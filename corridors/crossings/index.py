@@ -176,12 +176,15 @@ def _split_and_label(edges: _Edges, boundaries: Boundaries) -> dict[str, np.ndar
     unknown = np.flatnonzero(owner < 0)
     owner[unknown] = _owners(mid[unknown], boundaries)
     # A piece running along a land border has its midpoint on both outlines, inside neither
-    # polygon: it belongs to the first of them, never to the sea.
-    on_border = np.flatnonzero(owner == len(boundaries.codes))
+    # polygon: it belongs to the first of them, never to the sea. Only midpoints the grid could
+    # not place can lie on an outline; the short outline chunks are far cheaper to measure
+    # against than whole polygons.
+    on_border = unknown[owner[unknown] == len(boundaries.codes)]
     if len(on_border):
-        point_idx, country_idx = boundaries.polygon_tree.query(
+        point_idx, chunk_idx = outlines.tree.query(
             shapely.points(mid[on_border]), predicate="dwithin", distance=_ON_OUTLINE_DEG
         )
+        country_idx = outlines.owner[chunk_idx]
         order = np.lexsort((country_idx, point_idx))
         point_idx, country_idx = point_idx[order], country_idx[order]
         firsts: np.ndarray | list[int] = (
@@ -234,13 +237,30 @@ class _Grid:
         self.nx, self.ny = int((maxx - minx) // self.size) + 1, int((maxy - miny) // self.size) + 1
         iy, ix = np.divmod(np.arange(self.nx * self.ny), self.nx)
         x0, y0 = minx + ix * self.size, miny + iy * self.size
-        pad = self.size * 1e-6
-        boxes = shapely.box(x0 - pad, y0 - pad, x0 + self.size + pad, y0 + self.size + pad)
-        touched = np.zeros(len(boxes), dtype=bool)
-        touched[outlines.tree.query(boxes, predicate="intersects")[0]] = True
-        self.owner = np.full(len(boxes), -1)
+        touched = np.zeros(self.nx * self.ny, dtype=bool)
+        touched[self._touched(outlines.seg0, outlines.seg1)] = True
+        self.owner = np.full(self.nx * self.ny, -1)
         free = np.flatnonzero(~touched)
         self.owner[free] = _owners(np.column_stack([x0[free], y0[free]]) + self.size / 2.0, boundaries)
+
+    def _touched(self, seg0: np.ndarray, seg1: np.ndarray) -> np.ndarray:
+        """Every cell whose enlarged box meets a segment's, or a little more: no geometry is built.
+
+        Segments are cut into parts no longer than a cell along either axis, so each part's box, and
+        the cells it meets, span at most two cells each way.
+        """
+        parts = (np.ceil(np.abs(seg1 - seg0).max(axis=1, initial=0.0) / self.size).astype(np.int64)).clip(1)
+        segment = np.repeat(np.arange(len(seg0)), parts)
+        step = np.arange(len(segment)) - np.repeat(np.cumsum(parts) - parts, parts)
+        delta = (seg1 - seg0)[segment] / parts[segment][:, None]
+        a = seg0[segment] + delta * step[:, None]
+        b = np.where((step + 1 == parts[segment])[:, None], seg1[segment], a + delta)
+        pad = self.size * 1e-5  # wider than the 1e-6 of a cell the grid promises, so rounding is covered
+        low = np.floor((np.minimum(a, b) - pad - self.origin) / self.size).astype(np.int64)
+        high = np.floor((np.maximum(a, b) + pad - self.origin) / self.size).astype(np.int64)
+        limit = np.array([self.nx - 1, self.ny - 1])
+        low, high = low.clip(0, limit), high.clip(0, limit)
+        return np.concatenate([y[:, 1] * self.nx + x[:, 0] for x in (low, high) for y in (low, high)])
 
     def _cell(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ix, iy = np.floor((xy - self.origin) / self.size).astype(np.int64).T
