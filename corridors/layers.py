@@ -56,7 +56,7 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
     """Load and validate the documents, every layer in geo/ and the cited attributes.
 
     A dataset validated before from the same files (every file under ``seeds/`` and ``geo/``, by
-    path, size and modification time) and the same code is read back from the disk cache
+    path and SHA-256 of its content) and the same code is read back from the disk cache
     (:mod:`corridors.cache`) instead.
 
     Parameters
@@ -78,10 +78,10 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
     protect_data_dir(base)  # no output of this process may overwrite the data it loaded
     try:
         folders = (seeds_dir(base), geo_dir(base))
-        files = sorted(cache.file_fingerprint(p) for folder in folders for p in folder.rglob("*") if p.is_file())
+        files = sorted((str(p), cache.file_digest(p)) for folder in folders for p in folder.rglob("*") if p.is_file())
     except OSError:  # unreadable: load it (and report what is wrong) without the cache
         return _load_dataset(base)
-    entry = cache.key("dataset", files, cache.code_digest())
+    entry = cache.key("dataset", files, cache.code_digest())  # paths too: documents keep theirs
     load = cache.load_pickle
     return cache.cached("datasets", entry, lambda: _load_dataset(base), cache.save_pickle, load)
 

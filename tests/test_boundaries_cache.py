@@ -48,30 +48,45 @@ def test_only_polygons_near_the_area_are_read_clipped_then_made_valid(world, cac
     assert list(whole.codes) == ["AAA", "BBB", "FAR"]
 
 
-def test_the_second_read_comes_from_the_cache_and_a_changed_file_is_read_again(world, cache, monkeypatch):
+def no_reading(*args, **kwargs):
+    raise AssertionError("read the file again")
+
+
+def test_the_second_read_comes_from_the_cache_even_of_a_touched_copy(world, cache, monkeypatch, tmp_path):
     first = from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))
-    assert len(list(cache.rglob("*"))) >= 2  # the kind's directory and one entry
-
-    def no_reading(*args, **kwargs):
-        raise AssertionError("read the file again")
-
+    assert len(list((cache / "boundaries").iterdir())) == 1
+    stat = world.stat()
+    os.utime(world, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # touched, same content
+    copy = tmp_path / "elsewhere" / "copy.gpkg"
+    copy.parent.mkdir()
+    copy.write_bytes(world.read_bytes())
     with monkeypatch.context() as patch:
         patch.setattr(boundaries_module, "_read_file", no_reading)
         again = from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))
+        copied = from_file(copy, "code", area=(0.5, 0.0, 11.0, 11.5))
     assert list(again.codes) == list(first.codes) and again.source == first.source
     assert all(a.equals(b) for a, b in zip(again.polygons, first.polygons))
+    assert copied.source == str(copy) and copied.content_key == first.content_key
 
-    stat = world.stat()
-    os.utime(world, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+def test_a_file_with_one_byte_changed_is_read_again(tmp_path, cache, monkeypatch):
+    path = tmp_path / "world.geojson"
+    gpd.GeoDataFrame({"code": ["AAA"]}, geometry=[box(0, -1, 1, 1)], crs="EPSG:4326").to_file(path)
+    first = from_file(path, "code", area=(0.5, 0.0, 0.6, 0.1))
+    content = path.read_bytes()
+    path.write_bytes(content.replace(b'"AAA"', b'"AAB"'))  # same size, one byte
     with monkeypatch.context() as patch:
         patch.setattr(boundaries_module, "_read_file", no_reading)
         with pytest.raises(AssertionError, match="read the file again"):
-            from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))
+            from_file(path, "code", area=(0.5, 0.0, 0.6, 0.1))
+    changed = from_file(path, "code", area=(0.5, 0.0, 0.6, 0.1))
+    assert list(first.codes) == ["AAA"] and list(changed.codes) == ["AAB"]
+    assert changed.content_key != first.content_key
 
 
 def test_a_damaged_cache_entry_is_recomputed_and_an_unwritable_cache_is_ignored(world, cache, monkeypatch):
     from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5))
-    [entry] = [p for p in cache.rglob("*") if p.is_file()]
+    [entry] = (cache / "boundaries").iterdir()
     entry.write_bytes(b"not parquet")
     assert list(from_file(world, "code", area=(0.5, 0.0, 11.0, 11.5)).codes) == ["AAA", "BBB"]
     blocker = cache.parent / "a-file"
@@ -96,3 +111,25 @@ def test_a_projected_file_is_read_near_the_area_too(tmp_path, cache):
     near = from_file(path, "code", area=(0.2, 0.0, 0.4, 0.1))
     assert list(near.codes) == ["AAA"]
     assert np.allclose(shapely.bounds(near.polygons[0]), (0, -1, 1, 1))
+
+
+def test_a_shapefile_is_known_by_its_sidecars_too(tmp_path, cache):
+    path = tmp_path / "world.shp"
+    gpd.GeoDataFrame({"code": ["AAA"]}, geometry=[box(0, -1, 1, 1)], crs="EPSG:4326").to_file(path)
+    first = from_file(path, "code", area=(0.5, 0.0, 0.6, 0.1))
+    gpd.GeoDataFrame({"code": ["BBB"]}, geometry=[box(0, -1, 1, 1)], crs="EPSG:4326").to_file(
+        tmp_path / "other.shp"
+    )
+    (tmp_path / "world.dbf").write_bytes((tmp_path / "other.dbf").read_bytes())  # the codes only
+    assert list(first.codes) == ["AAA"]
+    assert list(from_file(path, "code", area=(0.5, 0.0, 0.6, 0.1)).codes) == ["BBB"]
+
+
+def test_a_directory_of_files_is_read_and_cached_by_its_content(tmp_path, cache, monkeypatch):
+    folder = tmp_path / "borders"
+    folder.mkdir()
+    gpd.GeoDataFrame({"code": ["AAA"]}, geometry=[box(0, -1, 1, 1)], crs="EPSG:4326").to_file(folder / "world.shp")
+    first = from_file(folder, "code", area=(0.5, 0.0, 0.6, 0.1))
+    with monkeypatch.context() as patch:
+        patch.setattr(boundaries_module, "_read_file", no_reading)
+        assert list(from_file(folder, "code", area=(0.5, 0.0, 0.6, 0.1)).codes) == list(first.codes) == ["AAA"]

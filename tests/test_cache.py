@@ -1,12 +1,16 @@
-"""The disk cache of analyses: a repeated analysis of unchanged data reads no boundaries and is identical."""
+"""The disk cache: a repeated analysis of unchanged data reads no boundaries; files are known by their content."""
 
 from __future__ import annotations
+
+import hashlib
+import os
 
 import pytest
 
 from corridors import analysis
+from corridors import cache as cache_module
 from corridors.analysis import analyze_routes
-from corridors.cache import CACHE_ENV
+from corridors.cache import CACHE_ENV, file_digest
 
 ROUTES = ["btk-railway", "tripp"]
 
@@ -41,3 +45,27 @@ def test_without_a_cache_directory_nothing_is_kept(data, monkeypatch, tmp_path):
     real = analysis.analyze_tracks
     monkeypatch.setattr(analysis, "analyze_tracks", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert analyze_routes(data, ROUTES) == first and calls == [1]
+
+
+def test_a_file_is_known_by_the_sha256_of_its_content_hashed_once_per_version(cache, tmp_path, monkeypatch):
+    path = tmp_path / "borders.geojson"
+    path.write_bytes(b"x" * 3_000_000)  # more than one chunk
+    digest = file_digest(path)
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    with monkeypatch.context() as patch:  # the same version of the file: not hashed again
+        patch.setattr(cache_module, "_sha256", lambda p: pytest.fail("hashed again"))
+        assert file_digest(path) == digest
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # touched: same content, same digest
+    assert file_digest(path) == digest
+    path.write_bytes(b"x" * 2_999_999 + b"y")  # one byte changed, same size
+    assert file_digest(path) == hashlib.sha256(path.read_bytes()).hexdigest() != digest
+
+
+def test_a_damaged_digest_entry_is_hashed_again(cache, tmp_path):
+    path = tmp_path / "borders.geojson"
+    path.write_bytes(b"borders")
+    digest = file_digest(path)
+    [entry] = (cache / "digests").iterdir()
+    entry.write_text("not a digest")
+    assert file_digest(path) == digest

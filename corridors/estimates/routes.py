@@ -26,7 +26,8 @@ def legs_for_lines(
     """The legs of several lines, each given as oriented segments ``(segment id, forward)``.
 
     Each segment is analysed alone, with the tolerance of the whole line, for its km per country;
-    a segment used by several lines is analysed once.
+    a segment used by several lines is analysed once, and kept in the disk cache with the analyses
+    of routes (:func:`corridors.analysis.analyze_tracks_cached`).
 
     Parameters
     ----------
@@ -44,15 +45,14 @@ def legs_for_lines(
     list of list of Leg
         The legs of each line, in the order of ``lines``.
     """
-    from ..analysis import clip_to
-    from ..crossings import analyze_tracks
+    from ..analysis import analyze_tracks_cached
     from ..tracks import segments_track
 
     steps = list(dict.fromkeys(step for line in lines for step in line))
     if not steps:
         return [[] for _ in lines]
     tracks = [segments_track(data.segments, [step]) for step in steps]
-    results = dict(zip(steps, analyze_tracks(tracks, clip_to(boundaries, tracks), min_excursion_km)))
+    results = dict(zip(steps, analyze_tracks_cached(tracks, boundaries, min_excursion_km)))
     places = data.places["country"]
 
     def leg(step: tuple[str, bool]) -> Leg:
