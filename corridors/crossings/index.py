@@ -31,6 +31,8 @@ _NO_COUNTRY = ""
 _Columns = tuple[np.ndarray, np.ndarray] | np.ndarray
 #: Cells along the longer side of the grid that spares edges far from borders the segment test.
 _GRID_CELLS = 512
+#: Grid cells under an edge's bounding box beyond which its outline segments are found by the STRtree.
+_MAX_EDGE_CELLS = 64
 #: Edges analysed at once from which building the grid (once per boundaries) pays off.
 _GRID_MIN_EDGES = 20_000
 #: A piece whose midpoint is this close to a polygon (about 0.1 mm) lies on its outline.
@@ -382,7 +384,8 @@ def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outli
 
 def _cell_cuts(a: np.ndarray, b: np.ndarray, grid: _Grid, outlines: _Outlines) -> tuple[np.ndarray, np.ndarray]:
     """As :func:`_cuts`, but each edge is tested only against the outline segments of the grid cells
-    under its bounding box: no geometry is built and no tree queried.
+    under its bounding box: no geometry is built and no tree queried (but for edges over more than
+    _MAX_EDGE_CELLS cells, which :func:`_cuts` takes, so memory stays bounded).
 
     Of those, only the segments whose block's box meets the edge's are tested, exactly the pairs
     :func:`_cuts` can test, so both find the same cuts.
@@ -396,6 +399,10 @@ def _cell_cuts(a: np.ndarray, b: np.ndarray, grid: _Grid, outlines: _Outlines) -
     high = np.floor((hi - grid.origin) / grid.size).clip(-1, limit + 1).astype(np.int64).clip(0, limit)
     width = high[:, 0] - low[:, 0] + 1
     n_cells = width * (high[:, 1] - low[:, 1] + 1)
+    # A long edge over many cells (a straight line across a country) goes by the STRtree instead.
+    wide = np.flatnonzero(n_cells > _MAX_EDGE_CELLS)
+    wide_edge, wide_t = _cuts(a[wide], b[wide], np.ones(len(wide), dtype=bool), outlines)
+    n_cells[wide] = 0
     pair_edge = np.repeat(np.arange(len(a)), n_cells)
     row, column = np.divmod(_ranges(np.zeros(len(a), dtype=np.int64), n_cells), width[pair_edge])
     cell = (low[pair_edge, 1] + row) * grid.nx + low[pair_edge, 0] + column
@@ -408,7 +415,7 @@ def _cell_cuts(a: np.ndarray, b: np.ndarray, grid: _Grid, outlines: _Outlines) -
     pair_edge, group = pair_edge[near], group[near]
     seg_count = grid.group_start[group + 1] - grid.group_start[group]
     batch_end = np.cumsum(seg_count)
-    edges_out, ts_out = [empty[0]], [empty[1]]
+    edges_out, ts_out = [wide[wide_edge]], [wide_t]
     start = 0
     while start < len(group):  # in batches of about _PAIR_BATCH (edge, segment) pairs, to bound memory
         stop = max(int(np.searchsorted(batch_end, batch_end[start] - seg_count[start] + _PAIR_BATCH)), start + 1)
