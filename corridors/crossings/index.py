@@ -20,7 +20,7 @@ from .results import SEA
 _OUTLINE_CHUNK = 32
 #: Consecutive edges of a line queried together: one STRtree query and no shapely geometry per edge.
 _EDGE_CHUNK = 16
-#: (edge, outline segment) pairs tested at once, to bound memory.
+#: Pairs (edge chunk and outline chunk, edge and segment block, edge and segment) built at once, to bound memory.
 _PAIR_BATCH = 1 << 20
 #: Outline segments per bounding box in the numpy test, so an edge meets few segments it cannot cross.
 _SEGMENT_BLOCK = 8
@@ -331,7 +331,8 @@ def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outli
     For a few edges (many go by :func:`_cell_cuts`, with the grid). Runs of _EDGE_CHUNK consecutive
     edges are queried as one linestring (by bounding box: cheaper than GEOS predicates), so GEOS
     builds and indexes ~16x fewer geometries; the edges whose boxes meet an outline block's are then
-    cut by a numpy segment test.
+    cut by a numpy segment test. Every stage goes in batches of about _PAIR_BATCH pairs, so memory
+    stays bounded even for long edges whose boxes meet thousands of outline chunks.
     """
     n_edges = len(a)
     empty = np.zeros(0, dtype=int), np.zeros(0)
@@ -346,28 +347,62 @@ def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outli
     coords[np.arange(n_edges) + chunk_of] = a
     coords[last + np.arange(n_chunks) + 1] = b[last]
     chunks = shapely.linestrings(coords, indices=np.repeat(np.arange(n_chunks), np.bincount(chunk_of) + 1))
-    hit_chunk, hit_outline = outlines.tree.query(chunks)
-    if len(hit_chunk) == 0:
-        return empty
-
-    # (edge, outline chunk) pairs for the edges of hit chunks whose boxes overlap the outline chunk's.
     first_edge = np.concatenate([[0], last[:-1] + 1])
-    sizes = last[hit_chunk] - first_edge[hit_chunk] + 1
+    edges_per_chunk = last - first_edge + 1
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    blocks_per_outline = np.diff(outlines.block_start)
+    edges_out, ts_out = [empty[0]], [empty[1]]
+    # A chunk's box meets at most every outline chunk, so a query of this many chunks returns at
+    # most about _PAIR_BATCH pairs, however long the edges.
+    per_query = max(1, _PAIR_BATCH // len(outlines.owner))
+    for query_start in range(0, n_chunks, per_query):
+        hit_chunk, hit_outline = outlines.tree.query(chunks[query_start : query_start + per_query])
+        hit_chunk += query_start
+        # (edge, segment block) pairs these hits expand to, at most: expand them in batches.
+        expansion = np.cumsum(edges_per_chunk[hit_chunk] * blocks_per_outline[hit_outline])
+        start = 0
+        while start < len(hit_chunk):
+            stop = max(int(np.searchsorted(expansion, expansion[start] + _PAIR_BATCH, side="right")), start + 1)
+            pair_edge, pair_block = _block_pairs(
+                hit_chunk[start:stop], hit_outline[start:stop], first_edge, edges_per_chunk, lo, hi, outlines
+            )
+            edge, t = _block_cuts(pair_edge, pair_block, a, b, outlines)
+            edges_out.append(edge)
+            ts_out.append(t)
+            start = stop
+    return np.concatenate(edges_out), np.concatenate(ts_out)
+
+
+def _block_pairs(
+    hit_chunk: np.ndarray,
+    hit_outline: np.ndarray,
+    first_edge: np.ndarray,
+    edges_per_chunk: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    outlines: _Outlines,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (edge, segment block) pairs of (edge chunk, outline chunk) hits whose boxes overlap."""
+    # (edge, outline chunk) pairs for the edges of hit chunks whose boxes overlap the outline chunk's ...
+    sizes = edges_per_chunk[hit_chunk]
     pair_outline = np.repeat(hit_outline, sizes)
     pair_edge = _ranges(first_edge[hit_chunk], sizes)
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
     near = _overlap(lo[pair_edge], hi[pair_edge], outlines.box[pair_outline])
     pair_edge, pair_outline = pair_edge[near], pair_outline[near]
     # ... then (edge, segment block) pairs, likewise.
     blocks = np.diff(outlines.block_start)[pair_outline]
     pair_edge, pair_block = np.repeat(pair_edge, blocks), _ranges(outlines.block_start[pair_outline], blocks)
     near = _overlap(lo[pair_edge], hi[pair_edge], outlines.block_box[pair_block])
-    pair_edge, pair_block = pair_edge[near], pair_block[near]
+    return pair_edge[near], pair_block[near]
 
-    # Expand each pair to the block's segments, in batches of about _PAIR_BATCH segment pairs.
+
+def _block_cuts(
+    pair_edge: np.ndarray, pair_block: np.ndarray, a: np.ndarray, b: np.ndarray, outlines: _Outlines
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cuts of each edge by its paired block's segments, in batches of about _PAIR_BATCH segment pairs."""
     seg_count = outlines.block_size[pair_block]
     batch_end = np.cumsum(seg_count)
-    edges_out, ts_out = [empty[0]], [empty[1]]
+    edges_out, ts_out = [np.zeros(0, dtype=int)], [np.zeros(0)]
     start = 0
     while start < len(pair_edge):
         stop = max(int(np.searchsorted(batch_end, batch_end[start] - seg_count[start] + _PAIR_BATCH)), start + 1)
