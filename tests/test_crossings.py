@@ -257,3 +257,37 @@ def test_cutting_by_grid_cells_finds_the_cuts_the_outline_tree_finds():
     assert set(zip(*(v.tolist() for v in by_tree))) == set(zip(*(v.tolist() for v in by_cells)))
     assert len(set(by_cells[0].tolist()) & set(range(3000, 3300))) > 100  # long edges were cut
     assert (np.isin(by_cells[0], np.arange(3300, 3500)) & (by_cells[1] == 1.0)).sum() >= 200  # overlaps' ends
+
+
+def test_long_edges_are_cut_in_batches_no_larger_than_the_pair_cap(monkeypatch):
+    outlines = crossings.index._outlines(default_boundaries())
+    rng = np.random.default_rng(7)
+    corners = rng.uniform((26, 30), (80, 50), (41, 2))  # long edges across the region, 10 to a line
+    starts, ends = corners[:-1], corners[1:]
+    separate = np.arange(len(starts)) % 10 == 0
+    unbatched = crossings.index._cuts(starts, ends, separate, outlines)
+
+    cap = 5000
+    built: list[int] = []
+    tree = outlines.tree
+
+    class RecordingTree:
+        def query(self, geometries):
+            pairs = tree.query(geometries)
+            built.append(pairs.shape[1])
+            return pairs
+
+    segment_cuts = crossings.index._segment_cuts
+
+    def recording_segment_cuts(a, r, q0, s, edge):
+        built.append(len(edge))
+        return segment_cuts(a, r, q0, s, edge)
+
+    monkeypatch.setattr(crossings.index, "_PAIR_BATCH", cap)
+    monkeypatch.setattr(outlines, "tree", RecordingTree())
+    monkeypatch.setattr(crossings.index, "_segment_cuts", recording_segment_cuts)
+    batched = crossings.index._cuts(starts, ends, separate, outlines)
+
+    assert sorted(zip(*(v.tolist() for v in batched))) == sorted(zip(*(v.tolist() for v in unbatched)))
+    assert len(unbatched[0]) > 300  # the lines cross many borders
+    assert len(built) > 20 and max(built) <= cap + crossings.index._SEGMENT_BLOCK
