@@ -35,6 +35,8 @@ _GRID_CELLS = 512
 _MAX_EDGE_CELLS = 64
 #: Edges analysed at once from which building the grid (once per boundaries) pays off.
 _GRID_MIN_EDGES = 20_000
+#: Distance from an edge's line (about 0.1 mm) within which an outline block's box is still tested.
+_LINE_SLACK_DEG = 1e-9
 #: A piece whose midpoint is this close to a polygon (about 0.1 mm) lies on its outline.
 _ON_OUTLINE_DEG = 1e-9
 
@@ -364,7 +366,7 @@ def _cuts(a: np.ndarray, b: np.ndarray, edge_first: np.ndarray, outlines: _Outli
         while start < len(hit_chunk):
             stop = max(int(np.searchsorted(expansion, expansion[start] + _PAIR_BATCH, side="right")), start + 1)
             pair_edge, pair_block = _block_pairs(
-                hit_chunk[start:stop], hit_outline[start:stop], first_edge, edges_per_chunk, lo, hi, outlines
+                hit_chunk[start:stop], hit_outline[start:stop], first_edge, edges_per_chunk, (a, b, lo, hi), outlines
             )
             edge, t = _block_cuts(pair_edge, pair_block, a, b, outlines)
             edges_out.append(edge)
@@ -378,11 +380,14 @@ def _block_pairs(
     hit_outline: np.ndarray,
     first_edge: np.ndarray,
     edges_per_chunk: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
+    ends_and_box: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     outlines: _Outlines,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The (edge, segment block) pairs of (edge chunk, outline chunk) hits whose boxes overlap."""
+    """The (edge, segment block) pairs of (edge chunk, outline chunk) hits where the edge may meet the block.
+
+    ``ends_and_box`` is each edge's start a, end b and box corners lo, hi.
+    """
+    a, b, lo, hi = ends_and_box
     # (edge, outline chunk) pairs for the edges of hit chunks whose boxes overlap the outline chunk's ...
     sizes = edges_per_chunk[hit_chunk]
     pair_outline = np.repeat(hit_outline, sizes)
@@ -393,6 +398,16 @@ def _block_pairs(
     blocks = np.diff(outlines.block_start)[pair_outline]
     pair_edge, pair_block = np.repeat(pair_edge, blocks), _ranges(outlines.block_start[pair_outline], blocks)
     near = _overlap(lo[pair_edge], hi[pair_edge], outlines.block_box[pair_block])
+    pair_edge, pair_block = pair_edge[near], pair_block[near]
+    # A long diagonal edge's box holds many blocks its line passes far from: keep the blocks whose
+    # box has corners on both sides of the line, or within _LINE_SLACK_DEG of it.
+    start, r = a[pair_edge], b[pair_edge] - a[pair_edge]
+    box = outlines.block_box[pair_block]
+    slack = _LINE_SLACK_DEG * np.hypot(r[:, 0], r[:, 1])
+    corners = ((0, 1), (0, 3), (2, 1), (2, 3))
+    side = [r[:, 0] * (box[:, y] - start[:, 1]) - r[:, 1] * (box[:, x] - start[:, 0]) for x, y in corners]
+    above, below = np.minimum.reduce(side) > slack, np.maximum.reduce(side) < -slack
+    near = ~(above | below)
     return pair_edge[near], pair_block[near]
 
 
