@@ -17,6 +17,7 @@ from corridors.authoring.reference_tracks import (
     relation_features,
     stretch_waypoints,
 )
+from corridors.authoring.sources import check_land_waypoint
 from corridors.errors import AuthoringError, InvalidData
 from corridors.fidelity import TRACED_TOLERANCE_M, deviation, load_reference_tracks
 from corridors.geodesy import path_length_km
@@ -116,6 +117,8 @@ def test_waypoints_along_a_relation_follow_the_track_and_name_its_stops():
     line = shapely.LineString([(lon, lat) for lon, lat, _ in waypoints])
     track = shapely.LineString(chain_ways([way for _, way in relation.ways])[0])
     assert deviation(line, [track]).hausdorff_m < 400
+    for lon, lat, note in waypoints:  # every note is one the generator's waypoint rule accepts
+        check_land_waypoint((lon, lat), note, "segments.toml", "via")
 
 
 def test_a_missing_reference_file_is_one_clear_error(tmp_path):

