@@ -14,7 +14,10 @@ DATA = ("geo", "seeds")
 
 
 class BuildPyWithData(build_py):
-    def run(self):
+    """build_py that also copies the data directories into the package."""
+
+    def run(self) -> None:
+        """Build the Python modules, then copy :data:`DATA` beside them (replacing an older copy)."""
         super().run()
         here = Path(__file__).resolve().parent
         target = Path(self.build_lib) / "corridors" / "_data"

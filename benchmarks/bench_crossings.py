@@ -8,8 +8,9 @@ Run from the repository root after ``pip install -e ".[bench]"`` (not collected 
 Every engine (see ``engines.py``) runs on the same routes, in two ways, each in a fresh process so
 its peak memory (max RSS) is its own:
 
-- **in-process**: the inputs are loaded first (routes as a GeoDataFrame, countries already clipped
-  to the routes for overlay and DuckDB, Natural Earth for ours, which clips it itself); only the
+- **in-process**: the inputs are loaded and each engine's modules imported first (routes as a
+  GeoDataFrame, countries already clipped to the routes for overlay and DuckDB, Natural Earth for
+  ours, which clips it itself; DuckDB's connection made and its extension loaded); only the
   analysis is timed;
 - **whole process**: the command an analyst runs, from reading the GeoParquet routes to writing the
   result: ``corridors analyze routes.parquet -o out.json`` for ours (which also validates every line
@@ -57,6 +58,7 @@ def worker(engine: str, routes_path: str, countries_path: str, out_path: str, ex
         return
     routes = gpd.read_parquet(routes_path)
     if engine == "ours":
+        import corridors.userdata  # noqa: F401  imported before the timer, as the other engines' modules are
         from corridors.boundaries import default_boundaries
 
         world = default_boundaries()

@@ -58,6 +58,7 @@ def ours_streamed(routes_path: str, boundaries, out_path: str) -> int:
     from synthetic import VERTICES
 
     from corridors.crossings import prepare
+    from corridors.memory import freed_memory_kept
     from corridors.userdata.engine import CHUNK_VERTICES, analyze_geometries
     from corridors.vocab import DEFAULT_MIN_EXCURSION_KM
 
@@ -66,7 +67,7 @@ def ours_streamed(routes_path: str, boundaries, out_path: str) -> int:
     area = boundaries.clipped(tuple(bbox))
     prepare(area, CHUNK_VERTICES)
     crossings = 0
-    with open(out_path, "w") as out:
+    with open(out_path, "w") as out, freed_memory_kept():
         out.write("id,iso3,km\n")
         # Row group by row group: iter_batches keeps what it has read until it ends (pyarrow 26).
         batches = (

@@ -20,6 +20,7 @@ from ..errors import BadParameter, CorridorsError, UsageError
 from ..geojson import geometry as rfc7946_geometry
 from ..geojson import plain
 from ..io import to_json
+from ..memory import freed_memory_kept
 from ..vocab import DEFAULT_MIN_EXCURSION_KM
 from .read import UserLines
 
@@ -90,10 +91,11 @@ def analyze_lines(
     if engine == "dask":
         return _analyze_dask(geometries, bounds, area, min_excursion_km, progress, scheduler)
     results: list[LineAnalysis] = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        results.extend(analyze_geometries(geometries[lo:hi], area, min_excursion_km))
-        if progress is not None:
-            progress(hi - lo)
+    with freed_memory_kept():
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            results.extend(analyze_geometries(geometries[lo:hi], area, min_excursion_km))
+            if progress is not None:
+                progress(hi - lo)
     return results
 
 
@@ -211,7 +213,9 @@ class _PartitionJob:
         return ("corridors-analyze", id(self))  # the boundaries are too big to hash, and never change
 
     def __call__(self, partition: gpd.GeoDataFrame) -> pd.DataFrame:
-        results = analyze_geometries(np.asarray(partition.geometry.values, dtype=object), self.area, self.tolerance)
+        with freed_memory_kept():
+            geometries = np.asarray(partition.geometry.values, dtype=object)
+            results = analyze_geometries(geometries, self.area, self.tolerance)
         if self.progress is not None and len(partition):
             with self.lock:
                 self.progress(len(partition))
