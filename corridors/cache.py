@@ -3,7 +3,9 @@
 Entries live in the user's cache directory (``platformdirs``; ``CORRIDORS_CACHE_DIR`` overrides it,
 and an empty value turns the cache off). Each is named by a hash of everything it depends on, so a
 changed input simply misses. The cache is an optimisation only: an entry that cannot be read or
-written is ignored, never an error.
+written is ignored, never an error. It is bounded (``CORRIDORS_CACHE_MAX_MB``, default
+:data:`DEFAULT_MAX_MB`): after an entry is written, the least recently used ones are deleted until
+the whole fits, so the entries of older code versions and inputs go first.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import math
 import os
 import pickle
 import tempfile
@@ -21,6 +24,9 @@ from typing import Any, TypeVar
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "CORRIDORS_CACHE_DIR"
+MAX_MB_ENV = "CORRIDORS_CACHE_MAX_MB"
+#: Size the cache is kept within, in MB, unless ``CORRIDORS_CACHE_MAX_MB`` says otherwise.
+DEFAULT_MAX_MB = 1024
 #: Bumped when the layout of cached entries changes, so old entries are never read.
 CACHE_VERSION = "2"
 
@@ -136,9 +142,12 @@ def cached(
     path = directory / kind / entry_key
     if path.exists():
         try:
-            return load(path)
+            value = load(path)
         except Exception as exc:  # a damaged or foreign entry: recompute it
             log.debug("cache entry %s unreadable (%s); recomputing", path, exc)
+        else:
+            _mark_used(path)
+            return value
     value = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,9 +158,75 @@ def cached(
             os.replace(temporary_path, path)
         finally:
             temporary_path.unlink(missing_ok=True)
+        evict(directory, _max_bytes(), keep=path)
     except OSError as exc:
         log.debug("cache entry %s not written (%s)", path, exc)
     return value
+
+
+def evict(directory: Path, max_bytes: int, keep: Path | None = None) -> list[Path]:
+    """Delete the least recently used entries until those left take at most ``max_bytes``.
+
+    An entry's use is its modification time, which a read refreshes. Files being written (``.tmp-*``)
+    and ``keep`` are never deleted; an entry another process deletes first is simply skipped.
+
+    Parameters
+    ----------
+    directory
+        The cache directory.
+    max_bytes
+        Size to get down to.
+    keep
+        An entry to keep whatever its age (the one just written).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The entries deleted, oldest first.
+    """
+    entries = []
+    for path in directory.glob("*/*"):
+        if path.name.startswith(".tmp-") or path == keep:
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        entries.append((stat.st_mtime_ns, stat.st_size, path))
+    total = sum(size for _, size, _ in entries) + (keep.stat().st_size if keep is not None else 0)
+    deleted = []
+    for _, size, path in sorted(entries, key=lambda entry: entry[:2]):
+        if total <= max_bytes:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        total -= size
+        deleted.append(path)
+    if deleted:
+        log.debug("cache: %d least recently used entries deleted to keep within %d bytes", len(deleted), max_bytes)
+    return deleted
+
+
+def _max_bytes() -> int:
+    configured = os.environ.get(MAX_MB_ENV, "")
+    try:
+        megabytes = float(configured) if configured else DEFAULT_MAX_MB
+    except ValueError:
+        megabytes = math.nan
+    if not (math.isfinite(megabytes) and megabytes >= 0):
+        log.warning("%s=%r is not a size in MB; keeping the cache within %d MB", MAX_MB_ENV, configured, DEFAULT_MAX_MB)
+        megabytes = DEFAULT_MAX_MB
+    return int(megabytes * 1024 * 1024)
+
+
+def _mark_used(path: Path) -> None:
+    """Refresh the entry's modification time: it was just used, so it is the last to be evicted."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 @functools.lru_cache(maxsize=1)

@@ -69,3 +69,43 @@ def test_a_damaged_digest_entry_is_hashed_again(cache, tmp_path):
     [entry] = (cache / "digests").iterdir()
     entry.write_text("not a digest")
     assert file_digest(path) == digest
+
+
+def write_entry(kind: str, name: str, size: int, age_s: int = 0) -> None:
+    """Put an entry of ``size`` bytes in the cache through ``cached``, then make it ``age_s`` old."""
+    cache_module.cached(kind, name, lambda: b"x" * size, lambda v, p: p.write_bytes(v), lambda p: p.read_bytes())
+    path = cache_module.cache_dir() / kind / name
+    then = path.stat().st_mtime - age_s
+    os.utime(path, (then, then))
+
+
+def entries(cache) -> list[str]:
+    return sorted(f"{p.parent.name}/{p.name}" for p in cache.glob("*/*"))
+
+
+def test_the_cache_stays_within_its_bound_deleting_the_least_recently_used(cache, monkeypatch):
+    monkeypatch.setenv(cache_module.MAX_MB_ENV, str(2500 / 2**20))  # 2 500 bytes
+    write_entry("datasets", "old", 1000, age_s=300)
+    write_entry("indexes", "older", 1000, age_s=400)
+    assert entries(cache) == ["datasets/old", "indexes/older"]
+    # Reading "older" makes it the most recently used: "old" goes when a third entry needs room.
+    assert cache_module.cached("indexes", "older", pytest.fail, pytest.fail, lambda p: p.read_bytes()) == b"x" * 1000
+    write_entry("clipped", "new", 1000)
+    assert entries(cache) == ["clipped/new", "indexes/older"]
+
+
+def test_an_entry_just_written_is_kept_even_when_it_alone_is_over_the_bound(cache, monkeypatch):
+    monkeypatch.setenv(cache_module.MAX_MB_ENV, "0")
+    write_entry("datasets", "first", 10)
+    (cache / "datasets" / ".tmp-being-written").write_bytes(b"y" * 100)  # another process's write
+    write_entry("datasets", "second", 10)
+    assert entries(cache) == ["datasets/.tmp-being-written", "datasets/second"]
+
+
+@pytest.mark.parametrize("setting", ["lots", "-1", "nan", "inf"])
+def test_a_bound_that_is_not_a_size_warns_and_keeps_the_default(cache, monkeypatch, caplog, setting):
+    monkeypatch.setenv(cache_module.MAX_MB_ENV, setting)
+    write_entry("datasets", "one", 10)
+    assert entries(cache) == ["datasets/one"]
+    assert f"CORRIDORS_CACHE_MAX_MB={setting!r} is not a size in MB" in caplog.text
+    assert cache_module._max_bytes() == cache_module.DEFAULT_MAX_MB * 2**20
