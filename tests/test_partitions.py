@@ -199,3 +199,22 @@ def test_progress_counts_every_line_of_every_row_group(tmp_path):
     done: list[int] = []
     analysis = analyze_partitioned(lines, squares, progress=done.append)
     assert sorted(done) == [5, 7, 8] and len(analysis.results) == 20  # the lines asked, per row group
+
+
+def test_the_workers_write_each_line_as_the_output_format_writes_it(tmp_path):
+    from corridors.boundaries import Boundaries
+    from corridors.errors import BadParameter
+    from corridors.userdata import analyze_partitioned, read_partitioned
+    from corridors.userdata.engine import records_text
+
+    path = write_parquet(random_lines(40), tmp_path / "lines.parquet")
+    lines = read_partitioned(path, select=[f"r{i}" for i in range(39, 0, -3)])
+    squares = Boundaries(np.array(list(SQUARES)), np.array(list(SQUARES.values()), dtype=object), "squares")
+    records = analyze_partitioned(lines, squares, texts="json")
+    assert records.texts == records_text(lines.keys, records.results)
+    assert [json.loads(t)["id"] for t in records.texts] == [f"r{i}" for i in range(39, 0, -3)]
+    features = analyze_partitioned(lines, squares, texts="geojson").texts
+    assert [json.loads(t)["id"] for t in features] == lines.keys
+    assert analyze_partitioned(lines, squares).texts is None
+    with pytest.raises(BadParameter, match="texts"):
+        analyze_partitioned(lines, squares, texts="csv")

@@ -100,16 +100,16 @@ def analyze(
     show = progress if progress is not None else len(lines.keys) > PROGRESS_MIN_LINES and stderr.isatty()
     bar = click.progressbar(length=len(lines.keys), label="Analysing lines", file=stderr) if show else None
     with bar if bar is not None else contextlib.nullcontext():
-        results, features = _analyze(
+        results, texts = _analyze(
             lines,
             boundaries,
             min_excursion_km=min_excursion_km,
             engine=engine,
             progress=bar.update if bar is not None else None,
             scheduler=scheduler,
-            features=fmt == "geojson",
+            fmt=fmt,
         )
-    write_text_atomic(output or STDOUT, render(fmt, lines, results, features))
+    write_text_atomic(output or STDOUT, render(fmt, lines, results, texts))
     if output not in (None, STDOUT):
         click.echo(f"Wrote {output}: {len(results)} line(s), {fmt}.", err=True)
 
@@ -124,15 +124,16 @@ def _read(path: str, engine: str, scheduler: str | None, **options: Any) -> User
 
 
 def _analyze(
-    lines: UserLines | PartitionedLines, boundaries: Boundaries, *, features: bool, **options: Any
+    lines: UserLines | PartitionedLines, boundaries: Boundaries, *, fmt: str, **options: Any
 ) -> tuple[list[LineAnalysis], list[str] | None]:
-    """The analyses, and for partitioned lines with ``features``, their GeoJSON features as text."""
+    """The analyses, and for partitioned lines, their output in ``fmt`` as text when the workers can make it."""
     from ..userdata import PartitionedLines, analyze_lines, analyze_partitioned
+    from ..userdata.partitions import TEXTS
 
     if isinstance(lines, PartitionedLines):
         del options["engine"]
-        analysis = analyze_partitioned(lines, boundaries, features=features, **options)
-        return analysis.results, analysis.features
+        analysis = analyze_partitioned(lines, boundaries, texts=fmt if fmt in TEXTS else None, **options)
+        return analysis.results, analysis.texts
     return analyze_lines(lines, boundaries, **options), None
 
 
@@ -140,7 +141,7 @@ def render(
     fmt: str,
     lines: UserLines | PartitionedLines,
     results: Sequence[LineAnalysis],
-    features: Sequence[str] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> str:
     """The analysis as text in the given format, ending with a newline.
 
@@ -152,8 +153,9 @@ def render(
         The lines read (or surveyed in their row groups).
     results
         Their analyses, in the same order.
-    features
-        For lines left in their row groups, their GeoJSON features as text (``geojson`` needs them).
+    texts
+        For lines left in their row groups, their records (``json``) or GeoJSON features
+        (``geojson``) as text, made on the workers; ``geojson`` needs them.
 
     Returns
     -------
@@ -161,18 +163,16 @@ def render(
         The text.
     """
     from ..io import to_json
-    from ..userdata import PartitionedLines, analysis_record, collection_text, feature_collection
-    from ..userdata.engine import warn_replaced_properties
+    from ..userdata import PartitionedLines, collection_text, feature_collection
+    from ..userdata.engine import records_list_text, records_text, warn_replaced_properties
 
     if fmt == "json":
         # One line per record: readable, and fast (the C encoder only runs without indent).
-        pairs = zip(lines.keys, results)
-        records = (to_json(analysis_record(key, result), ensure_ascii=False) for key, result in pairs)
-        return "[\n" + ",\n".join(records) + "\n]\n"
+        return records_list_text(texts if texts is not None else records_text(lines.keys, results))
     if fmt == "geojson":
         if isinstance(lines, PartitionedLines):
             warn_replaced_properties(lines.path, lines.columns, results)
-            return collection_text(features or []) + "\n"
+            return collection_text(texts or []) + "\n"
         return to_json(feature_collection(lines, results), ensure_ascii=False) + "\n"
     if fmt == "csv":
         return _csv(lines.keys, results)

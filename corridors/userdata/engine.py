@@ -281,6 +281,40 @@ def features_text(lines: UserLines, results: Sequence[LineAnalysis]) -> list[str
     return [to_json(feature, ensure_ascii=False) for feature in _features(lines, results)]
 
 
+def records_text(keys: Sequence[Any], results: Sequence[LineAnalysis]) -> list[str]:
+    """Each line's :func:`analysis_record` as JSON text (one line each), for ``-f json``.
+
+    Parameters
+    ----------
+    keys
+        The lines' ids.
+    results
+        Their analyses, in the same order.
+
+    Returns
+    -------
+    list of str
+        One JSON object per line.
+    """
+    return [to_json(analysis_record(key, result), ensure_ascii=False) for key, result in zip(keys, results)]
+
+
+def records_list_text(records: Sequence[str]) -> str:
+    """The JSON array of records' texts, one record per line, ending with a newline.
+
+    Parameters
+    ----------
+    records
+        The records, from :func:`records_text`.
+
+    Returns
+    -------
+    str
+        ``[``, the records separated by ``,`` and newlines, ``]``.
+    """
+    return "[\n" + ",\n".join(records) + "\n]\n"
+
+
 def collection_text(features: Sequence[str]) -> str:
     """The text ``to_json(feature_collection(...))`` gives, from its features' texts.
 

@@ -10,8 +10,8 @@ dask-geopandas partition per row group and passes over them twice:
    extent, which decides the boundaries;
 2. *analysis*: each task reads its row group again, repeats the (deterministic) checks and analyses
    the features kept, in chunks of :data:`~corridors.userdata.engine.CHUNK_VERTICES` vertices, with
-   the boundaries shipped once to each worker, and returns their analyses (and, for GeoJSON output,
-   the features as text).
+   the boundaries shipped once to each worker, and returns their analyses (and, when asked, their
+   output as text: JSON records or GeoJSON features, so the client only joins them).
 
 Reading twice, rather than keeping the partitions in the workers' memory, bounds a worker's memory
 by one row group and one chunk's analysis, whatever the size of the file.
@@ -37,11 +37,21 @@ from ..errors import BadParameter, CorridorsError, UsageError
 from ..memory import freed_memory_kept
 from ..vocab import DEFAULT_MIN_EXCURSION_KM
 from .checks import Checks, check_geometry, check_ids, not_lonlat, not_lonlat_error, reproject, source_crs
-from .engine import CHUNK_VERTICES, _chunk_bounds, _dask_scheduler, _PartitionJob, analyze_geometries, features_text
+from .engine import (
+    CHUNK_VERTICES,
+    _chunk_bounds,
+    _dask_scheduler,
+    _PartitionJob,
+    analyze_geometries,
+    features_text,
+    records_text,
+)
 from .read import NO_GEOMETRY, UserLines, check_range_and_validity, first_line, id_field_of, keys_of, selected_rows
 
 log = logging.getLogger(__name__)
 
+#: The output texts a worker can make: JSON records, GeoJSON features.
+TEXTS = ("json", "geojson")
 #: The stages of the checks, in the order :func:`~corridors.userdata.read_lines` runs them; the ids
 #: are checked between the first and the second, the lon/lat fit of a file without CRS before the last.
 _MISSING, _GEOMETRY, _LONLAT = 0, 1, 2
@@ -68,10 +78,10 @@ class PartitionedLines:
 
 @dataclass(frozen=True)
 class PartitionedAnalysis:
-    """The analyses of :class:`PartitionedLines`, in their order, and their GeoJSON features if asked."""
+    """The analyses of :class:`PartitionedLines`, in their order, and their output texts if asked."""
 
     results: list[LineAnalysis]
-    features: list[str] | None
+    texts: list[str] | None
 
 
 @dataclass
@@ -253,7 +263,7 @@ def analyze_partitioned(
     min_excursion_km: float = DEFAULT_MIN_EXCURSION_KM,
     progress: Callable[[int], None] | None = None,
     scheduler: str | None = None,
-    features: bool = False,
+    texts: str | None = None,
 ) -> PartitionedAnalysis:
     """Lengths and crossings of surveyed lines, each row group analysed by the dask task that reads it.
 
@@ -273,20 +283,25 @@ def analyze_partitioned(
         Called with the number of lines done after each row group.
     scheduler
         Address of a dask.distributed scheduler; None for threads here.
-    features
-        Also return each line as a GeoJSON feature (text), as ``-f geojson`` writes it.
+    texts
+        Also return each line's output as text, made on the workers: ``"json"`` its record (as
+        ``-f json`` writes it), ``"geojson"`` its GeoJSON feature (as ``-f geojson`` does).
 
     Returns
     -------
     PartitionedAnalysis
-        One analysis per line, in the order of ``lines.keys``, and the features if asked.
+        One analysis per line, in the order of ``lines.keys``, and the texts if asked.
 
     Raises
     ------
+    BadParameter
+        For ``texts`` other than None, ``"json"`` and ``"geojson"``.
     CorridorsError
         When a dask worker fails.
     """
     check_tolerance(min_excursion_km)
+    if texts not in (None, *TEXTS):
+        raise BadParameter("texts", f"unknown {{parameter}} {texts!r} (choose from {', '.join(TEXTS)}, or None)")
     import dask
 
     area = boundaries.clipped(lines.total_bounds)
@@ -298,29 +313,29 @@ def analyze_partitioned(
                 job: Any = _PartitionJob(area, min_excursion_km, progress)
             else:  # once to each worker, which builds the indexes once (see _PartitionJob.__setstate__)
                 job = client.scatter(_PartitionJob(area, min_excursion_km, None), broadcast=True, hash=False)
-            tasks, sizes = _tasks(lines, job, features)
+            tasks, sizes = _tasks(lines, job, texts)
             done = _compute(tasks, sizes, client, progress)
     results = [r for part_results, _ in done for r in part_results]
     order = np.searchsorted(np.sort(lines.kept), lines.kept)
-    texts = [t for _, part_texts in done for t in (part_texts or [])] if features else None
-    return PartitionedAnalysis([results[i] for i in order], [texts[i] for i in order] if texts is not None else None)
+    made = [t for _, part_texts in done for t in (part_texts or [])] if texts else None
+    return PartitionedAnalysis([results[i] for i in order], [made[i] for i in order] if made is not None else None)
 
 
-def _tasks(lines: PartitionedLines, job: Any, features: bool) -> tuple[list[Any], list[int]]:
+def _tasks(lines: PartitionedLines, job: Any, texts: str | None) -> tuple[list[Any], list[int]]:
     """One analysis task per row group holding lines kept, and how many lines each analyses."""
     import dask
 
     ordered = np.sort(lines.kept)
     starts = np.searchsorted(ordered, lines.offsets)
-    key_of = dict(zip(lines.kept.tolist(), lines.keys)) if features else {}
+    key_of = dict(zip(lines.kept.tolist(), lines.keys)) if texts else {}
     tasks, sizes = [], []
     for index, part in enumerate(lines.partitions):
         rows = ordered[starts[index] : starts[index + 1]]
         if not len(rows):
             continue
-        keys = [key_of[int(r)] for r in rows] if features else None
+        keys = [key_of[int(r)] for r in rows] if texts else None
         local = rows - lines.offsets[index]
-        tasks.append(dask.delayed(_analyze)(part, job, lines.path, lines.id_field, lines.source, local, keys))
+        tasks.append(dask.delayed(_analyze)(part, job, lines.path, lines.id_field, lines.source, local, keys, texts))
         sizes.append(len(rows))
     return tasks, sizes
 
@@ -353,8 +368,9 @@ def _analyze(
     source: Any,
     rows: np.ndarray,
     keys: list[Any] | None,
+    texts: str | None,
 ) -> tuple[list[LineAnalysis], list[str] | None]:
-    """In a worker: the analyses of one row group's kept lines (``rows``), in chunks; their features if ``keys``."""
+    """In a worker: the analyses of one row group's kept lines (``rows``), in chunks; their ``texts`` if asked."""
     _, geometries, _, _, _ = _checked(frame, path, id_name, source)
     chosen = geometries[rows]
     bounds = _chunk_bounds(shapely.get_num_coordinates(chosen))
@@ -365,8 +381,10 @@ def _analyze(
     if job.progress is not None:
         with job.lock:
             job.progress(len(rows))
-    if keys is None:
+    if keys is None or texts is None:
         return results, None
+    if texts == "json":
+        return results, records_text(keys, results)
     attributes = frame.reset_index(drop=True).drop(columns=frame.geometry.name).iloc[rows].reset_index(drop=True)
     lines = UserLines(path, gpd.GeoDataFrame(attributes, geometry=list(chosen), crs="EPSG:4326"), keys)
     return results, features_text(lines, results)
