@@ -333,7 +333,8 @@ def _tasks(lines: PartitionedLines, job: Any, texts: str | None) -> tuple[list[A
         rows = ordered[starts[index] : starts[index + 1]]
         if not len(rows):
             continue
-        keys = [key_of[int(r)] for r in rows] if texts else None
+        # An array, not a list: dask would walk a list's every item looking for collections.
+        keys = np.array([key_of[int(r)] for r in rows] + [None], dtype=object)[:-1] if texts else None
         local = rows - lines.offsets[index]
         tasks.append(dask.delayed(_analyze)(part, job, lines.path, lines.id_field, lines.source, local, keys, texts))
         sizes.append(len(rows))
@@ -367,7 +368,7 @@ def _analyze(
     id_name: str | None,
     source: Any,
     rows: np.ndarray,
-    keys: list[Any] | None,
+    keys: np.ndarray | None,
     texts: str | None,
 ) -> tuple[list[LineAnalysis], list[str] | None]:
     """In a worker: the analyses of one row group's kept lines (``rows``), in chunks; their ``texts`` if asked."""
@@ -384,9 +385,9 @@ def _analyze(
     if keys is None or texts is None:
         return results, None
     if texts == "json":
-        return results, records_text(keys, results)
+        return results, records_text(keys.tolist(), results)
     attributes = frame.reset_index(drop=True).drop(columns=frame.geometry.name).iloc[rows].reset_index(drop=True)
-    lines = UserLines(path, gpd.GeoDataFrame(attributes, geometry=list(chosen), crs="EPSG:4326"), keys)
+    lines = UserLines(path, gpd.GeoDataFrame(attributes, geometry=list(chosen), crs="EPSG:4326"), keys.tolist())
     return results, features_text(lines, results)
 
 
