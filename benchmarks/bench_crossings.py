@@ -53,8 +53,7 @@ def worker(engine: str, routes_path: str, countries_path: str, out_path: str, ex
         start, cpu = time.perf_counter(), time.process_time()
         crossings = engines.ours_streamed(routes_path, world, out_path)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": rss_mb, "crossings": crossings}))
+        print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": peak_rss_mb(), "crossings": crossings}))
         return
     routes = gpd.read_parquet(routes_path)
     if engine == "ours":
@@ -84,17 +83,36 @@ def worker(engine: str, routes_path: str, countries_path: str, out_path: str, ex
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         pairs.to_csv(out_path, index=False)
         extra = {}
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": rss_mb} | extra))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": peak_rss_mb()} | extra))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS in MB: VmHWM, the high-water mark of its own memory since exec.
+
+    Not ``ru_maxrss``: on Linux a child started by vfork (as ``subprocess`` does) inherits its
+    parent's high-water mark at exec, so it reports at least the parent's peak (980 MB for a child
+    of a parent that once held 1 GB, against 14 MB of its own).
+    """
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(command: list[str]) -> tuple[float, float, float, str]:
     """Wall seconds, CPU seconds (user + system, all threads), peak RSS (MB) and stdout of a child process.
 
-    CPU time and RSS come from wait4, so they are this child's alone."""
-    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+    CPU time comes from wait4, so it is this child's alone. Its peak RSS comes from ``/usr/bin/time``
+    (GNU time), which forks the command, when it is installed: ``ru_maxrss`` of a child this process
+    starts would include this process's own peak (see :func:`peak_rss_mb`). Without it, that figure
+    is an upper bound, and is marked as such.
+    """
+    timer = Path("/usr/bin/time")
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr, tempfile.NamedTemporaryFile() as rss:
+        wrapped = [str(timer), "-f", "%M", "-o", rss.name, *command] if timer.exists() else command
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=_environment())
+        process = subprocess.Popen(wrapped, stdout=stdout, stderr=stderr, env=_environment())
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -102,7 +120,12 @@ def run(command: list[str]) -> tuple[float, float, float, str]:
             stderr.seek(0)
             sys.exit(f"{' '.join(command)} failed:\n{stderr.read().decode()[-2000:]}")
         stdout.seek(0)
-        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout.read().decode()
+        if timer.exists():
+            rss_mb = int(Path(rss.name).read_text().split()[-1]) / 1024
+        else:
+            rss_mb = usage.ru_maxrss / 1024
+            print(f"  (no /usr/bin/time: {rss_mb:.0f} MB is an upper bound of the peak RSS)", flush=True)
+        return seconds, usage.ru_utime + usage.ru_stime, rss_mb, stdout.read().decode()
 
 
 def _environment() -> dict[str, str]:
@@ -120,8 +143,9 @@ def prepare(n: int, data: Path, seed: int) -> tuple[Path, Path]:
     """
     import json
 
+    import numpy as np
     import pyarrow.parquet as pq
-    from synthetic import REGION, synthetic_routes
+    from synthetic import synthetic_routes
 
     from corridors.boundaries import default_boundaries
 
@@ -133,21 +157,26 @@ def prepare(n: int, data: Path, seed: int) -> tuple[Path, Path]:
         routes.to_parquet(routes_path, row_group_size=ROW_GROUP_ROUTES)
         bounds = tuple(routes.total_bounds)
     else:
-        writer, part_path, bounds = None, data / f"part-{n}-{seed}.parquet", REGION
+        parts, extents = [], []
         for part, first in enumerate(range(0, n, GENERATE_ROUTES)):
             routes = synthetic_routes(min(GENERATE_ROUTES, n - first), seed=seed * 1000 + part)
             routes["id"] = [f"r{first + i:07d}" for i in range(len(routes))]
-            routes.to_parquet(part_path)
-            table = pq.read_table(part_path)
-            if writer is None:  # the file's GeoParquet metadata, with the bbox of the whole region
-                geo = json.loads(table.schema.metadata[b"geo"])
-                geo["columns"]["geometry"]["bbox"] = list(REGION)
-                schema = table.schema.with_metadata(table.schema.metadata | {b"geo": json.dumps(geo).encode()})
-                writer = pq.ParquetWriter(routes_path.with_suffix(".tmp"), schema)
-            writer.write_table(table.replace_schema_metadata(schema.metadata), row_group_size=ROW_GROUP_ROUTES)
+            parts.append(data / f"part-{n}-{seed}-{part}.parquet")
+            routes.to_parquet(parts[-1])
+            extents.append(routes.total_bounds)
             print(f"  generated {first + len(routes):,} of {n:,} routes", flush=True)
-        writer.close()
-        part_path.unlink()
+        # The walks wander out of REGION: the file's bbox is that of every part, as one write would say.
+        low, high = np.min(extents, axis=0), np.max(extents, axis=0)
+        bounds = (float(low[0]), float(low[1]), float(high[2]), float(high[3]))
+        schema = pq.read_schema(parts[0])
+        geo = json.loads(schema.metadata[b"geo"])
+        geo["columns"]["geometry"]["bbox"] = list(bounds)
+        schema = schema.with_metadata(schema.metadata | {b"geo": json.dumps(geo).encode()})
+        with pq.ParquetWriter(routes_path.with_suffix(".tmp"), schema) as writer:
+            for part_path in parts:  # one part in memory at a time
+                table = pq.read_table(part_path).replace_schema_metadata(schema.metadata)
+                writer.write_table(table, row_group_size=ROW_GROUP_ROUTES)
+                part_path.unlink()
         routes_path.with_suffix(".tmp").rename(routes_path)
     default_boundaries().clipped(bounds).to_geodataframe().to_parquet(countries_path)
     return routes_path, countries_path
