@@ -289,7 +289,7 @@ def _route_analysis(data: Dataset, route_id: str, result: LineAnalysis, as_of: d
         status=route_status_on(route, data.segments, as_of) if as_of else route["status"],
         line=result,
         declared_countries=list(route["countries"]),
-        segment_qualities=tuple(data.segments.loc[route["segments"], "geometry_quality"]),
+        segment_qualities=tuple(data.segments.at[s, "geometry_quality"] for s in route["segments"]),
         published=compare_with_published(route_id, result.length_km, result.length_by_country_km, data.published),
     )
 

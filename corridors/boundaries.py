@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.resources
+import importlib.util
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -175,9 +176,7 @@ def natural_earth() -> Boundaries:
     Boundaries
         Every country of the world, with its content key.
     """
-    path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
-    with importlib.resources.as_file(path) as local:
-        frame = gpd.read_file(local, columns=[NATURAL_EARTH_ISO_FIELD])
+    frame = gpd.read_file(_natural_earth_path(), columns=[NATURAL_EARTH_ISO_FIELD])
     world = _from_frame(frame, NATURAL_EARTH_ISO_FIELD, f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE})")
     return dataclasses.replace(world, content_key=natural_earth_key())
 
@@ -190,9 +189,15 @@ def natural_earth_key() -> str:
     str
         Cache key from the shipped file's content.
     """
-    path = importlib.resources.files(NATURAL_EARTH_PACKAGE) / NATURAL_EARTH_FILE
-    with importlib.resources.as_file(path) as local:
-        return cache.key("natural-earth", cache.file_digest(local))
+    return cache.key("natural-earth", cache.file_digest(_natural_earth_path()))
+
+
+def _natural_earth_path() -> Path:
+    """The shipped zip, found without importing its package: a warm ``compare`` needs only its digest."""
+    spec = importlib.util.find_spec(NATURAL_EARTH_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{NATURAL_EARTH_PACKAGE} is not installed", name=NATURAL_EARTH_PACKAGE)
+    return Path(next(iter(spec.submodule_search_locations))) / NATURAL_EARTH_FILE
 
 
 def default() -> Boundaries:

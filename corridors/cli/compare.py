@@ -79,7 +79,6 @@ def compare(
     from ..analysis import analyze_routes
     from ..boundaries import default_boundaries
     from ..dataset import routes_on
-    from ..estimates import estimate_routes
     from ..lookup import resolve_feature
     from ..timeline import undated_segments
 
@@ -92,12 +91,16 @@ def compare(
     written = as_of.written if as_of is not None else ""
     if date is not None:
         ids, left_out = routes_on(data, ids, date)
-    chosen = data.routes if ids is None else data.routes.loc[ids]
-    area = data.segments.loc[[s for segments in chosen["segments"] for s in segments]].total_bounds
-    boundaries = boundaries_from(boundaries_path, iso_field, area)  # read near these routes only
+    boundaries = None
+    if boundaries_path is not None:  # read near these routes only
+        chosen = data.routes if ids is None else data.routes.loc[ids]
+        area = data.segments.loc[[s for segments in chosen["segments"] for s in segments]].total_bounds
+        boundaries = boundaries_from(boundaries_path, iso_field, area)
     analyses = analyze_routes(data, ids, boundaries=boundaries, min_excursion_km=min_excursion_km, as_of=date)
     estimates = None
     if fmt == "json" or show_estimates:
+        from ..estimates import estimate_routes  # only here: a table without estimates starts faster
+
         bounds = boundaries or default_boundaries()
         estimates = estimate_routes(data, analyses, factor_table(ctx), date or dt.date.today(), boundaries=bounds)
     undated = [a.id for a in analyses if undated_segments(data.routes.loc[a.id], data.segments)] if date else []
