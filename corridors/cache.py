@@ -210,7 +210,12 @@ def evict(directory: Path, max_bytes: int, keep: Path | None = None) -> list[Pat
 
 
 def _max_bytes() -> int:
-    configured = os.environ.get(MAX_MB_ENV, "")
+    return _bound_from(os.environ.get(MAX_MB_ENV, ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _bound_from(configured: str) -> int:
+    """The bound in bytes a ``CORRIDORS_CACHE_MAX_MB`` value sets; a bad one warns once, not at every write."""
     try:
         megabytes = float(configured) if configured else DEFAULT_MAX_MB
     except ValueError:
