@@ -90,13 +90,7 @@ def analyze_lines(
     bounds = _chunk_bounds(vertices)
     if engine == "dask":
         return _analyze_dask(geometries, bounds, area, min_excursion_km, progress, scheduler)
-    results: list[LineAnalysis] = []
-    with freed_memory_kept():
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
-            results.extend(analyze_geometries(geometries[lo:hi], area, min_excursion_km))
-            if progress is not None:
-                progress(hi - lo)
-    return results
+    return _analyze_chunks(geometries, bounds, area, min_excursion_km, progress)
 
 
 def analyze_geometries(
@@ -119,6 +113,23 @@ def analyze_geometries(
         One analysis per geometry, in order.
     """
     return analyze_line_geometries(geometries, boundaries, min_excursion_km)
+
+
+def _analyze_chunks(
+    geometries: np.ndarray,
+    bounds: list[int],
+    area: Boundaries,
+    min_excursion_km: float,
+    progress: Callable[[int], None] | None = None,
+) -> list[LineAnalysis]:
+    """The analyses of the chunks ``bounds`` marks (see :func:`_chunk_bounds`), freed memory kept between them."""
+    results: list[LineAnalysis] = []
+    with freed_memory_kept():
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            results.extend(analyze_geometries(geometries[lo:hi], area, min_excursion_km))
+            if progress is not None:
+                progress(hi - lo)
+    return results
 
 
 def _chunk_bounds(vertices: np.ndarray) -> list[int]:

@@ -34,15 +34,14 @@ import shapely
 from ..boundaries import Boundaries
 from ..crossings import LineAnalysis, check_tolerance, prepare
 from ..errors import BadParameter, CorridorsError, UsageError
-from ..memory import freed_memory_kept
 from ..vocab import DEFAULT_MIN_EXCURSION_KM
 from .checks import Checks, check_geometry, check_ids, not_lonlat, not_lonlat_error, reproject, source_crs
 from .engine import (
     CHUNK_VERTICES,
+    _analyze_chunks,
     _chunk_bounds,
     _dask_scheduler,
     _PartitionJob,
-    analyze_geometries,
     features_text,
     records_text,
 )
@@ -374,11 +373,7 @@ def _analyze(
     """In a worker: the analyses of one row group's kept lines (``rows``), in chunks; their ``texts`` if asked."""
     _, geometries, _, _, _ = _checked(frame, path, id_name, source)
     chosen = geometries[rows]
-    bounds = _chunk_bounds(shapely.get_num_coordinates(chosen))
-    results: list[LineAnalysis] = []
-    with freed_memory_kept():
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
-            results.extend(analyze_geometries(chosen[lo:hi], job.area, job.tolerance))
+    results = _analyze_chunks(chosen, _chunk_bounds(shapely.get_num_coordinates(chosen)), job.area, job.tolerance)
     if job.progress is not None:
         with job.lock:
             job.progress(len(rows))
